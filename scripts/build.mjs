@@ -1,0 +1,40 @@
+// Bundles the client, the server, the CLI and the in-VS-Code test suite with esbuild into dist/,
+// one file each. `--production` minifies and drops source maps (what `npm run package` ships).
+import * as esbuild from "esbuild";
+import { existsSync } from "node:fs";
+
+const production = process.argv.includes("--production");
+const common = {
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "cjs",
+  sourcemap: production ? false : "linked",
+  minify: production,
+  logLevel: "warning",
+  external: ["vscode"],
+};
+const entries = [
+  { in: "client/src/extension.ts", out: "client" },
+  { in: "server/src/server.ts", out: "server" },
+  { in: "cli/src/main.ts", out: "cli" },
+];
+const testEntries = [
+  { in: "test/vscode/suite/index.ts", out: "test/suite/index" },
+  { in: "test/vscode/electron.ts", out: "test/electron" },
+].filter((e) => existsSync(e.in));
+
+await esbuild.build({
+  ...common,
+  entryPoints: entries.filter((e) => existsSync(e.in)),
+  outdir: "dist",
+  banner: { js: "" },
+});
+if (testEntries.length > 0) {
+  await esbuild.build({
+    ...common,
+    entryPoints: testEntries,
+    outdir: "dist",
+    external: ["vscode", "@vscode/test-electron"],
+  });
+}

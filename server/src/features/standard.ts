@@ -1,0 +1,190 @@
+/**
+ * The standard Dockerfile editing features — completion, hover docs, signature help, validation,
+ * formatting, symbols, folding, highlights, links, semantic tokens, rename, definition and the
+ * service's quick fixes — all from `dockerfile-language-service`, adapted to our settings and to
+ * what the client can do. Pure: text in, LSP objects out. Nothing here is re-implemented.
+ *
+ * One deliberate change: the service completes image tags in `FROM` by calling Docker Hub itself
+ * (a direct https request that ignores proxies, credentials, rate limits and offline mode), so
+ * completion inside an image reference is not delegated; FROM Lens answers it from its own
+ * registry client.
+ */
+import {
+  CommandIds,
+  DockerfileLanguageServiceFactory,
+  type DockerfileLanguageService,
+  type FormatterSettings,
+} from "dockerfile-language-service";
+import { DockerfileParser } from "dockerfile-ast";
+import { ValidationSeverity, type ValidatorSettings } from "dockerfile-utils";
+import {
+  CodeActionKind,
+  SemanticTokenModifiers,
+  SemanticTokenTypes,
+  TextDocumentEdit,
+  VersionedTextDocumentIdentifier,
+  type ClientCapabilities,
+  type CodeAction,
+  type CodeActionContext,
+  type CompletionItem,
+  type Diagnostic,
+  type FormattingOptions,
+  type Position,
+  type Range,
+  type SemanticTokensLegend,
+  type TextEdit,
+  type WorkspaceEdit,
+} from "vscode-languageserver";
+import type { FromLensSettings, ValidateRule, ValidationSeveritySetting } from "../settings";
+
+/** The legend of dockerfile-language-service's semantic tokens, in the order it numbers them. */
+export const SEMANTIC_TOKENS_LEGEND: SemanticTokensLegend = {
+  tokenTypes: [
+    SemanticTokenTypes.keyword,
+    SemanticTokenTypes.comment,
+    SemanticTokenTypes.parameter,
+    SemanticTokenTypes.property,
+    SemanticTokenTypes.namespace,
+    SemanticTokenTypes.class,
+    SemanticTokenTypes.macro,
+    SemanticTokenTypes.string,
+    SemanticTokenTypes.variable,
+    SemanticTokenTypes.operator,
+  ],
+  tokenModifiers: [
+    SemanticTokenModifiers.declaration,
+    SemanticTokenModifiers.definition,
+    SemanticTokenModifiers.deprecated,
+  ],
+};
+
+/** The service's quick-fix commands (each edits text; the server applies them). */
+export const SERVICE_COMMANDS: readonly string[] = Object.values(CommandIds);
+
+export function createStandardService(capabilities: ClientCapabilities): DockerfileLanguageService {
+  const service = DockerfileLanguageServiceFactory.createLanguageService();
+  const text = capabilities.textDocument;
+  const rangeLimit = text?.foldingRange?.rangeLimit;
+  service.setCapabilities({
+    completion: {
+      completionItem: {
+        deprecatedSupport: text?.completion?.completionItem?.deprecatedSupport === true,
+        documentationFormat: text?.completion?.completionItem?.documentationFormat ?? [],
+        snippetSupport: text?.completion?.completionItem?.snippetSupport === true,
+      },
+    },
+    hover: { contentFormat: text?.hover?.contentFormat ?? [] },
+    foldingRange: {
+      lineFoldingOnly: text?.foldingRange?.lineFoldingOnly === true,
+      rangeLimit: typeof rangeLimit === "number" ? rangeLimit : Number.MAX_VALUE,
+    },
+  });
+  return service;
+}
+
+const SEVERITY: Record<ValidationSeveritySetting, ValidationSeverity> = {
+  ignore: ValidationSeverity.IGNORE,
+  warning: ValidationSeverity.WARNING,
+  error: ValidationSeverity.ERROR,
+};
+
+export function validatorSettings(settings: FromLensSettings): ValidatorSettings {
+  const out: ValidatorSettings = {};
+  for (const [rule, severity] of Object.entries(settings.validate) as [
+    ValidateRule,
+    ValidationSeveritySetting,
+  ][]) {
+    out[rule] = SEVERITY[severity];
+  }
+  return out;
+}
+
+/** The service's own validation, each rule at the severity the user chose. */
+export function validateStandard(
+  service: DockerfileLanguageService,
+  text: string,
+  settings: FromLensSettings,
+): Diagnostic[] {
+  return service.validate(text, validatorSettings(settings));
+}
+
+export function formatterSettings(options: FormattingOptions, settings: FromLensSettings): FormatterSettings {
+  return { ...options, ignoreMultilineInstructions: settings.format.ignoreMultilineInstructions };
+}
+
+function contains(range: Range | null | undefined, position: Position): boolean {
+  if (!range) return false;
+  const afterStart =
+    position.line > range.start.line ||
+    (position.line === range.start.line && position.character >= range.start.character);
+  const beforeEnd =
+    position.line < range.end.line ||
+    (position.line === range.end.line && position.character <= range.end.character);
+  return afterStart && beforeEnd;
+}
+
+/** True where the service would complete an image tag by calling Docker Hub on its own. */
+export function isInImageTag(text: string, position: Position): boolean {
+  const dockerfile = DockerfileParser.parse(text);
+  return dockerfile.getFROMs().some((from) => contains(from.getImageTagRange(), position));
+}
+
+export async function completeStandard(
+  service: DockerfileLanguageService,
+  text: string,
+  position: Position,
+): Promise<CompletionItem[]> {
+  if (isInImageTag(text, position)) return [];
+  return await service.computeCompletionItems(text, position);
+}
+
+/** A workspace edit for `edits`, guarded by the document version when the client supports it. */
+export function workspaceEdit(
+  uri: string,
+  version: number,
+  edits: TextEdit[],
+  documentChanges: boolean,
+): WorkspaceEdit {
+  return documentChanges
+    ? {
+        documentChanges: [
+          TextDocumentEdit.create(VersionedTextDocumentIdentifier.create(uri, version), edits),
+        ],
+      }
+    : { changes: { [uri]: edits } };
+}
+
+/** Diagnostics of the service's own validator carry this source. */
+export const STANDARD_DIAGNOSTIC_SOURCE = "dockerfile-utils";
+
+/** The service's quick fixes for its own diagnostics in `context`, as code actions carrying their edits. */
+export function standardCodeActions(
+  service: DockerfileLanguageService,
+  doc: { uri: string; version: number; text: string },
+  range: Range,
+  context: CodeActionContext,
+  documentChanges: boolean,
+): CodeAction[] {
+  const actions: CodeAction[] = [];
+  for (const diagnostic of context.diagnostics) {
+    if (diagnostic.source !== STANDARD_DIAGNOSTIC_SOURCE) continue;
+    // The service rewrites `code` on the objects it is given: hand it a copy.
+    const message = typeof diagnostic.message === "string" ? diagnostic.message : diagnostic.message.value;
+    const commands = service.computeCodeActions({ uri: doc.uri }, range, {
+      diagnostics: [{ ...diagnostic, message }],
+    });
+    for (const command of commands) {
+      const args = (command.arguments ?? []) as unknown[];
+      const edits = service.computeCommandEdits(doc.text, command.command, args);
+      if (edits.length === 0) continue;
+      actions.push({
+        title: command.title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        isPreferred: commands.length === 1,
+        edit: workspaceEdit(doc.uri, doc.version, edits, documentChanges),
+      });
+    }
+  }
+  return actions;
+}
