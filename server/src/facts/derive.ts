@@ -1,0 +1,149 @@
+/**
+ * deriveFacts: the registry's documents (+ Hub data, + /etc/os-release) → ImageFacts. Pure: no
+ * I/O, no clock (`now` decides EOL status and the default resolvedAt).
+ *
+ * Base OS sources, in order of trust: the platform (Windows os.version), base-image annotations,
+ * config labels, config history, config Env, the tag name, /etc/os-release; then weak fallbacks
+ * (a scratch-shaped history, the busybox repository, Chainguard's registry).
+ */
+import type { Descriptor, ImageConfig, ImageManifest } from "../registry/oci";
+import { findAliases } from "./aliases";
+import { envMap, historyLines, labelsOf } from "./config";
+import type { FactsInput } from "./input";
+import { deriveLibc } from "./libc";
+import { distro, type OsCandidate } from "./os/candidate";
+import { deriveBaseOs } from "./os/deriveOs";
+import { osFromAnnotations, type AnnotationSet } from "./os/fromAnnotations";
+import { osFromEnv, osFromHistory, scratchFromHistory } from "./os/fromHistory";
+import { osFromLabels } from "./os/fromLabels";
+import { osFromPlatform } from "./os/fromPlatform";
+import { osFromTag } from "./os/fromTag";
+import { osFromOsRelease, parseOsRelease } from "./os/osRelease";
+import { choosePlatform, derivePlatforms, formatPlatform, isIndex } from "./platforms";
+import { deriveRuntimes } from "./runtimes";
+import { repositoryName } from "./tagTokens";
+import { deriveTrust } from "./trust";
+import type { ImageFacts, PlatformFacts } from "./types";
+import { explainTagVariants } from "./variants";
+
+interface Described {
+  platform: PlatformFacts | undefined;
+  descriptor: Descriptor | undefined;
+  manifest: ImageManifest | undefined;
+  config: ImageConfig | undefined;
+}
+
+function describe(input: FactsInput, platforms: readonly PlatformFacts[]): Described {
+  const platform = choosePlatform(platforms, input.platform);
+  const doc = input.resolved.manifest;
+  const digest = platform?.digest;
+  const config = digest === undefined ? undefined : input.configs?.[digest];
+  if (!isIndex(doc, input.resolved.mediaType))
+    return { platform, descriptor: undefined, manifest: doc, config };
+  return {
+    platform,
+    descriptor: doc.manifests.find((d) => d.digest === digest),
+    manifest: digest === undefined ? undefined : input.manifests?.[digest],
+    config,
+  };
+}
+
+function annotationSets(input: FactsInput, d: Described): AnnotationSet[] {
+  const doc = input.resolved.manifest;
+  return [
+    { where: "index entry annotation", annotations: d.descriptor?.annotations },
+    { where: "manifest annotation", annotations: d.manifest?.annotations },
+    {
+      where: isIndex(doc, input.resolved.mediaType) ? "index annotation" : "manifest annotation",
+      annotations: doc.annotations,
+    },
+  ];
+}
+
+/** Fallbacks that count only when no real source names an OS. */
+function weakOsCandidates(input: FactsInput, lines: readonly string[]): (OsCandidate | undefined)[] {
+  const { registry, repository } = input.reference;
+  return [
+    scratchFromHistory(lines),
+    repositoryName(repository) === "busybox"
+      ? {
+          kind: "no-distro",
+          evidence: "the busybox image is a BusyBox binary on an empty root, with no distro userland",
+        }
+      : undefined,
+    registry.toLowerCase() === "cgr.dev"
+      ? distro("wolfi", "registry cgr.dev: Chainguard's images are built on Wolfi")
+      : undefined,
+  ];
+}
+
+function checkedSummary(input: FactsInput, d: Described, lines: readonly string[]): string {
+  const parts = ["annotations"];
+  if (d.config === undefined) {
+    parts.push(
+      d.platform === undefined && input.platform !== undefined
+        ? `no image config (the image has no ${formatPlatform(input.platform)} platform)`
+        : "no image config (not fetched)",
+    );
+  } else {
+    parts.push(`config labels, Env and ${lines.length} history lines`);
+  }
+  if (input.reference.tag !== undefined) parts.push(`tag name "${input.reference.tag}"`);
+  parts.push(input.osRelease === undefined ? "/etc/os-release not read" : "/etc/os-release");
+  return parts.join(", ");
+}
+
+export function deriveFacts(input: FactsInput, now: Date): ImageFacts {
+  const { reference, resolved } = input;
+  const hubTag = input.hub?.tag;
+  const platforms = derivePlatforms({
+    resolved,
+    manifests: input.manifests,
+    configs: input.configs,
+    hubImages: hubTag?.images ?? undefined,
+  });
+  const d = describe(input, platforms);
+  const lines = historyLines(d.config);
+  const env = envMap(d.config);
+  const labels = labelsOf(d.config);
+
+  const os = deriveBaseOs(
+    {
+      ordered: [
+        osFromPlatform(d.platform, d.config),
+        osFromAnnotations(annotationSets(input, d)),
+        osFromLabels(labels),
+        osFromHistory(lines),
+        osFromEnv(env),
+        osFromTag(reference.repository, reference.tag),
+        input.osRelease === undefined ? undefined : osFromOsRelease(parseOsRelease(input.osRelease)),
+      ],
+      weak: weakOsCandidates(input, lines),
+      checked: checkedSummary(input, d, lines),
+    },
+    now,
+  );
+
+  const facts: ImageFacts = {
+    indexDigest: resolved.digest,
+    mediaType: resolved.mediaType,
+    platforms,
+    os,
+    libc: deriveLibc({ os, historyLines: lines, tag: reference.tag, platformOs: d.platform?.os }),
+    runtimes: deriveRuntimes({ env, labels, historyLines: lines, repository: reference.repository, os }),
+    trust: deriveTrust({
+      registry: reference.registry,
+      repository: reference.repository,
+      hub: input.hub,
+      trustedRegistries: input.settings?.trustedRegistries,
+    }),
+    aliases: findAliases(reference.tag, resolved.digest, input.hub?.tags ?? []),
+    tagVariants: explainTagVariants(reference.tag),
+    resolvedAt: input.resolvedAt ?? now.toISOString(),
+    source: input.source ?? "network",
+  };
+  if (d.platform !== undefined) facts.describedPlatform = d.platform;
+  const pushedAt = hubTag?.tag_last_pushed ?? hubTag?.last_updated;
+  if (pushedAt != null) facts.pushedAt = pushedAt;
+  return facts;
+}

@@ -1,0 +1,42 @@
+/**
+ * The parts of Docker Hub web API responses facts/ reads (shapes in ../shared/HUB-API.md §2–3).
+ * Field names mirror the API so the registry layer can pass parsed JSON through; everything is
+ * optional or nullable because Hub omits and nulls fields freely.
+ */
+
+/** Search v4 `badge`: the only Hub field that tells Verified Publisher and Sponsored OSS apart. */
+export type HubBadge = "official" | "verified_publisher" | "open_source" | "none";
+
+/** One `images[]` entry of a Hub tag: per-platform digest and compressed size. */
+export interface HubTagImage {
+  architecture?: string | null;
+  os?: string | null;
+  variant?: string | null;
+  digest?: string | null;
+  size?: number | null;
+  last_pushed?: string | null;
+}
+
+/** A tag object from `GET /v2/namespaces/{ns}/repositories/{repo}/tags[/{tag}]`. */
+export interface HubTag {
+  name: string;
+  /** The index (manifest list) digest, not a per-platform one; may be null. */
+  digest?: string | null;
+  tag_last_pushed?: string | null;
+  last_updated?: string | null;
+  images?: readonly HubTagImage[] | null;
+}
+
+export interface HubData {
+  /**
+   * The repository's badge from Hub search v4 (`badge`), when it was looked up: null or "none" =
+   * no badge. Leave undefined when not looked up (then a non-library image's trust is unknown).
+   */
+  badge?: HubBadge | null;
+  /** v1 search's `is_official`, where that is all that was available. */
+  is_official?: boolean;
+  /** The tag being resolved, for its push date and per-platform sizes. */
+  tag?: HubTag;
+  /** Tags of the repository (name + digest), for aliases. */
+  tags?: readonly HubTag[];
+}

@@ -1,0 +1,44 @@
+/**
+ * Base OS from image config labels: a base.name label, Ubuntu's own labels
+ * (`org.opencontainers.image.ref.name=ubuntu` or rockcraft's `title=ubuntu`, with
+ * `org.opencontainers.image.version=24.04`), and Photon's `name=Photon OS x86_64/5.0 Base Image`.
+ * Labels are inherited and overridable (mariadb replaces the version label with its own), so a
+ * version label counts only beside a label that names Ubuntu, and only if it is an Ubuntu release.
+ */
+import { Annotation } from "../../registry/oci";
+import { UBUNTU_RELEASES } from "../distroTable";
+import { distro, type OsCandidate } from "./candidate";
+import { osFromBaseName } from "./fromAnnotations";
+
+const TITLE = "org.opencontainers.image.title";
+
+function ubuntuRelease(version: string | undefined): string | undefined {
+  if (version === undefined || !/^\d{2}\.\d{2}$/.test(version)) return undefined;
+  return UBUNTU_RELEASES.some((r) => r.version === version) ? version : undefined;
+}
+
+function osFromUbuntuLabels(labels: Readonly<Record<string, string>>): OsCandidate | undefined {
+  const version = ubuntuRelease(labels[Annotation.version]);
+  if (version === undefined) return undefined;
+  for (const key of [Annotation.refName, TITLE]) {
+    if (labels[key]?.toLowerCase() === "ubuntu") {
+      return distro("ubuntu", `labels ${key}=ubuntu and ${Annotation.version}=${version}`, version);
+    }
+  }
+  return undefined;
+}
+
+function osFromPhotonLabel(labels: Readonly<Record<string, string>>): OsCandidate | undefined {
+  const name = labels["name"];
+  const m = name === undefined ? null : /^Photon OS\b.*?\/(\d+\.\d+)\b/.exec(name);
+  return m?.[1] === undefined ? undefined : distro("photon", `label name=${name ?? ""}`, m[1]);
+}
+
+export function osFromLabels(labels: Readonly<Record<string, string>>): OsCandidate | undefined {
+  const baseName = labels[Annotation.baseName];
+  return (
+    (baseName === undefined ? undefined : osFromBaseName(baseName, "config label")) ??
+    osFromUbuntuLabels(labels) ??
+    osFromPhotonLabel(labels)
+  );
+}

@@ -1,0 +1,110 @@
+/**
+ * Trust: Docker Hub's programmes (Docker Official Image = the `library/` namespace; Verified
+ * Publisher and Sponsored OSS from the search API's badge, the only Hub field that carries them,
+ * per HUB-API.md §3), and the user's `trustedRegistries` setting for everything else.
+ */
+import type { HubData } from "./hub";
+import type { TrustFact, TrustLevel } from "./types";
+
+export interface TrustSources {
+  registry: string;
+  repository: string;
+  hub?: HubData;
+  /** Setting entries: a registry host ("ghcr.io") or a host/namespace prefix ("ghcr.io/my-org"). */
+  trustedRegistries?: readonly string[];
+}
+
+const HUB_HOSTS: ReadonlySet<string> = new Set([
+  "docker.io",
+  "index.docker.io",
+  "registry-1.docker.io",
+  "registry.hub.docker.com",
+]);
+
+export function isDockerHub(registry: string): boolean {
+  return HUB_HOSTS.has(registry.toLowerCase());
+}
+
+function canonicalHost(host: string): string {
+  return HUB_HOSTS.has(host) ? "docker.io" : host;
+}
+
+/** "https://Index.Docker.io/library/" → "docker.io/library". */
+function normaliseEntry(entry: string): string {
+  const clean = entry
+    .trim()
+    .toLowerCase()
+    .replace(/^[a-z]+:\/\//, "")
+    .replace(/\/+$/, "");
+  const slash = clean.indexOf("/");
+  return slash === -1 ? canonicalHost(clean) : `${canonicalHost(clean.slice(0, slash))}${clean.slice(slash)}`;
+}
+
+/** The setting entry that covers this reference, matching whole path segments. */
+export function matchTrustedRegistry(
+  registry: string,
+  repository: string,
+  entries: readonly string[],
+): string | undefined {
+  const full = `${canonicalHost(registry.toLowerCase())}/${repository.toLowerCase()}`;
+  return entries.find((raw) => {
+    const entry = normaliseEntry(raw);
+    return entry !== "" && (full === entry || full.startsWith(`${entry}/`));
+  });
+}
+
+const BADGES: Readonly<Record<string, { level: TrustLevel; text: string }>> = {
+  official: { level: "official", text: "Docker Hub badge: Docker Official Image" },
+  verified_publisher: {
+    level: "verified-publisher",
+    text: "Docker Hub badge: Verified Publisher (a commercial publisher vetted by Docker)",
+  },
+  open_source: {
+    level: "sponsored-oss",
+    text: "Docker Hub badge: Sponsored OSS (an open-source project sponsored by Docker)",
+  },
+};
+
+function hubTrust(repository: string, hub: HubData | undefined): { level: TrustLevel; evidence: string } {
+  if (repository.startsWith("library/")) {
+    return {
+      level: "official",
+      evidence: `Docker Official Image: docker.io/${repository} is in Docker Hub's library/ namespace, curated by Docker`,
+    };
+  }
+  const badge = hub?.badge;
+  if (badge !== undefined && badge !== null && badge !== "none") {
+    const b = BADGES[badge];
+    if (b !== undefined) return { level: b.level, evidence: `${b.text} for ${repository}` };
+  }
+  if (badge === null || badge === "none") {
+    return {
+      level: "community",
+      evidence: `Community image: Docker Hub shows no Official, Verified Publisher or Sponsored OSS badge for ${repository}`,
+    };
+  }
+  if (hub?.is_official === true)
+    return { level: "official", evidence: `Docker Hub search marks ${repository} as official` };
+  return { level: "unknown", evidence: `Docker Hub trust badges for ${repository} were not looked up` };
+}
+
+export function deriveTrust(sources: TrustSources): TrustFact {
+  const entry = matchTrustedRegistry(sources.registry, sources.repository, sources.trustedRegistries ?? []);
+  const base = isDockerHub(sources.registry)
+    ? hubTrust(sources.repository, sources.hub)
+    : {
+        level: "unknown" as const,
+        evidence: `${sources.registry} is not Docker Hub, so no Hub trust badge applies`,
+      };
+  if (entry !== undefined) {
+    return {
+      level: base.level,
+      trustedBySettings: true,
+      evidence: `${base.evidence}; trusted by your setting fromLens.trustedRegistries ("${entry}")`,
+    };
+  }
+  const hint = isDockerHub(sources.registry)
+    ? ""
+    : "; add it to fromLens.trustedRegistries if you trust this registry";
+  return { level: base.level, trustedBySettings: false, evidence: base.evidence + hint };
+}

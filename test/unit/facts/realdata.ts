@@ -1,0 +1,97 @@
+/**
+ * Loads ../shared/realdata/tags.json (docker-library/repo-info records; see its README) and turns
+ * a record into the FactsInput the registry layer would build: an index whose entries are the
+ * record's platforms (attestations marked as BuildKit marks them), and a config for the amd64
+ * entry with the record's history lines as `created_by`, its Env and its labels.
+ * Digests the record did not copy are replaced by labelled placeholders.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import {
+  Annotation,
+  MediaType,
+  type Descriptor,
+  type ImageConfig,
+  type ImageIndex,
+} from "../../../server/src/registry/oci";
+import type { FactsInput } from "../../../server/src/facts/input";
+
+/** The repo is cloned with shared/ beside it: <root>/../shared/realdata. */
+export const REALDATA_DIR = path.resolve(__dirname, "../../../../shared/realdata");
+
+export interface RealPlatform {
+  os: string;
+  architecture: string;
+  variant: string | null;
+  osVersion?: string;
+  isAttestation: boolean;
+  digest: string | null;
+}
+
+export interface RealRecord {
+  id: string;
+  image: string;
+  tag: string;
+  indexDigest: string;
+  indexMediaType: string;
+  platformCount: number;
+  platforms: RealPlatform[];
+  amd64: { digest: string; entrypoint: string[] | null; cmd: string[] | null; historyExcerpt: string[] };
+  env: Record<string, string>;
+  labels: Record<string, string>;
+  expected: {
+    baseOs: { distro: string; version: string; codename: string | null } | null;
+    libc: string;
+    runtime: { name: string; version: string; source: string } | null;
+  };
+  evidence: string;
+  sameIndexDigestAs: string[];
+}
+
+export function loadRecords(): RealRecord[] {
+  const raw = JSON.parse(readFileSync(path.join(REALDATA_DIR, "tags.json"), "utf8")) as {
+    records: RealRecord[];
+  };
+  return raw.records;
+}
+
+/** A stand-in for a digest the record does not carry (not a real image). */
+function placeholderDigest(n: number): string {
+  return `sha256:${n.toString(16).padStart(64, "0")}`;
+}
+
+function descriptor(p: RealPlatform, i: number, indexMediaType: string): Descriptor {
+  const d: Descriptor = {
+    mediaType: indexMediaType === MediaType.ociIndex ? MediaType.ociManifest : MediaType.dockerManifest,
+    digest: p.digest ?? placeholderDigest(i + 1),
+    size: 1024,
+    platform: { os: p.os, architecture: p.architecture },
+  };
+  if (p.variant !== null && d.platform) d.platform.variant = p.variant;
+  if (p.osVersion !== undefined && d.platform) d.platform["os.version"] = p.osVersion;
+  if (p.isAttestation) d.annotations = { [Annotation.dockerReferenceType]: "attestation-manifest" };
+  return d;
+}
+
+export function recordToInput(rec: RealRecord): FactsInput {
+  const manifests = rec.platforms.map((p, i) => descriptor(p, i, rec.indexMediaType));
+  const index: ImageIndex = { schemaVersion: 2, mediaType: rec.indexMediaType, manifests };
+  const described = rec.platforms.find((p) => p.digest === rec.amd64.digest);
+  const config: ImageConfig = {
+    architecture: described?.architecture ?? "amd64",
+    os: described?.os ?? "linux",
+    config: {
+      Env: Object.entries(rec.env).map(([k, v]) => `${k}=${v}`),
+      Labels: rec.labels,
+      Entrypoint: rec.amd64.entrypoint,
+      Cmd: rec.amd64.cmd,
+    },
+    history: rec.amd64.historyExcerpt.map((line) => ({ created_by: line })),
+  };
+  if (described?.osVersion !== undefined) config["os.version"] = described.osVersion;
+  return {
+    reference: { registry: "docker.io", repository: `library/${rec.image}`, tag: rec.tag },
+    resolved: { digest: rec.indexDigest, mediaType: rec.indexMediaType, manifest: index },
+    configs: { [rec.amd64.digest]: config },
+  };
+}
