@@ -28,11 +28,14 @@ await esbuild.build({
   ...common,
   entryPoints: entries.filter((e) => existsSync(e.in)),
   outdir: "dist",
-  banner: { js: "" },
 });
+// Test bundles are built in --production too (`npm test` runs only `npm run package`);
+// .vscodeignore keeps them out of the .vsix.
 if (testEntries.length > 0) {
   await esbuild.build({
     ...common,
+    minify: false,
+    sourcemap: "linked",
     entryPoints: testEntries,
     outdir: "dist",
     external: ["vscode", "@vscode/test-electron"],
