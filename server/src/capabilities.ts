@@ -7,6 +7,7 @@ import {
   type ServerCapabilities,
 } from "vscode-languageserver";
 import { SEMANTIC_TOKENS_LEGEND } from "./features/standard";
+import { ServerCommand } from "./protocol";
 
 export interface ClientSupport {
   /** The client accepts `documentChanges` (versioned edits) in workspace edits. */
@@ -15,6 +16,10 @@ export interface ClientSupport {
   configuration: boolean;
   /** The client lets us register for configuration changes dynamically. */
   dynamicConfiguration: boolean;
+  /** The client re-asks for code lenses on `workspace/codeLens/refresh`. */
+  codeLensRefresh: boolean;
+  /** The client shows `window/workDoneProgress`. */
+  progress: boolean;
 }
 
 export function clientSupport(capabilities: ClientCapabilities): ClientSupport {
@@ -22,6 +27,8 @@ export function clientSupport(capabilities: ClientCapabilities): ClientSupport {
     documentChanges: capabilities.workspace?.workspaceEdit?.documentChanges === true,
     configuration: capabilities.workspace?.configuration === true,
     dynamicConfiguration: capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true,
+    codeLensRefresh: capabilities.workspace?.codeLens?.refreshSupport === true,
+    progress: capabilities.window?.workDoneProgress === true,
   };
 }
 
@@ -29,7 +36,7 @@ export function serverCapabilities(capabilities: ClientCapabilities): ServerCapa
   const text = capabilities.textDocument;
   return {
     textDocumentSync: TextDocumentSyncKind.Incremental,
-    completionProvider: { resolveProvider: true, triggerCharacters: ["=", " ", "$", "-"] },
+    completionProvider: { resolveProvider: true, triggerCharacters: ["=", " ", "$", "-", ":"] },
     hoverProvider: true,
     signatureHelpProvider: { triggerCharacters: ["-", "[", ",", " ", "="] },
     definitionProvider: true,
@@ -42,6 +49,8 @@ export function serverCapabilities(capabilities: ClientCapabilities): ServerCapa
     renameProvider: text?.rename?.prepareSupport === true ? { prepareProvider: true } : true,
     documentLinkProvider: { resolveProvider: true },
     foldingRangeProvider: true,
+    codeLensProvider: { resolveProvider: false },
+    executeCommandProvider: { commands: Object.values(ServerCommand) },
     semanticTokensProvider: text?.semanticTokens
       ? { legend: SEMANTIC_TOKENS_LEGEND, full: { delta: false }, range: false }
       : undefined,

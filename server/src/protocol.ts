@@ -2,7 +2,7 @@
  * FROM Lens' own LSP messages beyond the standard protocol, in one place (like rust-analyzer's
  * lsp_ext.ts). Each says its direction. The client imports these definitions too.
  */
-import { NotificationType } from "vscode-languageserver-protocol";
+import { NotificationType, type TextEdit } from "vscode-languageserver-protocol";
 
 /** The configuration section the server asks for with `workspace/configuration`. */
 export const SETTINGS_SECTION = "fromLens";
@@ -15,6 +15,11 @@ export interface InitializationOptions {
   workspaceTrusted?: boolean;
   /** VS Code's `http.proxy`, when set. */
   httpProxy?: string;
+  /**
+   * Docker Hub's registry API origin instead of https://registry-1.docker.io. Only tests and the
+   * offline demo set it (to a loopback registry); credentials stay under Docker Hub's key.
+   */
+  hubRegistryUrl?: string;
 }
 
 /** server → client: what the status bar shows. Sent whenever it changes. */
@@ -23,5 +28,59 @@ export interface StatusParams {
   state: "starting" | "ready";
   /** A one-line summary for the status bar tooltip. */
   message: string;
+  /** References being resolved or waiting. */
+  resolving?: number;
+  offline?: boolean;
+  /** Docker Hub pulls left in the current window, when the Hub said. */
+  hubRemaining?: { remaining: number; limit: number; resetAt?: number };
+  /** Registry requests since the server started, by kind. */
+  requests?: Record<string, number>;
 }
 export const StatusNotification = new NotificationType<StatusParams>("fromLens/status");
+
+/**
+ * Commands the server executes (`workspace/executeCommand`); edits are the server's, so any LSP
+ * editor can pin. Arguments are one object each.
+ */
+export const ServerCommand = {
+  /** Apply precomputed edits if the document is still at `version` (lenses and quick fixes). */
+  applyEdits: "fromLens.server.applyEdits",
+  /** Pin (mode "pin") or update the pins of (mode "update") every image in a document. */
+  pinAll: "fromLens.server.pinAll",
+  /** Resolve again, bypassing the TTL: one document's references, or all when `uri` is absent. */
+  refresh: "fromLens.server.refresh",
+  /** Empty the memory and disk caches. */
+  clearCache: "fromLens.server.clearCache",
+} as const;
+
+export interface ApplyEditsArgs {
+  uri: string;
+  version: number;
+  edits: TextEdit[];
+  /** Shown as the edit's label (undo menu, preview). */
+  label: string;
+}
+
+export interface PinAllArgs {
+  uri: string;
+  mode: "pin" | "update";
+  /** Compute and return the edits without applying them (the client previews them first). */
+  dryRun?: boolean;
+}
+
+/** What `pinAll` reports back to the client. */
+export interface PinAllResult {
+  /** References pinned or updated (or that would be, in a dry run). */
+  applied: number;
+  skipped: { line: number; reason: string }[];
+  /** The edits, in a dry run, with the document version they were computed for. */
+  edits?: TextEdit[];
+  version?: number;
+}
+
+/** What every server command answers. */
+export type CommandResult = { ok: true; result?: PinAllResult } | { ok: false; message: string };
+
+export interface RefreshArgs {
+  uri?: string;
+}

@@ -518,7 +518,7 @@ export class RegistryWriter {
     const putUrl = new URL(location, this.registry.url);
     putUrl.searchParams.set("digest", digest);
     const put = await this.request("PUT", putUrl.toString(), {
-      headers: { "content-type": "application/octet-stream", "content-length": String(bytes.length) },
+      headers: { "content-type": "application/octet-stream" },
       body: bytes,
     });
     const text = await put.text();

@@ -4,6 +4,8 @@
  * from settings the test controls. Waits are on events (notifications), never sleeps.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   ConfigurationRequest,
@@ -13,10 +15,12 @@ import {
   InitializeRequest,
   InitializedNotification,
   PublishDiagnosticsNotification,
+  ShowMessageNotification,
   ShutdownRequest,
   type ClientCapabilities,
   type InitializeResult,
   type PublishDiagnosticsParams,
+  type WorkspaceEdit,
 } from "vscode-languageserver-protocol";
 import {
   createProtocolConnection,
@@ -32,6 +36,7 @@ export const SERVER_JS = join(REPO_ROOT, "dist", "server.js");
 export const CAPABILITIES: ClientCapabilities = {
   workspace: {
     configuration: true,
+    codeLens: { refreshSupport: true },
     didChangeConfiguration: { dynamicRegistration: true },
     workspaceEdit: { documentChanges: true },
     applyEdit: true,
@@ -57,6 +62,7 @@ export const CAPABILITIES: ClientCapabilities = {
     },
     publishDiagnostics: { versionSupport: true },
   },
+  window: { workDoneProgress: true },
 };
 
 export interface TestServer {
@@ -66,6 +72,14 @@ export interface TestServer {
   /** The `fromLens` settings section the client answers with; change it, then `settingsChanged()`. */
   settings: Record<string, unknown>;
   stderr(): string;
+  /** Edits the server asked the client to apply (`workspace/applyEdit`). */
+  appliedEdits: WorkspaceEdit[];
+  /** `window/showMessage` notifications. */
+  messages: { type: number; message: string }[];
+  /** `fromLens/status` notifications. */
+  statuses: unknown[];
+  progress: unknown[];
+  codeLensRefreshes(): number;
   open(uri: string, text: string, version?: number): Promise<void>;
   /** The next diagnostics published for `uri` that satisfy `accept` (default: any). */
   diagnostics(
@@ -77,8 +91,23 @@ export interface TestServer {
   stop(): Promise<number | null>;
 }
 
-export async function startServer(options: { settings?: Record<string, unknown> } = {}): Promise<TestServer> {
-  const child = spawn(process.execPath, [SERVER_JS, "--stdio"], { stdio: ["pipe", "pipe", "pipe"] });
+export interface StartOptions {
+  settings?: Record<string, unknown>;
+  /** `initializationOptions` (storagePath, hubRegistryUrl…). Default: a storage path of its own. */
+  initializationOptions?: Record<string, unknown>;
+  env?: NodeJS.ProcessEnv;
+  /** Answer `workspace/applyEdit` with applied: true (default) and record it. */
+  applyEdits?: boolean;
+}
+
+export async function startServer(options: StartOptions = {}): Promise<TestServer> {
+  const child = spawn(process.execPath, [SERVER_JS, "--stdio"], {
+    stdio: ["pipe", "pipe", "pipe"],
+    env: options.env ?? {
+      ...process.env,
+      XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), "from-lens-lsp-cache-")),
+    },
+  });
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
@@ -88,6 +117,11 @@ export async function startServer(options: { settings?: Record<string, unknown> 
   );
   const state = { settings: options.settings ?? {} };
   const published: PublishDiagnosticsParams[] = [];
+  const appliedEdits: WorkspaceEdit[] = [];
+  const messages: { type: number; message: string }[] = [];
+  const statuses: unknown[] = [];
+  const progress: unknown[] = [];
+  let codeLensRefreshes = 0;
   const waiters: {
     uri: string;
     accept: (p: PublishDiagnosticsParams) => boolean;
@@ -100,13 +134,25 @@ export async function startServer(options: { settings?: Record<string, unknown> 
     else published.push(p);
   });
   connection.onRequest("client/registerCapability", () => null);
+  connection.onRequest("workspace/codeLens/refresh", () => {
+    codeLensRefreshes++;
+    return null;
+  });
+  connection.onRequest("window/workDoneProgress/create", () => null);
+  connection.onNotification("$/progress", (p: unknown) => void progress.push(p));
+  connection.onNotification(ShowMessageNotification.type, (p) => void messages.push(p));
+  connection.onNotification("fromLens/status", (p: unknown) => void statuses.push(p));
+  connection.onRequest("workspace/applyEdit", (p: { edit: WorkspaceEdit; label?: string }) => {
+    appliedEdits.push(p.edit);
+    return { applied: options.applyEdits !== false };
+  });
   connection.listen();
 
   const initializeResult = await connection.sendRequest(InitializeRequest.type, {
     processId: process.pid,
     rootUri: null,
     capabilities: CAPABILITIES,
-    initializationOptions: {},
+    initializationOptions: options.initializationOptions ?? {},
   });
   await connection.sendNotification(InitializedNotification.type, {});
 
@@ -121,6 +167,11 @@ export async function startServer(options: { settings?: Record<string, unknown> 
       state.settings = value;
     },
     stderr: () => stderr,
+    appliedEdits,
+    messages,
+    statuses,
+    progress,
+    codeLensRefreshes: () => codeLensRefreshes,
     open: (uri, text, version = 1) =>
       connection.sendNotification(DidOpenTextDocumentNotification.type, {
         textDocument: { uri, languageId: "dockerfile", version, text },

@@ -35,6 +35,7 @@ import {
   type TextEdit,
   type WorkspaceEdit,
 } from "vscode-languageserver";
+import { rangeContains } from "../ranges";
 import type { FromLensSettings, ValidateRule, ValidationSeveritySetting } from "../settings";
 
 /** The legend of dockerfile-language-service's semantic tokens, in the order it numbers them. */
@@ -112,21 +113,10 @@ export function formatterSettings(options: FormattingOptions, settings: FromLens
   return { ...options, ignoreMultilineInstructions: settings.format.ignoreMultilineInstructions };
 }
 
-function contains(range: Range | null | undefined, position: Position): boolean {
-  if (!range) return false;
-  const afterStart =
-    position.line > range.start.line ||
-    (position.line === range.start.line && position.character >= range.start.character);
-  const beforeEnd =
-    position.line < range.end.line ||
-    (position.line === range.end.line && position.character <= range.end.character);
-  return afterStart && beforeEnd;
-}
-
 /** True where the service would complete an image tag by calling Docker Hub on its own. */
 export function isInImageTag(text: string, position: Position): boolean {
   const dockerfile = DockerfileParser.parse(text);
-  return dockerfile.getFROMs().some((from) => contains(from.getImageTagRange(), position));
+  return dockerfile.getFROMs().some((from) => rangeContains(from.getImageTagRange(), position));
 }
 
 export async function completeStandard(

@@ -1,0 +1,142 @@
+/**
+ * Builds the engine the server runs on — registry client, disk cache, resolver, workspace —
+ * from the settings and the client's initialization options, and rebuilds the registry client
+ * when a setting it depends on changes. Connection-free: the wiring passes in callbacks.
+ */
+import * as os from "node:os";
+import { join } from "node:path";
+import type { Logger } from "./log";
+import type { InitializationOptions } from "./protocol";
+import { createRegistryClient, type RegistryClient } from "./registry";
+import type { RegistryClientOptions } from "./registry";
+import { DiskCache } from "./resolver/cache";
+import { Resolver } from "./resolver/resolver";
+import type { ResolverStatus } from "./resolver/types";
+import type { FromLensSettings } from "./settings";
+import { ImageWorkspace } from "./workspace";
+
+const HUB_API_HOST_TTL_MS = 24 * 60 * 60_000;
+
+/** Where the cache lives without a storage path from the client: the user cache dir. */
+export function defaultStoragePath(env: NodeJS.ProcessEnv = process.env): string {
+  const base =
+    env.XDG_CACHE_HOME ||
+    (process.platform === "darwin" ? join(os.homedir(), "Library", "Caches") : join(os.homedir(), ".cache"));
+  return join(base, "from-lens");
+}
+
+export function registryOptions(
+  settings: FromLensSettings,
+  init: InitializationOptions,
+  log: Logger,
+): RegistryClientOptions {
+  return {
+    allowCredentialHelpers: init.workspaceTrusted !== false,
+    insecureRegistries: settings.insecureRegistries,
+    registryMirrors: settings.registryMirrors,
+    hubApiUrl: settings.hubApiUrl,
+    ...(init.hubRegistryUrl ? { hubRegistryUrl: init.hubRegistryUrl } : {}),
+    ...(init.httpProxy ? { proxy: init.httpProxy } : {}),
+    ...(settings.caFile ? { caFile: settings.caFile } : {}),
+    log: (level, message) => log[level](message),
+  };
+}
+
+/** The registry client depends on these settings only; others never rebuild it. */
+function registryKey(settings: FromLensSettings): string {
+  return JSON.stringify([
+    settings.insecureRegistries,
+    settings.registryMirrors,
+    settings.hubApiUrl,
+    settings.caFile,
+  ]);
+}
+
+export class Engine {
+  readonly cache: DiskCache;
+  readonly resolver: Resolver;
+  readonly workspace: ImageWorkspace;
+  private client: RegistryClient;
+  private clientKey: string;
+
+  constructor(
+    private settings: FromLensSettings,
+    private readonly init: InitializationOptions,
+    private readonly log: Logger,
+    onDidChange: (keys: string[]) => void,
+  ) {
+    this.client = createRegistryClient(registryOptions(settings, init, log));
+    this.clientKey = registryKey(settings);
+    this.cache = new DiskCache({
+      dir: join(init.storagePath || defaultStoragePath(), "cache"),
+      maxBytes: settings.cache.maxSizeMB * 1024 * 1024,
+      onProblem: (m) => log.warn(m),
+    });
+    this.resolver = new Resolver({
+      // The client may be rebuilt; the resolver always reaches the current one.
+      source: {
+        resolve: (...a) => this.client.resolve(...a),
+        manifest: (...a) => this.client.manifest(...a),
+        config: (...a) => this.client.config(...a),
+        listTags: (...a) => this.client.listTags(...a),
+        hubTag: (...a) => this.client.hubTag(...a),
+        hubRepository: (...a) => this.client.hubRepository(...a),
+        hubTags: (...a) => this.client.hubTags(...a),
+      },
+      cache: this.cache,
+      settings: () => ({
+        tagTtlMs: this.settings.cache.tagTtl * 60_000,
+        hubTtlMs: Math.max(this.settings.cache.tagTtl * 60_000, HUB_API_HOST_TTL_MS),
+        offline: this.settings.offline,
+        trustedRegistries: this.settings.trustedRegistries,
+      }),
+      stats: () => this.stats(),
+      onDidChange,
+      log: (m) => log.debug(m),
+    });
+    this.workspace = new ImageWorkspace(this.resolver);
+  }
+
+  /** New settings: rebuild the registry client only when its own settings changed. */
+  configure(settings: FromLensSettings): void {
+    this.settings = settings;
+    const key = registryKey(settings);
+    if (key !== this.clientKey) {
+      const old = this.client;
+      this.client = createRegistryClient(registryOptions(settings, this.init, this.log));
+      this.clientKey = key;
+      void old.close();
+    }
+  }
+
+  status(): ResolverStatus {
+    return this.resolver.status();
+  }
+
+  private stats(): Pick<ResolverStatus, "hubRateLimit" | "requests"> {
+    const requests: Record<string, number> = {};
+    for (const counts of Object.values(this.client.requestCounts())) {
+      for (const [kind, n] of Object.entries(counts)) requests[kind] = (requests[kind] ?? 0) + n;
+    }
+    const hub = this.client.rateLimit("registry-1.docker.io");
+    const last = hub?.last;
+    if (last?.limit === undefined || last.remaining === undefined) return { requests };
+    return {
+      requests,
+      hubRateLimit: {
+        limit: last.limit,
+        remaining: last.remaining,
+        ...(last.windowSeconds !== undefined ? { windowSeconds: last.windowSeconds } : {}),
+        ...(hub?.blockedUntil !== undefined
+          ? { resetAt: hub.blockedUntil }
+          : last.resetAt !== undefined
+            ? { resetAt: last.resetAt }
+            : {}),
+      },
+    };
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+}

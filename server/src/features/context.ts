@@ -1,0 +1,26 @@
+/**
+ * What every FROM Lens feature function receives: the document, its image references, the
+ * resolver's synchronous answer for each, the settings, and the clock. Features are pure: they
+ * read this and return LSP objects; they never do I/O.
+ */
+import type { TextDocument } from "vscode-languageserver-textdocument";
+import type { ImageRef } from "../dockerfile";
+import type { Lookup } from "../resolver/types";
+import type { FromLensSettings } from "../settings";
+
+export interface FeatureContext {
+  doc: TextDocument;
+  /** `extractImageRefs(doc.getText())`, in document order. */
+  refs: readonly ImageRef[];
+  /** The resolver's current answer for a (remote, resolvable) reference; `{state:"unknown"}` otherwise. */
+  lookup: (ref: ImageRef) => Lookup;
+  settings: FromLensSettings;
+  now: Date;
+  /** The platform a build uses without --platform: the setting, else this machine's ("linux/amd64"). */
+  defaultPlatform: string;
+}
+
+/** The platform a reference is resolved for: its FROM's resolved --platform, else the default. */
+export function wantedPlatform(ref: ImageRef, defaultPlatform: string): string {
+  return ref.platform?.resolved ?? defaultPlatform;
+}

@@ -1,0 +1,33 @@
+/**
+ * The registry layer's public surface: create one `RegistryClient` and call it; every method
+ * returns `Result<T, ResolveError>`. The modules behind it are named after protocol concepts
+ * (challenge, credentials, transport, manifest, blob, tags, hub, ratelimit, errors).
+ */
+export { RegistryClient, createRegistryClient } from "./client";
+export type { CallOptions, RegistryClientOptions, ResolveOptions, Resolved } from "./client";
+export { RegistryError, err, ok, redactText, redactUrl } from "./errors";
+export type {
+  BadResponseReason,
+  NotFoundWhat,
+  RegistryErrorInfo,
+  ResolveError,
+  ResolveErrorKind,
+  Result,
+  TimeoutPhase,
+} from "./errors";
+export type { FetchedBlob, FetchedConfig } from "./blob";
+export type { FetchedManifest, ParsedManifest } from "./manifest";
+export {
+  computeDigest,
+  formatPlatform,
+  isDigest,
+  parsePlatform,
+  platformMatches,
+  verifyDigest,
+} from "./manifest";
+export type { HubImage, HubListOptions, HubRepository, HubTag, HubTagPage, Trust } from "./hub";
+export type { TagList } from "./tags";
+export type { HostRateLimitState, RateLimitInfo } from "./ratelimit";
+export { DEFAULT_LIMITS, DEFAULT_TIMEOUTS, REQUEST_KINDS } from "./transport";
+export type { Limits, LogLevel, RegistryLog, RequestCounts, RequestKind, Timeouts } from "./transport";
+export type { Credential, CredentialLookup } from "./credentials";

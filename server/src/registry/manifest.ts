@@ -1,0 +1,490 @@
+/**
+ * Manifests: resolve a tag with HEAD (the full Accept list, `Docker-Content-Digest`), fall back to
+ * GET and hash the exact body bytes when the header is missing, fetch a manifest by digest and
+ * verify it, and parse what came back: OCI index / Docker manifest list (platform entries, with
+ * BuildKit attestations set apart) or OCI / Docker schema 2 image manifest. Schema 1 and unknown
+ * media types are a clear `bad-response`. Also: digests (sha256 / sha512) and platform matching
+ * (containerd's normalisation: arm64 ≡ arm64/v8, arm ≡ arm/v7, amd64 ≡ amd64/v1).
+ */
+import { createHash } from "node:crypto";
+import { badResponse, err, notFoundError, ok } from "./errors";
+import type { ResolveError, Result } from "./errors";
+import {
+  IMAGE_MANIFEST_MEDIA_TYPES,
+  INDEX_MEDIA_TYPES,
+  MANIFEST_ACCEPT,
+  MediaType,
+  isAttestationDescriptor,
+} from "./oci";
+import type { Descriptor, ImageIndex, ImageManifest, Platform } from "./oci";
+import { headerValue } from "./transport";
+import type { RegistryEndpoint, RegistrySession } from "./transport";
+
+// ---------------------------------------------------------------------------------------------
+// Digests
+
+const DIGEST_FORMS: Record<string, number> = { sha256: 64, sha512: 128 };
+
+/** True for `sha256:<64 hex>` / `sha512:<128 hex>` (lower case, as OCI requires). */
+export function isDigest(text: string): boolean {
+  const colon = text.indexOf(":");
+  if (colon < 0) return false;
+  const length = DIGEST_FORMS[text.slice(0, colon)];
+  return length !== undefined && new RegExp(`^[a-f0-9]{${length}}$`).test(text.slice(colon + 1));
+}
+
+export function computeDigest(bytes: Uint8Array, algorithm: "sha256" | "sha512" = "sha256"): string {
+  return `${algorithm}:${createHash(algorithm).update(bytes).digest("hex")}`;
+}
+
+/** Hashes `bytes` with the algorithm of `expected` and compares. */
+export function verifyDigest(bytes: Uint8Array, expected: string, host?: string): Result<void> {
+  if (!isDigest(expected))
+    return err(
+      badResponse(
+        "unsupported-digest",
+        `The digest ${expected} is not a sha256 or sha512 digest FROM Lens can verify.`,
+        host,
+      ),
+    );
+  const algorithm = expected.slice(0, expected.indexOf(":")) as "sha256" | "sha512";
+  const actual = computeDigest(bytes, algorithm);
+  if (actual !== expected) {
+    return err(
+      badResponse(
+        "digest-mismatch",
+        `${host ?? "The registry"} sent content whose digest is ${actual}, not the ${expected} it was asked for. The content was discarded; the registry, a mirror or a proxy may be corrupting data.`,
+        host,
+      ),
+    );
+  }
+  return ok(undefined);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing
+
+export type ParsedManifest =
+  | {
+      kind: "index";
+      mediaType: string;
+      index: ImageIndex;
+      /** Runnable platform entries, in index order. */
+      platforms: Descriptor[];
+      /** BuildKit attestation entries (`unknown/unknown`, `vnd.docker.reference.type`). */
+      attestations: Descriptor[];
+    }
+  | { kind: "image"; mediaType: string; manifest: ImageManifest };
+
+export type FetchedManifest = ParsedManifest & {
+  digest: string;
+  size: number;
+  /** The exact bytes the digest was computed over. */
+  bytes: Uint8Array;
+};
+
+const SCHEMA1_TYPES: ReadonlySet<string> = new Set([MediaType.dockerSchema1, MediaType.dockerSchema1Signed]);
+
+/** The media type without parameters, lower case (`…+json; charset=utf-8` → `…+json`). */
+export function baseMediaType(contentType: string | undefined): string | undefined {
+  if (!contentType) return undefined;
+  const t = contentType.split(";")[0]?.trim().toLowerCase();
+  return t || undefined;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function schema1Error(host?: string): ResolveError {
+  return badResponse(
+    "schema1",
+    `${host ?? "The registry"} served a Docker schema 1 manifest. Schema 1 is deprecated and unsupported: FROM Lens cannot read platforms or digests from it. Rebuild and push the image with a current Docker or buildx.`,
+    host,
+  );
+}
+
+function parseDescriptor(v: unknown): Descriptor | undefined {
+  if (!isRecord(v)) return undefined;
+  if (typeof v.digest !== "string" || !isDigest(v.digest)) return undefined;
+  const d: Descriptor = {
+    mediaType: typeof v.mediaType === "string" ? v.mediaType : "",
+    digest: v.digest,
+    size: typeof v.size === "number" && Number.isFinite(v.size) ? v.size : 0,
+  };
+  if (Array.isArray(v.urls)) d.urls = v.urls.filter((u): u is string => typeof u === "string");
+  if (isRecord(v.annotations)) d.annotations = stringRecord(v.annotations);
+  if (typeof v.artifactType === "string") d.artifactType = v.artifactType;
+  if (
+    isRecord(v.platform) &&
+    typeof v.platform.os === "string" &&
+    typeof v.platform.architecture === "string"
+  ) {
+    const p: Platform = { os: v.platform.os, architecture: v.platform.architecture };
+    if (typeof v.platform.variant === "string" && v.platform.variant) p.variant = v.platform.variant;
+    if (typeof v.platform["os.version"] === "string") p["os.version"] = v.platform["os.version"];
+    if (Array.isArray(v.platform["os.features"]))
+      p["os.features"] = v.platform["os.features"].filter((f): f is string => typeof f === "string");
+    if (Array.isArray(v.platform.features))
+      p.features = v.platform.features.filter((f): f is string => typeof f === "string");
+    d.platform = p;
+  }
+  return d;
+}
+
+function stringRecord(r: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(r)) if (typeof v === "string") out[k] = v;
+  return out;
+}
+
+/**
+ * Parses manifest bytes. The media type is the body's `mediaType`, else the Content-Type, else
+ * inferred from the shape (`manifests` → index, `config` + `layers` → image), as the OCI spec
+ * allows it to be absent.
+ */
+export function parseManifest(
+  bytes: Uint8Array,
+  contentType: string | undefined,
+  host?: string,
+): Result<ParsedManifest> {
+  const headerType = baseMediaType(contentType);
+  if (headerType && SCHEMA1_TYPES.has(headerType)) return err(schema1Error(host));
+  let data: unknown;
+  try {
+    data = JSON.parse(Buffer.from(bytes).toString("utf8"));
+  } catch {
+    return err(
+      badResponse("malformed", `${host ?? "The registry"} sent a manifest that is not valid JSON.`, host),
+    );
+  }
+  if (!isRecord(data))
+    return err(
+      badResponse("malformed", `${host ?? "The registry"} sent a manifest that is not a JSON object.`, host),
+    );
+  if (data.schemaVersion === 1) return err(schema1Error(host));
+  const bodyType = typeof data.mediaType === "string" ? data.mediaType.toLowerCase() : undefined;
+  const known = (t: string | undefined): t is string =>
+    t !== undefined && (INDEX_MEDIA_TYPES.has(t) || IMAGE_MANIFEST_MEDIA_TYPES.has(t));
+  let mediaType: string | undefined;
+  if (bodyType !== undefined) mediaType = bodyType;
+  else if (known(headerType)) mediaType = headerType;
+  else if (Array.isArray(data.manifests)) mediaType = MediaType.ociIndex;
+  else if (isRecord(data.config) && Array.isArray(data.layers)) mediaType = MediaType.ociManifest;
+  if (mediaType && SCHEMA1_TYPES.has(mediaType)) return err(schema1Error(host));
+  if (!known(mediaType)) {
+    const shown = mediaType ?? headerType ?? "none";
+    return err(
+      badResponse(
+        "unsupported-media-type",
+        `${host ?? "The registry"} served a manifest of type ${shown}, which is not an image or an image index (FROM Lens reads OCI and Docker schema 2).`,
+        host,
+      ),
+    );
+  }
+  if (data.schemaVersion !== 2)
+    return err(
+      badResponse(
+        "malformed",
+        `${host ?? "The registry"} sent a manifest with schemaVersion ${String(data.schemaVersion)}, expected 2.`,
+        host,
+      ),
+    );
+
+  if (INDEX_MEDIA_TYPES.has(mediaType)) {
+    if (!Array.isArray(data.manifests))
+      return err(
+        badResponse(
+          "malformed",
+          `${host ?? "The registry"} sent an image index without a manifests list.`,
+          host,
+        ),
+      );
+    const manifests: Descriptor[] = [];
+    for (const m of data.manifests as unknown[]) {
+      const d = parseDescriptor(m);
+      if (!d)
+        return err(
+          badResponse(
+            "malformed",
+            `${host ?? "The registry"} sent an image index with an invalid entry.`,
+            host,
+          ),
+        );
+      manifests.push(d);
+    }
+    const index: ImageIndex = { schemaVersion: 2, mediaType, manifests };
+    if (isRecord(data.annotations)) index.annotations = stringRecord(data.annotations);
+    if (typeof data.artifactType === "string") index.artifactType = data.artifactType;
+    const subject = parseDescriptor(data.subject);
+    if (subject) index.subject = subject;
+    const attestations = manifests.filter(isAttestationDescriptor);
+    const platforms = manifests.filter((d) => !isAttestationDescriptor(d));
+    return ok({ kind: "index", mediaType, index, platforms, attestations });
+  }
+
+  const config = parseDescriptor(data.config);
+  if (!config || !Array.isArray(data.layers))
+    return err(
+      badResponse(
+        "malformed",
+        `${host ?? "The registry"} sent an image manifest without a valid config or layers.`,
+        host,
+      ),
+    );
+  const layers: Descriptor[] = [];
+  for (const l of data.layers as unknown[]) {
+    const d = parseDescriptor(l);
+    if (!d)
+      return err(
+        badResponse(
+          "malformed",
+          `${host ?? "The registry"} sent an image manifest with an invalid layer.`,
+          host,
+        ),
+      );
+    layers.push(d);
+  }
+  const manifest: ImageManifest = { schemaVersion: 2, mediaType, config, layers };
+  if (isRecord(data.annotations)) manifest.annotations = stringRecord(data.annotations);
+  if (typeof data.artifactType === "string") manifest.artifactType = data.artifactType;
+  const subject = parseDescriptor(data.subject);
+  if (subject) manifest.subject = subject;
+  return ok({ kind: "image", mediaType, manifest });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Platforms
+
+/** `linux/arm64/v8` → `{os, architecture, variant}`; `os.version` is not in the text form. */
+export function parsePlatform(text: string): Platform | undefined {
+  const parts = text.trim().toLowerCase().split("/");
+  const [os, architecture, variant] = parts;
+  if (!os || !architecture || parts.length > 3) return undefined;
+  return variant ? { os, architecture, variant } : { os, architecture };
+}
+
+export function formatPlatform(p: Platform): string {
+  return p.variant ? `${p.os}/${p.architecture}/${p.variant}` : `${p.os}/${p.architecture}`;
+}
+
+/** containerd's normalisation: aliases of architectures and their default variants. */
+export function normalisePlatform(p: Platform): { os: string; architecture: string; variant: string } {
+  let architecture = p.architecture.toLowerCase();
+  let variant = (p.variant ?? "").toLowerCase();
+  switch (architecture) {
+    case "x86_64":
+    case "x86-64":
+      architecture = "amd64";
+      break;
+    case "aarch64":
+      architecture = "arm64";
+      break;
+    case "armhf":
+      architecture = "arm";
+      variant ||= "v7";
+      break;
+    case "armel":
+      architecture = "arm";
+      variant ||= "v6";
+      break;
+    case "i386":
+      architecture = "386";
+      break;
+  }
+  if (architecture === "arm64" && (variant === "" || variant === "8")) variant = "v8";
+  if (architecture === "arm" && variant === "") variant = "v7";
+  if (architecture === "arm" && /^\d$/.test(variant)) variant = `v${variant}`;
+  if (architecture === "amd64" && variant === "v1") variant = "";
+  return { os: p.os.toLowerCase(), architecture, variant };
+}
+
+export function platformMatches(candidate: Platform, wanted: Platform): boolean {
+  const a = normalisePlatform(candidate);
+  const b = normalisePlatform(wanted);
+  return a.os === b.os && a.architecture === b.architecture && a.variant === b.variant;
+}
+
+/** The index entry for `wanted`, attestations never chosen; the first match wins as in docker. */
+export function selectPlatform(platforms: readonly Descriptor[], wanted: Platform): Descriptor | undefined {
+  return platforms.find(
+    (d) => d.platform !== undefined && !isAttestationDescriptor(d) && platformMatches(d.platform, wanted),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Network
+
+export interface ManifestTarget {
+  endpoint: RegistryEndpoint;
+  repository: string;
+  /** For messages: `docker.io/library/python:3.12`. */
+  subject: string;
+}
+
+export interface HeadResult {
+  digest: string;
+  mediaType: string;
+  size?: number;
+  /** True when HEAD did not give a usable digest and the manifest was fetched (and hashed). */
+  fetched?: FetchedManifest;
+}
+
+function manifestPath(repository: string, reference: string): string {
+  return `/v2/${repository}/manifests/${encodeURIComponent(reference).replace(/%3A/gi, ":")}`;
+}
+
+/**
+ * Resolves a tag (or checks a digest) to its digest and media type. HEAD first; when the answer
+ * lacks a valid `Docker-Content-Digest` or a manifest media type, GET and hash the body. A bodiless
+ * HEAD 404 is followed by a GET so the error can say whether the repository or the tag is missing.
+ */
+export async function headManifest(
+  session: RegistrySession,
+  target: ManifestTarget,
+  reference: string,
+  signal?: AbortSignal,
+): Promise<Result<HeadResult>> {
+  const host = target.endpoint.origin.host;
+  const byDigest = isDigest(reference);
+  const res = await session.fetch({
+    endpoint: target.endpoint,
+    path: manifestPath(target.repository, reference),
+    method: "HEAD",
+    accept: MANIFEST_ACCEPT,
+    repository: target.repository,
+    kind: "head-manifest",
+    maxBytes: 0,
+    ...(signal ? { signal } : {}),
+    error: { subject: target.subject, target: "manifest", byDigest },
+  });
+  if (!res.ok) {
+    const e = res.error;
+    if (e.kind === "not-found" && e.cause?.code === undefined) {
+      // A HEAD answer has no body, so a 404 cannot say whether the repository or the tag is
+      // missing (and distribution 2.8 says MANIFEST_UNKNOWN for both even on GET). Its tag list
+      // can: NAME_UNKNOWN there means the repository.
+      const exists = await repositoryExists(session, target, signal);
+      if (exists.ok && !exists.value) return err(notFoundError("repository", target.subject, host, e.cause));
+      if (!exists.ok && exists.error.kind === "cancelled") return exists;
+      return res;
+    }
+    if (e.kind === "bad-response" && e.cause?.status === 405) {
+      // HEAD not supported: GET instead.
+      const g = await getManifest(session, target, reference, signal);
+      return g.ok
+        ? ok({ digest: g.value.digest, mediaType: g.value.mediaType, size: g.value.size, fetched: g.value })
+        : g;
+    }
+    return res;
+  }
+  const r = res.value;
+  const digest = headerValue(r.headers, "docker-content-digest")?.trim();
+  const contentType = baseMediaType(headerValue(r.headers, "content-type"));
+  if (
+    contentType &&
+    (contentType === MediaType.dockerSchema1 || contentType === MediaType.dockerSchema1Signed)
+  )
+    return err(schema1Error(host));
+  const knownType =
+    contentType !== undefined &&
+    (INDEX_MEDIA_TYPES.has(contentType) || IMAGE_MANIFEST_MEDIA_TYPES.has(contentType));
+  if (digest && isDigest(digest) && knownType && (!byDigest || digest === reference)) {
+    const length = Number(headerValue(r.headers, "content-length"));
+    const out: HeadResult = { digest, mediaType: contentType };
+    if (Number.isFinite(length) && length > 0) out.size = length;
+    return ok(out);
+  }
+  // No usable digest or type: GET the manifest and take the digest of the bytes (renovate does
+  // the same). By tag the header, if any, must agree with the bytes.
+  const g = await getManifest(
+    session,
+    target,
+    reference,
+    signal,
+    digest && isDigest(digest) ? digest : undefined,
+  );
+  return g.ok
+    ? ok({ digest: g.value.digest, mediaType: g.value.mediaType, size: g.value.size, fetched: g.value })
+    : g;
+}
+
+/** Whether the repository exists, asked with the smallest tag-list page (not a pull). */
+async function repositoryExists(
+  session: RegistrySession,
+  target: ManifestTarget,
+  signal?: AbortSignal,
+): Promise<Result<boolean>> {
+  const res = await session.fetch({
+    endpoint: target.endpoint,
+    path: `/v2/${target.repository}/tags/list?n=1`,
+    method: "GET",
+    accept: ["application/json"],
+    repository: target.repository,
+    kind: "get-tags",
+    maxBytes: session.options.limits.maxErrorBodyBytes,
+    ...(signal ? { signal } : {}),
+    error: { subject: target.subject, target: "tags" },
+  });
+  if (res.ok) return ok(true);
+  if (res.error.kind === "not-found") return ok(false);
+  return res;
+}
+
+/**
+ * GETs a manifest by tag or digest and verifies it: by digest against that digest; by tag against
+ * `expectedDigest` or the `Docker-Content-Digest` header when present. The digest returned is
+ * always that of the exact bytes received.
+ */
+export async function getManifest(
+  session: RegistrySession,
+  target: ManifestTarget,
+  reference: string,
+  signal?: AbortSignal,
+  expectedDigest?: string,
+): Promise<Result<FetchedManifest>> {
+  const host = target.endpoint.origin.host;
+  const byDigest = isDigest(reference);
+  const res = await session.fetch({
+    endpoint: target.endpoint,
+    path: manifestPath(target.repository, reference),
+    method: "GET",
+    accept: MANIFEST_ACCEPT,
+    repository: target.repository,
+    kind: "get-manifest",
+    maxBytes: session.options.limits.maxManifestBytes,
+    ...(signal ? { signal } : {}),
+    error: { subject: target.subject, target: "manifest", byDigest },
+  });
+  if (!res.ok) return res;
+  const r = res.value;
+  const bytes = r.body;
+  const headerDigest = headerValue(r.headers, "docker-content-digest")?.trim();
+  const expected = byDigest
+    ? reference
+    : (expectedDigest ?? (headerDigest && isDigest(headerDigest) ? headerDigest : undefined));
+  let digest: string;
+  if (expected) {
+    const v = verifyDigest(bytes, expected, host);
+    if (!v.ok) return v;
+    digest = expected;
+  } else {
+    digest = computeDigest(bytes);
+  }
+  const parsed = parseManifest(bytes, headerValue(r.headers, "content-type"), host);
+  if (!parsed.ok) return parsed;
+  return ok({ ...parsed.value, digest, size: bytes.length, bytes });
+}
+
+/** A not-found for a platform the index lacks, listing what it has. */
+export function platformNotFound(
+  subject: string,
+  host: string,
+  wanted: Platform,
+  available: readonly Descriptor[],
+): ResolveError {
+  const e = notFoundError("platform", subject, host);
+  const have = available.map((d) => (d.platform ? formatPlatform(d.platform) : "?")).join(", ");
+  e.message = `${subject} has no image for ${formatPlatform(wanted)}${have ? ` (it has ${have})` : ""}. Check --platform, or pick an image built for that platform.`;
+  return e;
+}

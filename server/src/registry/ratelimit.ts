@@ -1,0 +1,207 @@
+/**
+ * Rate limits: parsing the headers registries send and remembering, per host, when to stop asking.
+ * Docker Hub's registry sends `ratelimit-limit: 100;w=21600` and `ratelimit-remaining: 76;w=21600`
+ * (`<count>;w=<window seconds>`, docs content/manuals/docker-hub/usage/pulls.md) and
+ * `docker-ratelimit-source`; the Hub web API sends `X-RateLimit-Limit/-Remaining/-Reset` (unix
+ * time) and `Retry-After` on 429. After a 429 the tracker blocks the host until the reset is due,
+ * so nothing retries in a loop. Time comes from an injected clock.
+ */
+
+export interface RateLimitInfo {
+  limit?: number;
+  remaining?: number;
+  /** The policy window in seconds (`w=`), when the registry says. */
+  windowSeconds?: number;
+  /** When the limit resets (epoch ms), only when the server says so (Retry-After / X-RateLimit-Reset). */
+  resetAt?: number;
+  /** `docker-ratelimit-source`: the IP (or /64) or account the limit is counted against. */
+  source?: string;
+  /** When these headers were seen (epoch ms). */
+  observedAt: number;
+}
+
+export interface HostRateLimitState {
+  host: string;
+  /** The last rate-limit headers seen from this host, if any. */
+  last?: RateLimitInfo;
+  /** Set after a 429: no request goes to this host before this time (epoch ms). */
+  blockedUntil?: number;
+  /** True when blockedUntil is a guess (the window length or a default cool-down). */
+  blockedUntilIsEstimate?: boolean;
+}
+
+export type HeaderBag = Record<string, string | string[] | undefined>;
+
+/** Parses one `ratelimit-*` value: `100;w=21600`, `100`, `100, 100;w=21600`, `0;w=21600;comment="x"`. */
+export function parseRateLimitValue(
+  value: string | undefined,
+): { count: number; windowSeconds?: number } | undefined {
+  if (value === undefined) return undefined;
+  // The IETF draft form lists the quota first, then policies: `100, 100;w=21600`.
+  let count: number | undefined;
+  let windowSeconds: number | undefined;
+  for (const item of value.split(",")) {
+    const parts = item.split(";").map((p) => p.trim());
+    const head = parts[0];
+    if (head === undefined || !/^\d+$/.test(head)) continue;
+    count ??= Number(head);
+    for (const p of parts.slice(1)) {
+      const m = /^w\s*=\s*"?(\d+)"?$/i.exec(p);
+      if (m?.[1] !== undefined) windowSeconds ??= Number(m[1]);
+    }
+  }
+  if (count === undefined) return undefined;
+  return windowSeconds === undefined ? { count } : { count, windowSeconds };
+}
+
+/** Reads `Retry-After` (delta seconds or an HTTP date) as an epoch-ms time. */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return now + Number(v) * 1000;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+function header(headers: HeaderBag, name: string): string | undefined {
+  const v = headers[name] ?? headers[name.toLowerCase()];
+  if (Array.isArray(v)) return v[0];
+  return v;
+}
+
+/** Collects rate-limit information from response headers; undefined when there is none. */
+export function parseRateLimitHeaders(input: HeaderBag, now: number): RateLimitInfo | undefined {
+  const headers: HeaderBag = {};
+  for (const [k, v] of Object.entries(input)) headers[k.toLowerCase()] = v;
+  const info: RateLimitInfo = { observedAt: now };
+  let seen = false;
+  const limit = parseRateLimitValue(
+    header(headers, "ratelimit-limit") ?? header(headers, "x-ratelimit-limit"),
+  );
+  if (limit) {
+    info.limit = limit.count;
+    if (limit.windowSeconds !== undefined) info.windowSeconds = limit.windowSeconds;
+    seen = true;
+  }
+  const remaining = parseRateLimitValue(
+    header(headers, "ratelimit-remaining") ?? header(headers, "x-ratelimit-remaining"),
+  );
+  if (remaining) {
+    info.remaining = remaining.count;
+    if (info.windowSeconds === undefined && remaining.windowSeconds !== undefined)
+      info.windowSeconds = remaining.windowSeconds;
+    seen = true;
+  }
+  const reset = header(headers, "x-ratelimit-reset") ?? header(headers, "ratelimit-reset");
+  if (reset !== undefined && /^\d+$/.test(reset.trim())) {
+    const n = Number(reset.trim());
+    // X-RateLimit-Reset is a unix time; the IETF `RateLimit-Reset` is delta seconds. Values far
+    // below today's unix time can only be deltas.
+    info.resetAt = n > 1_000_000_000 ? n * 1000 : now + n * 1000;
+    seen = true;
+  }
+  const retryAfter = parseRetryAfter(header(headers, "retry-after"), now);
+  if (retryAfter !== undefined) {
+    info.resetAt = retryAfter;
+    seen = true;
+  }
+  const source = header(headers, "docker-ratelimit-source");
+  if (source) {
+    info.source = source.trim();
+    seen = true;
+  }
+  return seen ? info : undefined;
+}
+
+/** Per-host rate-limit memory. One per client; no module-level state. */
+export class RateLimitTracker {
+  private readonly hosts = new Map<string, HostRateLimitState>();
+
+  constructor(
+    private readonly now: () => number,
+    /** Block length after a 429 that carries no reset time and no window. */
+    private readonly defaultCooldownMs: number,
+  ) {}
+
+  /** Records the headers of any response from `host`. */
+  observe(host: string, headers: HeaderBag): RateLimitInfo | undefined {
+    const info = parseRateLimitHeaders(headers, this.now());
+    if (info) this.state(host).last = info;
+    return info;
+  }
+
+  /**
+   * Records a 429 from `host` and blocks it. The reset time is, in order: Retry-After /
+   * X-RateLimit-Reset (exact), the policy window (an upper bound: the window slides), a default.
+   */
+  block(host: string, headers: HeaderBag): { resetAt: number; estimate: boolean } {
+    const now = this.now();
+    const info = this.observe(host, headers);
+    const s = this.state(host);
+    let resetAt: number;
+    let estimate: boolean;
+    if (info?.resetAt !== undefined && info.resetAt > now) {
+      resetAt = info.resetAt;
+      estimate = false;
+    } else if (info?.windowSeconds !== undefined && info.windowSeconds > 0) {
+      resetAt = now + info.windowSeconds * 1000;
+      estimate = true;
+    } else {
+      resetAt = now + this.defaultCooldownMs;
+      estimate = true;
+    }
+    s.blockedUntil = Math.max(s.blockedUntil ?? 0, resetAt);
+    s.blockedUntilIsEstimate = estimate;
+    return { resetAt: s.blockedUntil, estimate };
+  }
+
+  /** When `host` is blocked now, until when (epoch ms); undefined when requests may go. */
+  blockedUntil(host: string): { until: number; estimate: boolean } | undefined {
+    const s = this.hosts.get(host);
+    if (s?.blockedUntil === undefined) return undefined;
+    if (s.blockedUntil <= this.now()) {
+      delete s.blockedUntil;
+      delete s.blockedUntilIsEstimate;
+      return undefined;
+    }
+    return { until: s.blockedUntil, estimate: s.blockedUntilIsEstimate ?? false };
+  }
+
+  /** Lifts a block early, e.g. after the user logged in. */
+  clear(host?: string): void {
+    if (host === undefined) {
+      for (const s of this.hosts.values()) {
+        delete s.blockedUntil;
+        delete s.blockedUntilIsEstimate;
+      }
+      return;
+    }
+    const s = this.hosts.get(host);
+    if (s) {
+      delete s.blockedUntil;
+      delete s.blockedUntilIsEstimate;
+    }
+  }
+
+  get(host: string): HostRateLimitState | undefined {
+    const s = this.hosts.get(host);
+    if (!s) return undefined;
+    this.blockedUntil(host); // expire a passed block before showing it
+    return structuredClone(s);
+  }
+
+  snapshot(): HostRateLimitState[] {
+    return [...this.hosts.keys()]
+      .map((h) => this.get(h))
+      .filter((s): s is HostRateLimitState => s !== undefined);
+  }
+
+  private state(host: string): HostRateLimitState {
+    let s = this.hosts.get(host);
+    if (!s) {
+      s = { host };
+      this.hosts.set(host, s);
+    }
+    return s;
+  }
+}

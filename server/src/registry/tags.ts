@@ -1,0 +1,88 @@
+/**
+ * Tag lists from the registry API: `GET /v2/<name>/tags/list?n=<page size>`, following
+ * `Link: <…?last=…&n=…>; rel="next"` (distribution docs/spec/api.md "Pagination") for a bounded
+ * number of pages, same origin only. The answer says whether the list is complete, so a caller can
+ * tell "no more tags" from "stopped reading".
+ */
+import { badResponse, err, ok } from "./errors";
+import type { Result } from "./errors";
+import type { ManifestTarget } from "./manifest";
+import { headerValues } from "./transport";
+import type { RegistrySession } from "./transport";
+
+export interface TagList {
+  tags: string[];
+  /** False when the page limit stopped the listing before the last page. */
+  complete: boolean;
+  pages: number;
+}
+
+/** The `rel="next"` target of a Link header, resolved against `base`; undefined when none. */
+export function parseLinkNext(headers: readonly string[], base: URL): URL | undefined {
+  for (const h of headers) {
+    // Link: <url>; rel="next", <url2>; rel="prev" — commas may appear inside <…>, so match links.
+    const re = /<([^>]*)>\s*((?:;\s*[^;,]+)*)/g;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(h)) !== null) {
+      const params = m[2] ?? "";
+      if (/;\s*rel\s*=\s*"?([^";]*\s)?next(\s[^";]*)?"?/i.test(params)) {
+        try {
+          return new URL(m[1] ?? "", base);
+        } catch {
+          return undefined;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+export async function listTags(
+  session: RegistrySession,
+  target: ManifestTarget,
+  opts: { pageSize?: number; maxPages?: number; signal?: AbortSignal } = {},
+): Promise<Result<TagList>> {
+  const host = target.endpoint.origin.host;
+  const maxPages = Math.max(1, opts.maxPages ?? session.options.limits.maxTagPages);
+  const pageSize = Math.max(1, opts.pageSize ?? 1000);
+  let path = `/v2/${target.repository}/tags/list?n=${pageSize}`;
+  const tags: string[] = [];
+  for (let page = 1; ; page++) {
+    const res = await session.fetch({
+      endpoint: target.endpoint,
+      path,
+      method: "GET",
+      accept: ["application/json"],
+      repository: target.repository,
+      kind: "get-tags",
+      maxBytes: session.options.limits.maxHubBytes,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      error: { subject: target.subject, target: "tags" },
+    });
+    if (!res.ok) return res;
+    let data: unknown;
+    try {
+      data = JSON.parse(Buffer.from(res.value.body).toString("utf8"));
+    } catch {
+      return err(badResponse("malformed", `${host} sent a tag list that is not valid JSON.`, host));
+    }
+    const list = typeof data === "object" && data !== null ? (data as { tags?: unknown }).tags : undefined;
+    // distribution answers `"tags": null` for a repository without tags.
+    if (list !== null && list !== undefined && !Array.isArray(list))
+      return err(badResponse("malformed", `${host} sent a tag list without a tags array.`, host));
+    for (const t of list ?? []) if (typeof t === "string") tags.push(t);
+    const next = parseLinkNext(headerValues(res.value.headers, "link"), res.value.url);
+    if (!next) return ok({ tags, complete: true, pages: page });
+    if (next.origin !== target.endpoint.origin.origin) {
+      return err(
+        badResponse(
+          "bad-redirect",
+          `${host} pointed the next page of tags at another host (${next.host}); not followed.`,
+          host,
+        ),
+      );
+    }
+    if (page >= maxPages) return ok({ tags, complete: false, pages: page });
+    path = `${next.pathname}${next.search}`;
+  }
+}

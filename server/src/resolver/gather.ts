@@ -1,0 +1,374 @@
+/**
+ * Resolving one image reference for one platform: tag → digest (HEAD, or the cache within the
+ * TTL), the manifest and config for that digest (cache first: content-addressed, fetched once
+ * ever), Docker Hub data (web API, not counted as pulls; cached with a TTL), then
+ * `deriveFacts`. Registry failures fall back to what the cache has, marked offline, so the
+ * editor keeps its facts when the network goes.
+ */
+import { deriveFacts } from "../facts/derive";
+import type { HubData, HubTag as FactsHubTag } from "../facts/hub";
+import type { FactsInput } from "../facts/input";
+import { formatReference, isDockerHub, type Reference } from "../reference";
+import { err, ok, type ResolveError, type Result } from "../registry/errors";
+import type { HubRepository, HubTag, HubTagPage } from "../registry/hub";
+import {
+  parseManifest,
+  parsePlatform,
+  selectPlatform,
+  type FetchedManifest,
+  type ParsedManifest,
+} from "../registry/manifest";
+import type { FetchedConfig } from "../registry/blob";
+import type { ResolveOptions, Resolved } from "../registry/client";
+import type { TagList } from "../registry/tags";
+import { parseImageConfig } from "../registry/blob";
+import type { ImageConfig, ImageIndex, ImageManifest } from "../registry/oci";
+import type { DiskCache } from "./cache";
+import type { Freshness, PinState, Resolution } from "./types";
+
+/** The registry calls the resolver makes: RegistryClient satisfies it; unit tests pass a fake. */
+export interface ImageSource {
+  resolve(ref: Reference, opts?: ResolveOptions): Promise<Result<Resolved>>;
+  manifest(ref: Reference, digest: string, opts?: { signal?: AbortSignal }): Promise<Result<FetchedManifest>>;
+  config(ref: Reference, digest: string, opts?: { signal?: AbortSignal }): Promise<Result<FetchedConfig>>;
+  listTags(ref: Reference, opts?: { signal?: AbortSignal; maxPages?: number }): Promise<Result<TagList>>;
+  hubTag(ref: Reference, opts?: { signal?: AbortSignal }): Promise<Result<HubTag>>;
+  hubRepository(
+    ref: Reference,
+    opts?: { signal?: AbortSignal; badge?: boolean },
+  ): Promise<Result<HubRepository>>;
+  hubTags(
+    ref: Reference,
+    opts?: { signal?: AbortSignal; maxPages?: number; pageSize?: number },
+  ): Promise<Result<HubTagPage>>;
+}
+
+export interface GatherOptions {
+  source: ImageSource;
+  cache: DiskCache;
+  /** Parsed manifests and configs by digest, shared across references. */
+  memo: Map<string, ParsedManifest | ImageConfig>;
+  now: () => number;
+  tagTtlMs: number;
+  /** Hub metadata (badges, tag lists) changes slowly: kept longer than tag digests. */
+  hubTtlMs: number;
+  /** No network at all: answer from the cache. */
+  offline: boolean;
+  /** Bypass the TTL (explicit refresh). */
+  force: boolean;
+  trustedRegistries: readonly string[];
+  signal: AbortSignal;
+  log: (message: string) => void;
+}
+
+export type GatherResult =
+  | { ok: true; resolution: Resolution; freshness: Freshness }
+  | { ok: false; error: ResolveError; tags?: string[] };
+
+interface TagEntry {
+  digest: string;
+  mediaType: string;
+}
+
+/** Errors that mean "could not ask", where the cache may answer instead. */
+export function isUnreachable(e: ResolveError): boolean {
+  return e.kind === "network" || e.kind === "timeout" || e.kind === "offline" || e.kind === "rate-limited";
+}
+
+function offlineError(ref: Reference): ResolveError {
+  return {
+    kind: "offline",
+    message: `FROM Lens is offline and has nothing cached for ${formatReference(ref)} yet. Turn off "fromLens.offline" or reconnect to resolve it.`,
+  };
+}
+
+async function cachedJson<T>(
+  o: GatherOptions,
+  namespace: string,
+  key: string,
+  ttlMs: number,
+  fetch: () => Promise<Result<T>>,
+): Promise<{ value: T; fetchedAt: number } | { error: ResolveError } | undefined> {
+  const entry = o.cache.getEntry<T>(namespace, key);
+  if (entry && (o.offline || (!o.force && o.now() - entry.fetchedAt < ttlMs))) return entry;
+  if (o.offline) return undefined;
+  const r = await fetch();
+  if (r.ok) {
+    const fetchedAt = o.now();
+    o.cache.putEntry(namespace, key, r.value, fetchedAt);
+    return { value: r.value, fetchedAt };
+  }
+  return entry ?? { error: r.error };
+}
+
+async function manifestFor(
+  o: GatherOptions,
+  ref: Reference,
+  digest: string,
+): Promise<Result<ParsedManifest>> {
+  const memo = o.memo.get(digest);
+  if (memo && "kind" in memo) return ok(memo);
+  const bytes = o.cache.getBlob(digest);
+  if (bytes) {
+    const parsed = parseManifest(bytes, undefined);
+    if (parsed.ok) {
+      o.memo.set(digest, parsed.value);
+      return parsed;
+    }
+  }
+  if (o.offline) return err(offlineError(ref));
+  const fetched = await o.source.manifest(ref, digest, { signal: o.signal });
+  if (!fetched.ok) return fetched;
+  o.cache.putBlob(digest, fetched.value.bytes);
+  o.memo.set(digest, fetched.value);
+  return ok(fetched.value);
+}
+
+async function configFor(o: GatherOptions, ref: Reference, digest: string): Promise<Result<ImageConfig>> {
+  const memo = o.memo.get(digest);
+  if (memo && !("kind" in memo)) return ok(memo);
+  const bytes = o.cache.getBlob(digest);
+  if (bytes) {
+    const parsed = parseImageConfig(bytes);
+    if (parsed.ok) {
+      o.memo.set(digest, parsed.value);
+      return parsed;
+    }
+  }
+  if (o.offline) return err(offlineError(ref));
+  const fetched = await o.source.config(ref, digest, { signal: o.signal });
+  if (!fetched.ok) return fetched;
+  o.cache.putBlob(digest, fetched.value.bytes);
+  o.memo.set(digest, fetched.value.config);
+  return ok(fetched.value.config);
+}
+
+function toFactsHubTag(t: HubTag): FactsHubTag {
+  return {
+    name: t.name,
+    digest: t.digest ?? null,
+    tag_last_pushed: t.lastPushed ?? null,
+    last_updated: t.lastUpdated ?? null,
+    images: t.images.map((i) => ({
+      architecture: i.architecture ?? null,
+      os: i.os ?? null,
+      variant: i.variant ?? null,
+      digest: i.digest ?? null,
+      size: i.size ?? null,
+      last_pushed: i.lastPushed ?? null,
+    })),
+  };
+}
+
+const BADGE: Record<HubRepository["trust"], HubData["badge"] | undefined> = {
+  official: "official",
+  "verified-publisher": "verified_publisher",
+  "sponsored-oss": "open_source",
+  community: "none",
+  unknown: undefined,
+};
+
+/** The repository's tags: Hub's tag list (names and digests) or the registry's (names only). */
+async function tagsFor(
+  o: GatherOptions,
+  ref: Reference,
+): Promise<{ names: string[]; hub?: HubTag[] } | undefined> {
+  const key = `${ref.registry}/${ref.repository}`;
+  if (isDockerHub(ref)) {
+    const page = await cachedJson(o, "hub-tags", key, o.hubTtlMs, () =>
+      o.source.hubTags(ref, { signal: o.signal, maxPages: 1, pageSize: 100 }),
+    );
+    if (page && "value" in page) return { names: page.value.tags.map((t) => t.name), hub: page.value.tags };
+    return undefined;
+  }
+  const list = await cachedJson(o, "tag-list", key, o.tagTtlMs, () =>
+    o.source.listTags(ref, { signal: o.signal, maxPages: 2 }),
+  );
+  return list && "value" in list ? { names: list.value.tags } : undefined;
+}
+
+function platformString(p: { os: string; architecture: string; variant?: string }): string {
+  return [p.os, p.architecture, p.variant].filter(Boolean).join("/");
+}
+
+/** How a pinned digest relates to what its tag points at now. */
+async function pinState(
+  o: GatherOptions,
+  ref: Reference,
+  pinned: ParsedManifest,
+  tagDigest: string | undefined,
+  pinnedConfig?: ImageConfig,
+): Promise<PinState> {
+  if (!ref.digest) return { kind: "unchecked", reason: "not pinned" };
+  if (!tagDigest)
+    return {
+      kind: "unchecked",
+      reason: ref.tag ? "the tag could not be checked" : "no tag is written next to the digest",
+    };
+  if (ref.digest === tagDigest) return { kind: "current" };
+  const current = await manifestFor(o, ref, tagDigest);
+  if (pinned.kind === "image" && current.ok && current.value.kind === "index" && pinnedConfig) {
+    const platform = {
+      os: pinnedConfig.os,
+      architecture: pinnedConfig.architecture,
+      ...(pinnedConfig.variant ? { variant: pinnedConfig.variant } : {}),
+    };
+    const now = selectPlatform(current.value.platforms, platform);
+    return {
+      kind: "platform-manifest",
+      platform: platformString(platform),
+      indexDigest: tagDigest,
+      ...(now ? { platformDigestNow: now.digest } : {}),
+    };
+  }
+  return { kind: "moved", currentDigest: tagDigest };
+}
+
+export async function gather(o: GatherOptions, ref: Reference, wanted: string): Promise<GatherResult> {
+  const tagRef: Reference = { registry: ref.registry, repository: ref.repository, tag: ref.tag ?? "latest" };
+  const checkTag = ref.tag !== undefined || ref.digest === undefined;
+  let tagDigest: string | undefined;
+  let tagFetchedAt: number | undefined;
+  let freshness: Freshness = { kind: "fresh", fetchedAt: o.now() };
+  let fromNetwork = false;
+
+  if (checkTag) {
+    const tagKey = formatReference(tagRef);
+    const entry = o.cache.getEntry<TagEntry>("tags", tagKey);
+    const fresh = entry && !o.force && o.now() - entry.fetchedAt < o.tagTtlMs;
+    if (entry && (fresh || o.offline)) {
+      tagDigest = entry.value.digest;
+      tagFetchedAt = entry.fetchedAt;
+      freshness = fresh
+        ? { kind: "fresh", fetchedAt: entry.fetchedAt }
+        : { kind: "offline", fetchedAt: entry.fetchedAt, reason: "offline mode" };
+    } else if (o.offline) {
+      if (!ref.digest) return { ok: false, error: offlineError(ref) };
+    } else {
+      const r = await o.source.resolve(tagRef, { signal: o.signal });
+      if (r.ok) {
+        tagFetchedAt = o.now();
+        tagDigest = r.value.digest;
+        o.cache.putEntry<TagEntry>(
+          "tags",
+          tagKey,
+          { digest: r.value.digest, mediaType: r.value.mediaType },
+          tagFetchedAt,
+        );
+        freshness = { kind: "fresh", fetchedAt: tagFetchedAt };
+        fromNetwork = true;
+      } else if (isUnreachable(r.error) && entry) {
+        tagDigest = entry.value.digest;
+        tagFetchedAt = entry.fetchedAt;
+        freshness = { kind: "offline", fetchedAt: entry.fetchedAt, reason: r.error.message };
+      } else if (r.error.kind === "not-found" && r.error.what === "tag" && !ref.digest) {
+        const tags = await tagsFor(o, ref);
+        return { ok: false, error: r.error, ...(tags ? { tags: tags.names } : {}) };
+      } else if (!ref.digest || !isUnreachable(r.error)) {
+        return { ok: false, error: r.error };
+      }
+    }
+  }
+
+  const subject = ref.digest ?? tagDigest;
+  if (!subject) return { ok: false, error: offlineError(ref) };
+  const top = await manifestFor(o, ref, subject);
+  if (!top.ok) return { ok: false, error: top.error };
+
+  const manifests: Record<string, ImageManifest> = {};
+  const configs: Record<string, ImageConfig> = {};
+  const wantedPlatform = parsePlatform(wanted);
+  let offered = true;
+  let describedDigest = subject;
+  let imageManifest: ImageManifest | undefined;
+  if (top.value.kind === "index") {
+    const d = wantedPlatform ? selectPlatform(top.value.platforms, wantedPlatform) : undefined;
+    offered = d !== undefined;
+    const chosen =
+      d ??
+      top.value.platforms.find((p) => p.platform?.os === "linux" && p.platform.architecture === "amd64") ??
+      top.value.platforms[0];
+    if (chosen) {
+      const m = await manifestFor(o, ref, chosen.digest);
+      if (m.ok && m.value.kind === "image") {
+        imageManifest = m.value.manifest;
+        manifests[chosen.digest] = imageManifest;
+        describedDigest = chosen.digest;
+      } else if (!m.ok && !isUnreachable(m.error)) {
+        return { ok: false, error: m.error };
+      }
+    }
+  } else {
+    imageManifest = top.value.manifest;
+  }
+  let config: ImageConfig | undefined;
+  if (imageManifest) {
+    const c = await configFor(o, ref, imageManifest.config.digest);
+    if (c.ok) {
+      config = c.value;
+      configs[describedDigest] = c.value;
+      if (top.value.kind === "image" && wantedPlatform) {
+        offered = c.value.os === wantedPlatform.os && c.value.architecture === wantedPlatform.architecture;
+      }
+    } else if (!isUnreachable(c.error)) {
+      return { ok: false, error: c.error };
+    }
+  }
+
+  let hub: HubData | undefined;
+  let tags: string[] | undefined;
+  if (isDockerHub(ref)) {
+    hub = {};
+    const key = `${ref.repository}`;
+    const repo = await cachedJson(o, "hub-repository", key, o.hubTtlMs, () =>
+      o.source.hubRepository(ref, { signal: o.signal, badge: true }),
+    );
+    if (repo && "value" in repo) {
+      const badge = BADGE[repo.value.trust];
+      if (badge !== undefined) hub.badge = badge;
+    }
+    if (checkTag) {
+      const tag = await cachedJson(o, "hub-tag", formatReference(tagRef), o.tagTtlMs, () =>
+        o.source.hubTag(tagRef, { signal: o.signal }),
+      );
+      if (tag && "value" in tag) hub.tag = toFactsHubTag(tag.value);
+    }
+  }
+  const list = await tagsFor(o, ref);
+  if (list) {
+    tags = list.names;
+    if (hub && list.hub) hub.tags = list.hub.map(toFactsHubTag);
+  }
+
+  const input: FactsInput = {
+    reference: {
+      registry: ref.registry,
+      repository: ref.repository,
+      ...(ref.tag ? { tag: ref.tag } : {}),
+      ...(ref.digest ? { digest: ref.digest } : {}),
+    },
+    resolved: {
+      digest: subject,
+      mediaType: top.value.mediaType,
+      manifest: top.value.kind === "index" ? top.value.index : top.value.manifest,
+    },
+    manifests,
+    configs,
+    ...(wantedPlatform ? { platform: wantedPlatform } : {}),
+    ...(hub ? { hub } : {}),
+    settings: { trustedRegistries: o.trustedRegistries },
+    source: freshness.kind === "offline" ? "stale-cache" : fromNetwork ? "network" : "cache",
+    resolvedAt: new Date(tagFetchedAt ?? o.now()).toISOString(),
+  };
+  const facts = deriveFacts(input, new Date(o.now()));
+  const resolution: Resolution = {
+    reference: ref,
+    facts,
+    platform: { wanted, offered },
+    ...(tagDigest ? { tagDigest } : {}),
+    ...(tagFetchedAt !== undefined ? { tagFetchedAt } : {}),
+    ...(tags ? { tags } : {}),
+  };
+  if (ref.digest) resolution.pin = await pinState(o, ref, top.value, tagDigest, config);
+  return { ok: true, resolution, freshness };
+}

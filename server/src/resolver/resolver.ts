@@ -1,0 +1,287 @@
+/**
+ * The background resolver: references queue up (the visible document's first), identical ones
+ * coalesce, work for closed documents or superseded versions is cancelled, a bounded number run
+ * at once, and each result lands in memory where `lookup` answers synchronously. When a result
+ * lands, `onDidChange` names the keys so the server refreshes what depends on them. The resolver
+ * never formats UI and never throws: failures are `Lookup` values.
+ */
+import { formatReference, type Reference } from "../reference";
+import type { ImageConfig } from "../registry/oci";
+import type { ParsedManifest } from "../registry/manifest";
+import type { DiskCache } from "./cache";
+import { gather, isUnreachable, type ImageSource } from "./gather";
+import type { Lookup, ResolverStatus } from "./types";
+
+export type Priority = "visible" | "background";
+
+export interface ResolveRequest {
+  reference: Reference;
+  /** "linux/amd64": the platform the facts should describe. */
+  platform: string;
+}
+
+export interface ResolverSettings {
+  tagTtlMs: number;
+  hubTtlMs: number;
+  offline: boolean;
+  trustedRegistries: readonly string[];
+}
+
+export interface ResolverOptions {
+  source: ImageSource;
+  cache: DiskCache;
+  settings: () => ResolverSettings;
+  now?: () => number;
+  /** How many references resolve at once (the registry client also limits per host). */
+  concurrency?: number;
+  /** Called with the keys whose lookup changed. */
+  onDidChange?: (keys: string[]) => void;
+  /** Hub's rate-limit state, request counts: read for the status. */
+  stats?: () => Pick<ResolverStatus, "hubRateLimit" | "requests">;
+  log?: (message: string) => void;
+}
+
+interface Job {
+  key: string;
+  request: ResolveRequest;
+  priority: Priority;
+  owners: Set<string>;
+  force: boolean;
+  controller?: AbortController;
+}
+
+const MEMO_LIMIT = 512;
+/** After the network fails, a host is left alone (cache answers) for this long. */
+const UNREACHABLE_BACKOFF_MS = 60_000;
+
+export function requestKey(r: ResolveRequest): string {
+  return `${formatReference(r.reference)} ${r.platform}`;
+}
+
+export class Resolver {
+  private readonly states = new Map<string, Lookup>();
+  private readonly queue: Job[] = [];
+  private readonly running = new Map<string, Job>();
+  private readonly waiters = new Map<string, (() => void)[]>();
+  private readonly memo = new Map<string, ParsedManifest | ImageConfig>();
+  private readonly unreachableUntil = new Map<string, number>();
+  private readonly now: () => number;
+  private readonly concurrency: number;
+
+  constructor(private readonly options: ResolverOptions) {
+    this.now = options.now ?? Date.now;
+    this.concurrency = options.concurrency ?? 4;
+  }
+
+  /** Synchronous: what is known now. */
+  lookup(request: ResolveRequest): Lookup {
+    return this.states.get(requestKey(request)) ?? { state: "unknown" };
+  }
+
+  /**
+   * Queues resolution of `requests` for `owner` (a document URI): those already resolved within
+   * the TTL are not asked again; `force` bypasses the TTL (refresh). Returns the keys queued.
+   */
+  request(requests: readonly ResolveRequest[], owner: string, priority: Priority, force = false): string[] {
+    const queued: string[] = [];
+    for (const request of requests) {
+      const key = requestKey(request);
+      const running = this.running.get(key);
+      if (running) {
+        running.owners.add(owner);
+        continue;
+      }
+      const pending = this.queue.find((j) => j.key === key);
+      if (pending) {
+        pending.owners.add(owner);
+        if (priority === "visible") pending.priority = "visible";
+        pending.force ||= force;
+        continue;
+      }
+      if (!force && !this.needsWork(key)) continue;
+      this.queue.push({ key, request, priority, owners: new Set([owner]), force });
+      const previous = this.states.get(key);
+      const prev =
+        previous &&
+        (previous.state === "resolved"
+          ? previous
+          : previous.state === "error"
+            ? previous.previous
+            : undefined);
+      this.states.set(key, {
+        state: "resolving",
+        ...(prev ? { previous: { resolution: prev.resolution, freshness: prev.freshness } } : {}),
+      });
+      queued.push(key);
+    }
+    if (queued.length > 0) this.options.onDidChange?.(queued);
+    this.pump();
+    return queued;
+  }
+
+  /** The owner no longer needs its references (document closed or changed): drop or abort them. */
+  release(owner: string, keep: ReadonlySet<string> = new Set()): void {
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      const job = this.queue[i];
+      if (!job || keep.has(job.key)) continue;
+      job.owners.delete(owner);
+      if (job.owners.size === 0) {
+        this.queue.splice(i, 1);
+        this.settle(job.key, this.previousOf(job.key) ?? { state: "unknown" });
+      }
+    }
+    for (const job of this.running.values()) {
+      if (keep.has(job.key)) continue;
+      job.owners.delete(owner);
+      if (job.owners.size === 0) job.controller?.abort();
+    }
+  }
+
+  /** Resolves when `key` leaves "resolving", or after `ms`. */
+  waitFor(request: ResolveRequest, ms: number): Promise<Lookup> {
+    const key = requestKey(request);
+    if (this.lookup(request).state !== "resolving" || ms <= 0) return Promise.resolve(this.lookup(request));
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        resolve(this.lookup(request));
+      };
+      const timer = setTimeout(() => {
+        const list = this.waiters.get(key) ?? [];
+        this.waiters.set(
+          key,
+          list.filter((w) => w !== done),
+        );
+        resolve(this.lookup(request));
+      }, ms);
+      const list = this.waiters.get(key) ?? [];
+      list.push(done);
+      this.waiters.set(key, list);
+    });
+  }
+
+  /** Forgets everything in memory and on disk (the "Clear Cache" command). */
+  clear(): void {
+    for (const job of this.running.values()) job.controller?.abort();
+    this.queue.length = 0;
+    const keys = [...this.states.keys()];
+    this.states.clear();
+    this.memo.clear();
+    this.unreachableUntil.clear();
+    this.options.cache.clear();
+    if (keys.length > 0) this.options.onDidChange?.(keys);
+  }
+
+  status(): ResolverStatus {
+    const now = this.now();
+    const unreachable = [...this.unreachableUntil.values()].some((until) => until > now);
+    return {
+      resolving: this.running.size,
+      queued: this.queue.length,
+      offline: this.options.settings().offline || unreachable,
+      requests: {},
+      ...this.options.stats?.(),
+    };
+  }
+
+  private needsWork(key: string): boolean {
+    const s = this.states.get(key);
+    if (!s || s.state === "unknown") return true;
+    if (s.state === "resolving") return false;
+    if (s.state === "error") return isUnreachable(s.error) || s.error.kind === "cancelled";
+    const ttl = this.options.settings().tagTtlMs;
+    return s.freshness.kind !== "fresh" || this.now() - s.freshness.fetchedAt >= ttl;
+  }
+
+  private previousOf(key: string): Lookup | undefined {
+    const s = this.states.get(key);
+    if (s?.state === "resolving" && s.previous) return { state: "resolved", ...s.previous };
+    return undefined;
+  }
+
+  private pump(): void {
+    while (this.running.size < this.concurrency && this.queue.length > 0) {
+      const index = this.queue.findIndex((j) => j.priority === "visible");
+      const [job] = this.queue.splice(index >= 0 ? index : 0, 1);
+      if (!job) break;
+      this.running.set(job.key, job);
+      void this.run(job);
+    }
+  }
+
+  private async run(job: Job): Promise<void> {
+    const controller = new AbortController();
+    job.controller = controller;
+    const settings = this.options.settings();
+    const host = job.request.reference.registry;
+    const backoff = (this.unreachableUntil.get(host) ?? 0) > this.now() && !job.force;
+    let result: Lookup;
+    try {
+      const r = await gather(
+        {
+          source: this.options.source,
+          cache: this.options.cache,
+          memo: this.memo,
+          now: this.now,
+          tagTtlMs: settings.tagTtlMs,
+          hubTtlMs: settings.hubTtlMs,
+          offline: settings.offline || backoff,
+          force: job.force,
+          trustedRegistries: settings.trustedRegistries,
+          signal: controller.signal,
+          log: (m) => this.options.log?.(m),
+        },
+        job.request.reference,
+        job.request.platform,
+      );
+      if (r.ok) {
+        result = { state: "resolved", resolution: r.resolution, freshness: r.freshness };
+        if (r.freshness.kind === "offline" && !settings.offline && !backoff) {
+          this.unreachableUntil.set(host, this.now() + UNREACHABLE_BACKOFF_MS);
+        }
+      } else {
+        if (isUnreachable(r.error) && r.error.kind !== "rate-limited" && r.error.kind !== "offline") {
+          this.unreachableUntil.set(host, this.now() + UNREACHABLE_BACKOFF_MS);
+        }
+        const prev = this.previousOf(job.key);
+        result = {
+          state: "error",
+          error: r.error,
+          ...(r.tags ? { tags: r.tags } : {}),
+          ...(prev?.state === "resolved"
+            ? { previous: { resolution: prev.resolution, freshness: prev.freshness } }
+            : {}),
+        };
+      }
+    } catch (error) {
+      // gather returns errors as values; this is a bug guard so one bad image never stalls the queue.
+      this.options.log?.(`resolving ${job.key} failed unexpectedly: ${String(error)}`);
+      result = {
+        state: "error",
+        error: {
+          kind: "bad-response",
+          reason: "malformed",
+          message: `FROM Lens could not resolve this image: ${String(error)}`,
+        },
+      };
+    }
+    this.running.delete(job.key);
+    if (controller.signal.aborted && job.owners.size === 0) {
+      this.settle(job.key, this.previousOf(job.key) ?? { state: "unknown" });
+    } else {
+      this.settle(job.key, result);
+    }
+    if (this.memo.size > MEMO_LIMIT) {
+      for (const k of [...this.memo.keys()].slice(0, this.memo.size - MEMO_LIMIT)) this.memo.delete(k);
+    }
+    this.pump();
+  }
+
+  private settle(key: string, lookup: Lookup): void {
+    this.states.set(key, lookup);
+    const waiters = this.waiters.get(key) ?? [];
+    this.waiters.delete(key);
+    for (const w of waiters) w();
+    this.options.onDidChange?.([key]);
+  }
+}

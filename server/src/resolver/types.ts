@@ -1,0 +1,66 @@
+/**
+ * What the resolver tells the features about one image reference: answered synchronously from
+ * memory (`Resolver.lookup`), so hovers, lenses and diagnostics never wait on the network.
+ */
+import type { ImageFacts } from "../facts/types";
+import type { Reference } from "../reference";
+import type { ResolveError } from "../registry/errors";
+
+/** How the digest written in a pinned reference relates to what its tag points at now. */
+export type PinState =
+  /** The pin is the tag's current index (or single-manifest) digest. */
+  | { kind: "current" }
+  /** The tag has moved on: `currentDigest` is where it points now. */
+  | { kind: "moved"; currentDigest: string; movedAt?: string }
+  /** The pin is one platform's manifest inside the tag's multi-platform index. */
+  | { kind: "platform-manifest"; platform: string; indexDigest: string; platformDigestNow?: string }
+  /** No tag written, or the tag could not be checked. */
+  | { kind: "unchecked"; reason: string };
+
+export interface Resolution {
+  reference: Reference;
+  /** The digest the tag points at now (index digest for multi-platform images). */
+  tagDigest?: string;
+  /** When `tagDigest` was fetched from the registry (epoch ms). */
+  tagFetchedAt?: number;
+  /** For pinned references. */
+  pin?: PinState;
+  /** Facts about the image the reference denotes (the pinned digest when pinned, else the tag's). */
+  facts: ImageFacts;
+  /** The platform the facts describe ("linux/amd64"), and whether the image offers the wanted one. */
+  platform: { wanted: string; offered: boolean };
+  /** The repository's tags (bounded listing), when they were fetched: for "did you mean" and aliases. */
+  tags?: string[];
+}
+
+export type Freshness =
+  /** Fetched or revalidated within the TTL. */
+  | { kind: "fresh"; fetchedAt: number }
+  /** Older than the TTL, being revalidated in the background. */
+  | { kind: "stale"; fetchedAt: number }
+  /** Network failed or offline mode: this is what the cache had. */
+  | { kind: "offline"; fetchedAt: number; reason: string };
+
+export type Lookup =
+  | { state: "unknown" }
+  | { state: "resolving"; previous?: { resolution: Resolution; freshness: Freshness } }
+  | { state: "resolved"; resolution: Resolution; freshness: Freshness }
+  | {
+      state: "error";
+      error: ResolveError;
+      /** Known tags when the error is an unknown tag (for "did you mean"). */
+      tags?: string[];
+      /** What the cache still had, if anything (e.g. rate-limited but cached yesterday). */
+      previous?: { resolution: Resolution; freshness: Freshness };
+    };
+
+/** A summary for the status bar and progress. */
+export interface ResolverStatus {
+  resolving: number;
+  queued: number;
+  offline: boolean;
+  /** Docker Hub's pull allowance as last reported (`ratelimit-remaining`), if known. */
+  hubRateLimit?: { limit: number; remaining: number; windowSeconds?: number; resetAt?: number };
+  /** Requests made since start, by kind (HEAD manifest, GET manifest, GET blob, token, hub-api). */
+  requests: Record<string, number>;
+}

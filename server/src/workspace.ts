@@ -1,0 +1,122 @@
+/**
+ * The glue between open documents and the resolver, free of any connection: for each document
+ * it keeps the image references, asks the resolver for the remote ones (the document being
+ * edited first), releases what a document no longer uses, and builds the FeatureContext the
+ * pure features read. The server wiring calls it and turns its answers into LSP messages.
+ */
+import * as os from "node:os";
+import type { TextDocument } from "vscode-languageserver-textdocument";
+import { extractImageRefs, type ImageRef } from "./dockerfile";
+import type { FeatureContext } from "./features/context";
+import { wantedPlatform } from "./features/context";
+import { parseReference } from "./reference";
+import { requestKey, type Priority, type ResolveRequest, type Resolver } from "./resolver/resolver";
+import type { Lookup } from "./resolver/types";
+import type { FromLensSettings } from "./settings";
+
+/** This machine's platform in OCI terms ("linux/amd64", "linux/arm64"). */
+export function machinePlatform(arch: string = os.arch()): string {
+  const map: Record<string, string> = {
+    x64: "amd64",
+    arm64: "arm64",
+    arm: "arm/v7",
+    ia32: "386",
+    ppc64: "ppc64le",
+    s390x: "s390x",
+    riscv64: "riscv64",
+  };
+  return `linux/${map[arch] ?? arch}`;
+}
+
+export function defaultPlatform(settings: FromLensSettings): string {
+  return settings.defaultPlatform || machinePlatform();
+}
+
+/** The resolver request for a reference, or undefined for what is never resolved remotely. */
+export function requestFor(ref: ImageRef, settings: FromLensSettings): ResolveRequest | undefined {
+  if (ref.isStageRef || ref.isScratch || ref.resolved === undefined) return undefined;
+  const parsed = parseReference(ref.resolved);
+  if (!parsed.ok) return undefined;
+  return { reference: parsed.value, platform: wantedPlatform(ref, defaultPlatform(settings)) };
+}
+
+interface DocumentState {
+  version: number;
+  refs: ImageRef[];
+  keys: Set<string>;
+}
+
+export class ImageWorkspace {
+  private readonly docs = new Map<string, DocumentState>();
+
+  constructor(private readonly resolver: Resolver) {}
+
+  /** Reads the document's references and queues what needs resolving. */
+  update(
+    doc: TextDocument,
+    settings: FromLensSettings,
+    priority: Priority = "visible",
+    force = false,
+  ): ImageRef[] {
+    const cached = this.docs.get(doc.uri);
+    const refs =
+      cached && cached.version === doc.version && !force ? cached.refs : safeExtract(doc.getText());
+    const requests = refs
+      .map((r) => requestFor(r, settings))
+      .filter((r): r is ResolveRequest => r !== undefined);
+    const keys = new Set(requests.map(requestKey));
+    this.docs.set(doc.uri, { version: doc.version, refs, keys });
+    this.resolver.release(doc.uri, keys);
+    this.resolver.request(requests, doc.uri, priority, force);
+    return refs;
+  }
+
+  close(uri: string): void {
+    this.docs.delete(uri);
+    this.resolver.release(uri);
+  }
+
+  /** Documents that use any of these resolver keys. */
+  urisUsing(keys: readonly string[]): string[] {
+    const wanted = new Set(keys);
+    return [...this.docs.entries()]
+      .filter(([, s]) => [...s.keys].some((k) => wanted.has(k)))
+      .map(([uri]) => uri);
+  }
+
+  refs(doc: TextDocument): ImageRef[] {
+    const s = this.docs.get(doc.uri);
+    return s && s.version === doc.version ? s.refs : safeExtract(doc.getText());
+  }
+
+  context(doc: TextDocument, settings: FromLensSettings, now: Date = new Date()): FeatureContext {
+    return {
+      doc,
+      refs: this.refs(doc),
+      lookup: (ref) => this.lookup(ref, settings),
+      settings,
+      now,
+      defaultPlatform: defaultPlatform(settings),
+    };
+  }
+
+  lookup(ref: ImageRef, settings: FromLensSettings): Lookup {
+    const request = requestFor(ref, settings);
+    return request ? this.resolver.lookup(request) : { state: "unknown" };
+  }
+
+  /** Waits up to `ms` for the reference at hand to finish resolving (hover). */
+  async settle(ref: ImageRef, settings: FromLensSettings, ms: number): Promise<void> {
+    const request = requestFor(ref, settings);
+    if (request) await this.resolver.waitFor(request, ms);
+  }
+}
+
+/** dockerfile-ast is robust, but one odd document must never take the server down. */
+function safeExtract(text: string): ImageRef[] {
+  try {
+    return extractImageRefs(text);
+  } catch {
+    return [];
+  }
+}

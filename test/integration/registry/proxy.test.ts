@@ -1,0 +1,133 @@
+/**
+ * Proxies: requests to a registry go through the proxy from the editor (`http.proxy`) or from
+ * HTTP_PROXY / HTTPS_PROXY (undici tunnels with CONNECT); proxy credentials in the URL are used.
+ * A tiny CONNECT proxy on loopback maps made-up host names (never resolved, never on the
+ * network) to loopback registries. Through it, a mirror on plain http that is not listed in
+ * insecureRegistries receives no credentials.
+ */
+import { basicAuth, dockerConfig, expectOk, ref, testClient } from "./helpers";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import type { Server } from "node:http";
+import { connect } from "node:net";
+import { after, before, describe, it } from "node:test";
+import { buildImage, pushImage } from "../../support/images";
+import { startFaultServer } from "../../support/faultServer";
+import type { FaultServer } from "../../support/faultServer";
+import { closeServer, listenLoopback } from "../../support/http";
+import { startRegistry } from "../../support/registry";
+import type { Registry } from "../../support/registry";
+
+const USER = { user: "tester", pass: "test-password" };
+const image = buildImage({ format: "oci", platforms: [{ os: "linux", architecture: "amd64" }] });
+
+interface ConnectProxy {
+  url: string;
+  /** CONNECT targets asked for, with the Proxy-Authorization they carried. */
+  tunnels: { target: string; proxyAuthorization?: string }[];
+  stop(): Promise<void>;
+}
+
+/** A CONNECT-only proxy; `routes` maps `host:port` asked for to a loopback port. */
+async function startConnectProxy(routes: Record<string, number>): Promise<ConnectProxy> {
+  const tunnels: ConnectProxy["tunnels"] = [];
+  const server: Server = createServer((_req, res) => {
+    res.writeHead(405).end();
+  });
+  server.on("connect", (req, socket, head) => {
+    const target = req.url ?? "";
+    tunnels.push({
+      target,
+      ...(req.headers["proxy-authorization"]
+        ? { proxyAuthorization: req.headers["proxy-authorization"] }
+        : {}),
+    });
+    const port = routes[target];
+    if (port === undefined) {
+      socket.end("HTTP/1.1 502 Bad Gateway\r\n\r\n");
+      return;
+    }
+    const upstream = connect(port, "127.0.0.1", () => {
+      socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+      if (head.length > 0) upstream.write(head);
+      upstream.pipe(socket);
+      socket.pipe(upstream);
+    });
+    upstream.on("error", () => socket.destroy());
+    socket.on("error", () => upstream.destroy());
+  });
+  const port = await listenLoopback(server);
+  return { url: `http://127.0.0.1:${port}`, tunnels, stop: () => closeServer(server) };
+}
+
+describe("proxies", () => {
+  let registry: Registry;
+  let privateRegistry: Registry;
+  let hub: FaultServer;
+  let proxy: ConnectProxy;
+  const PUBLIC = "registry.test:5000";
+  const MIRROR = "mirror.test:5000";
+
+  before(async () => {
+    registry = await startRegistry({ auth: "none" });
+    await pushImage(registry, "lib/app", "1", image);
+    privateRegistry = await startRegistry({ auth: "htpasswd", users: [USER] });
+    await pushImage(privateRegistry, "library/demo", "1", image, USER);
+    hub = await startFaultServer({ images: [{ repository: "library/demo", tag: "1", image }] });
+    proxy = await startConnectProxy({
+      [PUBLIC]: Number(new URL(registry.url).port),
+      [MIRROR]: Number(new URL(privateRegistry.url).port),
+    });
+  });
+  after(async () => {
+    await proxy.stop();
+    await registry.stop();
+    await privateRegistry.stop();
+    await hub.stop();
+  });
+
+  it("go through the editor's proxy setting, with the credentials in its URL", async (t) => {
+    const { client, logs } = await testClient(t, {
+      proxy: proxy.url.replace("http://", "http://proxyuser:proxy-s3cret@"),
+      insecureRegistries: [PUBLIC],
+    });
+    const before = proxy.tunnels.length;
+    const r = expectOk(await client.resolve(ref(`${PUBLIC}/lib/app:1`)));
+    assert.equal(r.digest, image.digest);
+    const tunnel = proxy.tunnels.at(-1);
+    assert.equal(proxy.tunnels.length, before + 1);
+    assert.equal(tunnel?.target, PUBLIC);
+    assert.equal(
+      tunnel?.proxyAuthorization,
+      `Basic ${Buffer.from("proxyuser:proxy-s3cret").toString("base64")}`,
+    );
+    assert.ok(!logs.join("\n").includes("proxy-s3cret"));
+  });
+
+  it("go through HTTP_PROXY from the environment", async (t) => {
+    const { client } = await testClient(t, { env: { HTTP_PROXY: proxy.url }, insecureRegistries: [PUBLIC] });
+    const before = proxy.tunnels.length;
+    expectOk(await client.resolve(ref(`${PUBLIC}/lib/app:1`)));
+    assert.equal(proxy.tunnels.length, before + 1);
+  });
+
+  it("never carry credentials to a plain-http mirror that is not in insecureRegistries", async (t) => {
+    const dir = await dockerConfig(t, { auths: { [MIRROR]: basicAuth(USER.user, USER.pass) } });
+    const mirrorOptions = {
+      dockerConfigDir: dir,
+      proxy: proxy.url,
+      registryMirrors: [`http://${MIRROR}`],
+      hubRegistryUrl: hub.url,
+    };
+
+    const notListed = await testClient(t, mirrorOptions);
+    hub.resetRequests();
+    const viaHub = expectOk(await notListed.client.resolve(ref("demo:1")));
+    assert.equal(viaHub.source.host, hub.host, "the mirror refused anonymous access, so Docker Hub answered");
+    assert.ok(notListed.logs.some((l) => l.includes(`not sending credentials to ${MIRROR} over plain http`)));
+
+    const listed = await testClient(t, { ...mirrorOptions, insecureRegistries: [MIRROR] });
+    const viaMirror = expectOk(await listed.client.resolve(ref("demo:1")));
+    assert.equal(viaMirror.source.host, MIRROR, "listed as insecure, the mirror gets the credentials");
+  });
+});

@@ -1,0 +1,369 @@
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, it } from "node:test";
+import type { Reference } from "../../../server/src/reference";
+import { err, ok, type ResolveError, type Result } from "../../../server/src/registry/errors";
+import type { FetchedConfig } from "../../../server/src/registry/blob";
+import { parseImageConfig } from "../../../server/src/registry/blob";
+import type { Resolved } from "../../../server/src/registry/client";
+import { parseManifest, type FetchedManifest } from "../../../server/src/registry/manifest";
+import { DiskCache } from "../../../server/src/resolver/cache";
+import type { ImageSource } from "../../../server/src/resolver/gather";
+import { Resolver, requestKey, type ResolverSettings } from "../../../server/src/resolver/resolver";
+import type { Lookup } from "../../../server/src/resolver/types";
+import { buildImage, presetFromRealdata, type BuiltImage } from "../../support/images";
+
+/** An in-memory registry serving real image documents, counting calls, with scriptable failures. */
+class FakeSource implements ImageSource {
+  readonly tags = new Map<string, BuiltImage>();
+  readonly calls: string[] = [];
+  failure: ResolveError | undefined;
+  /** Calls wait for this before answering (to test queueing and cancellation). */
+  gate: Promise<void> = Promise.resolve();
+
+  private async answer<T>(
+    call: string,
+    signal: AbortSignal | undefined,
+    f: () => Result<T>,
+  ): Promise<Result<T>> {
+    this.calls.push(call);
+    await this.gate;
+    if (signal?.aborted) return err({ kind: "cancelled", message: "cancelled" });
+    if (this.failure) return err(this.failure);
+    return f();
+  }
+  private find(digest: string): BuiltImage | undefined {
+    return [...this.tags.values()].find((i) => i.manifestsByDigest.has(digest) || i.blobs.has(digest));
+  }
+  resolve(ref: Reference, opts?: { signal?: AbortSignal }): Promise<Result<Resolved>> {
+    return this.answer(`HEAD ${ref.repository}:${ref.tag}`, opts?.signal, () => {
+      const image = this.tags.get(`${ref.repository}:${ref.tag}`);
+      if (!image) return err({ kind: "not-found", what: "tag", message: `tag ${ref.tag} not found` });
+      return ok({
+        digest: image.digest,
+        mediaType: image.mediaType,
+        kind: image.index ? "index" : "image",
+        source: { host: "fake", mirror: false, method: "HEAD" },
+      });
+    });
+  }
+  manifest(
+    ref: Reference,
+    digest: string,
+    opts?: { signal?: AbortSignal },
+  ): Promise<Result<FetchedManifest>> {
+    return this.answer(`GET manifest ${digest.slice(7, 15)}`, opts?.signal, () => {
+      const doc = this.find(digest)?.manifestsByDigest.get(digest);
+      if (!doc) return err({ kind: "not-found", what: "digest", message: "unknown digest" });
+      const parsed = parseManifest(doc.bytes, doc.mediaType);
+      if (!parsed.ok) return parsed;
+      return ok({ ...parsed.value, digest, size: doc.bytes.length, bytes: doc.bytes });
+    });
+  }
+  config(ref: Reference, digest: string, opts?: { signal?: AbortSignal }): Promise<Result<FetchedConfig>> {
+    return this.answer(`GET blob ${digest.slice(7, 15)}`, opts?.signal, () => {
+      const bytes = this.find(digest)?.blobs.get(digest);
+      if (!bytes) return err({ kind: "not-found", what: "digest", message: "unknown blob" });
+      const config = parseImageConfig(bytes);
+      return config.ok ? ok({ digest, config: config.value, bytes }) : config;
+    });
+  }
+  listTags(ref: Reference) {
+    return this.answer(`tags ${ref.repository}`, undefined, () =>
+      ok({
+        tags: [...this.tags.keys()]
+          .filter((k) => k.startsWith(`${ref.repository}:`))
+          .map((k) => k.split(":")[1] ?? ""),
+        complete: true,
+        pages: 1,
+      }),
+    );
+  }
+  hubTag() {
+    return Promise.resolve(
+      err<ResolveError>({ kind: "bad-response", reason: "not-docker-hub", message: "not hub" }),
+    );
+  }
+  hubRepository() {
+    return Promise.resolve(
+      err<ResolveError>({ kind: "bad-response", reason: "not-docker-hub", message: "not hub" }),
+    );
+  }
+  hubTags() {
+    return Promise.resolve(
+      err<ResolveError>({ kind: "bad-response", reason: "not-docker-hub", message: "not hub" }),
+    );
+  }
+}
+
+function pythonImage(): BuiltImage {
+  const preset = presetFromRealdata("python:3.12-slim");
+  return buildImage({
+    format: "oci",
+    attestation: true,
+    platforms: [
+      { os: "linux", architecture: "amd64", env: preset.env, labels: preset.labels, history: preset.history },
+      {
+        os: "linux",
+        architecture: "arm64",
+        variant: "v8",
+        env: preset.env,
+        labels: preset.labels,
+        history: preset.history,
+      },
+    ],
+  });
+}
+
+const REGISTRY = "registry.example:5000";
+const ref = (tag: string, digest?: string): Reference => ({
+  registry: REGISTRY,
+  repository: "library/python",
+  tag,
+  ...(digest ? { digest } : {}),
+});
+
+let dir: string;
+let clock: number;
+let source: FakeSource;
+let changed: string[];
+let settings: ResolverSettings;
+function makeResolver(concurrency = 4): Resolver {
+  return new Resolver({
+    source,
+    cache: new DiskCache({ dir, maxBytes: 1 << 24, now: () => clock }),
+    settings: () => settings,
+    now: () => clock,
+    concurrency,
+    onDidChange: (keys) => changed.push(...keys),
+  });
+}
+async function settled(r: Resolver, request: { reference: Reference; platform: string }): Promise<Lookup> {
+  return r.waitFor(request, 5000);
+}
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(join(tmpdir(), "from-lens-resolver-"));
+  clock = Date.parse("2026-11-23T12:00:00Z");
+  source = new FakeSource();
+  source.tags.set("library/python:3.12-slim", pythonImage());
+  changed = [];
+  settings = { tagTtlMs: 60 * 60_000, hubTtlMs: 24 * 60 * 60_000, offline: false, trustedRegistries: [] };
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe("resolver", () => {
+  it("resolves in the background and answers lookups synchronously with facts", async () => {
+    const r = makeResolver();
+    const request = { reference: ref("3.12-slim"), platform: "linux/arm64" };
+    assert.equal(r.lookup(request).state, "unknown");
+    r.request([request], "file:///Dockerfile", "visible");
+    assert.equal(r.lookup(request).state, "resolving");
+    const lookup = await settled(r, request);
+    assert.equal(lookup.state, "resolved");
+    assert.ok(lookup.state === "resolved");
+    const image = source.tags.get("library/python:3.12-slim");
+    assert.equal(lookup.resolution.tagDigest, image?.digest);
+    assert.equal(lookup.resolution.facts.indexDigest, image?.digest);
+    assert.deepEqual(lookup.resolution.platform, { wanted: "linux/arm64", offered: true });
+    assert.equal(lookup.resolution.facts.platforms.length, 2, "the attestation entry is not a platform");
+    assert.equal(lookup.resolution.facts.runtimes[0]?.name, "python");
+    assert.ok(changed.includes(requestKey(request)), "tells the server the key changed");
+  });
+
+  it("coalesces identical requests from several documents into one resolution", async () => {
+    const r = makeResolver();
+    const request = { reference: ref("3.12-slim"), platform: "linux/amd64" };
+    r.request([request, request], "file:///a", "visible");
+    r.request([request], "file:///b", "background");
+    await settled(r, request);
+    assert.equal(source.calls.filter((c) => c.startsWith("HEAD")).length, 1);
+  });
+
+  it("asks again within the TTL nothing but the cache; after it, one HEAD revalidates", async () => {
+    const r = makeResolver();
+    const request = { reference: ref("3.12-slim"), platform: "linux/amd64" };
+    r.request([request], "doc", "visible");
+    await settled(r, request);
+    const first = source.calls.length;
+    assert.deepEqual(r.request([request], "doc", "visible"), [], "fresh: not queued");
+    clock += 61 * 60_000;
+    r.request([request], "doc", "visible");
+    await settled(r, request);
+    assert.deepEqual(source.calls.slice(first), ["HEAD library/python:3.12-slim", "tags library/python"]);
+  });
+
+  it("a restarted resolver answers from the disk cache with no manifest or blob requests", async () => {
+    const request = { reference: ref("3.12-slim"), platform: "linux/amd64" };
+    const r1 = makeResolver();
+    r1.request([request], "doc", "visible");
+    await settled(r1, request);
+    source.calls.length = 0;
+    const r2 = makeResolver();
+    r2.request([request], "doc", "visible");
+    const lookup = await settled(r2, request);
+    assert.equal(lookup.state, "resolved");
+    assert.deepEqual(source.calls, [], "zero network requests");
+  });
+
+  it("detects a moved tag after the TTL and reports the pin as moved", async () => {
+    const r = makeResolver();
+    const old = source.tags.get("library/python:3.12-slim");
+    assert.ok(old);
+    const pinned = { reference: ref("3.12-slim", old.digest), platform: "linux/amd64" };
+    r.request([pinned], "doc", "visible");
+    const first = await settled(r, pinned);
+    assert.ok(first.state === "resolved");
+    assert.deepEqual(first.resolution.pin, { kind: "current" });
+    const preset = presetFromRealdata("python:3.12-slim");
+    source.tags.set(
+      "library/python:3.12-slim",
+      buildImage({
+        format: "oci",
+        platforms: [
+          { os: "linux", architecture: "amd64", env: [...preset.env, "REBUILD=1"], history: preset.history },
+        ],
+      }),
+    );
+    source.tags.set("library/python:old", old);
+    clock += 2 * 60 * 60_000;
+    r.request([pinned], "doc", "visible");
+    const second = await settled(r, pinned);
+    assert.ok(second.state === "resolved");
+    assert.equal(second.resolution.pin?.kind, "moved");
+  });
+
+  it("recognises a pin to one platform's manifest inside a multi-platform index", async () => {
+    const r = makeResolver();
+    const image = source.tags.get("library/python:3.12-slim");
+    const arm = image?.manifests.find((m) => m.platform.architecture === "arm64");
+    assert.ok(arm);
+    const request = { reference: ref("3.12-slim", arm.digest), platform: "linux/amd64" };
+    r.request([request], "doc", "visible");
+    const lookup = await settled(r, request);
+    assert.ok(lookup.state === "resolved");
+    assert.deepEqual(lookup.resolution.pin, {
+      kind: "platform-manifest",
+      platform: "linux/arm64/v8",
+      indexDigest: image?.digest,
+      platformDigestNow: arm.digest,
+    });
+  });
+
+  it("says which platform is missing when the image does not offer it", async () => {
+    const r = makeResolver();
+    const request = { reference: ref("3.12-slim"), platform: "linux/s390x" };
+    r.request([request], "doc", "visible");
+    const lookup = await settled(r, request);
+    assert.ok(lookup.state === "resolved");
+    assert.deepEqual(lookup.resolution.platform, { wanted: "linux/s390x", offered: false });
+  });
+
+  it("reports an unknown tag with the repository's tags for 'did you mean'", async () => {
+    const r = makeResolver();
+    const request = { reference: ref("3.12-slimm"), platform: "linux/amd64" };
+    r.request([request], "doc", "visible");
+    const lookup = await settled(r, request);
+    assert.ok(lookup.state === "error");
+    assert.equal(lookup.error.kind, "not-found");
+    assert.deepEqual(lookup.tags, ["3.12-slim"]);
+  });
+
+  it("serves the cache marked offline when the registry is unreachable, and leaves the host alone for a while", async () => {
+    const r = makeResolver();
+    const request = { reference: ref("3.12-slim"), platform: "linux/amd64" };
+    r.request([request], "doc", "visible");
+    await settled(r, request);
+    clock += 2 * 60 * 60_000;
+    source.failure = { kind: "network", message: "connection refused" };
+    r.request([request], "doc", "visible");
+    const lookup = await settled(r, request);
+    assert.ok(lookup.state === "resolved");
+    assert.equal(lookup.freshness.kind, "offline");
+    assert.equal(lookup.resolution.facts.source, "stale-cache");
+    assert.equal(r.status().offline, true);
+    const calls = source.calls.length;
+    const other = { reference: ref("3.12-slim"), platform: "linux/arm64" };
+    r.request([other], "doc", "visible");
+    await settled(r, other);
+    assert.equal(source.calls.length, calls, "no requests to a host that just failed");
+  });
+
+  it("in offline mode makes no requests and says what is missing", async () => {
+    settings.offline = true;
+    const r = makeResolver();
+    const request = { reference: ref("3.12-slim"), platform: "linux/amd64" };
+    r.request([request], "doc", "visible");
+    const lookup = await settled(r, request);
+    assert.ok(lookup.state === "error");
+    assert.equal(lookup.error.kind, "offline");
+    assert.deepEqual(source.calls, []);
+  });
+
+  it("runs visible documents' references first", async () => {
+    let open!: () => void;
+    source.gate = new Promise((resolve) => (open = resolve));
+    source.tags.set("library/python:a", pythonImage());
+    source.tags.set("library/python:b", pythonImage());
+    const r = makeResolver(1);
+    const blocker = { reference: ref("3.12-slim"), platform: "linux/amd64" };
+    const background = { reference: ref("a"), platform: "linux/amd64" };
+    const visible = { reference: ref("b"), platform: "linux/amd64" };
+    r.request([blocker], "doc1", "visible");
+    r.request([background], "doc2", "background");
+    r.request([visible], "doc3", "visible");
+    open();
+    await settled(r, background);
+    const heads = source.calls.filter((c) => c.startsWith("HEAD"));
+    assert.deepEqual(heads, [
+      "HEAD library/python:3.12-slim",
+      "HEAD library/python:b",
+      "HEAD library/python:a",
+    ]);
+  });
+
+  it("cancels queued work when its document is closed", async () => {
+    let open!: () => void;
+    source.gate = new Promise((resolve) => (open = resolve));
+    source.tags.set("library/python:a", pythonImage());
+    const r = makeResolver(1);
+    const first = { reference: ref("3.12-slim"), platform: "linux/amd64" };
+    const second = { reference: ref("a"), platform: "linux/amd64" };
+    r.request([first], "doc1", "visible");
+    r.request([second], "doc2", "visible");
+    r.release("doc2");
+    assert.equal(r.lookup(second).state, "unknown");
+    open();
+    await settled(r, first);
+    assert.ok(!source.calls.includes("HEAD library/python:a"));
+  });
+
+  it("lets a hover wait a bounded time for a resolution in flight", async () => {
+    let open!: () => void;
+    source.gate = new Promise((resolve) => (open = resolve));
+    const r = makeResolver();
+    const request = { reference: ref("3.12-slim"), platform: "linux/amd64" };
+    r.request([request], "doc", "visible");
+    assert.equal((await r.waitFor(request, 20)).state, "resolving", "gives up after the wait");
+    open();
+    assert.equal((await r.waitFor(request, 5000)).state, "resolved");
+  });
+
+  it("clears memory and disk on request", async () => {
+    const r = makeResolver();
+    const request = { reference: ref("3.12-slim"), platform: "linux/amd64" };
+    r.request([request], "doc", "visible");
+    await settled(r, request);
+    r.clear();
+    assert.equal(r.lookup(request).state, "unknown");
+    source.calls.length = 0;
+    r.request([request], "doc", "visible");
+    await settled(r, request);
+    assert.ok(
+      source.calls.some((c) => c.startsWith("GET manifest")),
+      "fetched again",
+    );
+  });
+});
