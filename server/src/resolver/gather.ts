@@ -22,7 +22,7 @@ import type { FetchedConfig } from "../registry/blob";
 import type { ResolveOptions, Resolved } from "../registry/client";
 import type { TagList } from "../registry/tags";
 import { parseImageConfig } from "../registry/blob";
-import type { ImageConfig, ImageIndex, ImageManifest } from "../registry/oci";
+import type { ImageConfig, ImageManifest } from "../registry/oci";
 import type { DiskCache } from "./cache";
 import type { Freshness, PinState, Resolution } from "./types";
 
