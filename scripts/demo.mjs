@@ -5,13 +5,14 @@
 //   obtainExtension()   build and package the extension (`npm run package`) → dist/from-lens.vsix
 //   copyWorkspace()     demo/workspace/ → a fresh temp dir (edit freely; removed on exit)
 //   editorSettings()    the user settings the editor starts with
+//   startSampleRegistry()  when Docker Hub cannot be reached (as on an offline machine): a
+//                       loopback registry filled with sample official images (built from the
+//                       real records in ../shared/realdata) set as fromLens.registryMirrors,
+//                       and a loopback Docker Hub web API answering for them (fromLens.hubApiUrl)
 //   startEditor()       a fresh code-server profile under ~/.cache/from-lens-demo, the .vsix
 //                       installed into it, code-server on 127.0.0.1 (PORT, or a free port)
 //   verify()            (DEMO_NO_WAIT=1) /healthz, the printed URL, the installed extension
 // Every service started registers its stop() in `running`; Ctrl+C stops them in reverse order.
-// A further service (say, a loopback registry with sample images) starts before startEditor(),
-// pushes its stop() onto `running`, and passes its settings (fromLens.registryMirrors) to
-// startEditor() merged over editorSettings().
 //
 // Environment:
 //   PORT=8080            bind code-server to this port (default: a free one)
@@ -20,6 +21,8 @@
 //   DEMO_FROM_SOURCE=1   don't build or package: load dist/ (from `npm run build`) as a
 //                        development extension
 //   FROM_LENS_DEMO_HOME  where the code-server profile goes (default ~/.cache/from-lens-demo)
+//   DEMO_REGISTRY=always|never  start the sample registry regardless of Docker Hub (default: when
+//                        Docker Hub does not answer)
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { cp } from "node:fs/promises";
@@ -40,6 +43,9 @@ const { startCodeServer, CODE_SERVER_VERSION } = await tsImport(
   import.meta.url,
 );
 const { makeTempDir, removeTempDir } = await tsImport("../test/support/tmp.ts", import.meta.url);
+const { startRegistry } = await tsImport("../test/support/registry.ts", import.meta.url);
+const { startHubApi } = await tsImport("../test/support/hubApi.ts", import.meta.url);
+const { pushSampleImages, hubRepositories } = await tsImport("../test/support/sampleImages.ts", import.meta.url);
 
 /** @type {{ name: string, stop: () => Promise<void> }[]} what to stop on exit, in start order */
 const running = [];
@@ -107,6 +113,35 @@ function editorSettings() {
     "editor.hover.delay": 300,
     "fromLens.logLevel": "info",
   };
+}
+
+/** True when Docker Hub's registry answers at all (any HTTP status: 401 is the normal answer). */
+async function dockerHubReachable() {
+  try {
+    await fetch("https://registry-1.docker.io/v2/", { method: "HEAD", signal: AbortSignal.timeout(4000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The offline stand-in for Docker Hub: returns the settings that point FROM Lens at it, or {}. */
+async function startSampleRegistry() {
+  const mode = process.env.DEMO_REGISTRY ?? "auto";
+  if (mode === "never") return {};
+  if (mode !== "always" && (await dockerHubReachable())) {
+    say("Docker Hub answers: FROM Lens will use it");
+    return {};
+  }
+  say("Docker Hub cannot be reached from here: starting a loopback registry with sample official images…");
+  const registry = await startRegistry({ auth: "none" });
+  running.push({ name: `sample registry ${registry.url}`, stop: () => registry.stop() });
+  const pushed = await pushSampleImages(registry);
+  const hub = await startHubApi({ repositories: hubRepositories(pushed) });
+  running.push({ name: `sample Docker Hub API ${hub.url}`, stop: () => hub.stop() });
+  const tags = pushed.reduce((n, p) => n + p.sample.tags.length, 0);
+  say(`sample registry ${registry.url}: ${pushed.length} images under ${tags} tags, used as the docker.io mirror`);
+  return { "fromLens.registryMirrors": [registry.url], "fromLens.hubApiUrl": hub.url };
 }
 
 async function startEditor({ extension, workspace, settings }) {
@@ -206,7 +241,8 @@ async function main() {
   const stopped = stopOnSignal();
   const extension = obtainExtension();
   const workspace = await copyWorkspace();
-  const server = await startEditor({ extension, workspace, settings: editorSettings() });
+  const registrySettings = await startSampleRegistry();
+  const server = await startEditor({ extension, workspace, settings: { ...editorSettings(), ...registrySettings } });
   printBanner(server, extension, workspace);
   if (NO_WAIT) await verify(server, extension);
   else await stopped;

@@ -1,11 +1,137 @@
 /**
- * The extension's commands, from one table of id → handler. A command that needs the language
- * server says so plainly while the server is not running, instead of doing nothing.
+ * The extension's commands, from one table of id → handler. Commands that change text ask the
+ * server (edits are the server's); the client adds only confirmation, preview and progress. A
+ * command that needs the server says so plainly while the server is not running.
  */
 import * as vscode from "vscode";
+import type { LanguageClient } from "vscode-languageclient/node";
+import { ServerCommand, type CommandResult, type PinAllArgs } from "../../server/src/protocol";
 import type { ExtensionContextState } from "./extension";
 
-type Handler = (state: ExtensionContextState) => unknown;
+type Handler = (state: ExtensionContextState, ...args: unknown[]) => unknown;
+
+/** Files FROM Lens treats as Dockerfiles, for the workspace-wide commands. */
+export const DOCKERFILE_GLOB =
+  "**/{Dockerfile,Containerfile,dockerfile,containerfile,*.dockerfile,*.Dockerfile,*.containerfile,*.Containerfile,Dockerfile.*,Containerfile.*}";
+const EXCLUDE_GLOB = "**/{node_modules,.git,dist,out,vendor}/**";
+
+async function runServerCommand(
+  client: LanguageClient,
+  command: string,
+  args: object,
+): Promise<CommandResult> {
+  return await client.sendRequest<CommandResult>("workspace/executeCommand", {
+    command,
+    arguments: [args],
+  });
+}
+
+function activeDockerfile(): vscode.TextDocument | undefined {
+  const doc = vscode.window.activeTextEditor?.document;
+  if (doc?.languageId === "dockerfile") return doc;
+  void vscode.window.showInformationMessage(
+    "Open a Dockerfile first: this command works on the active Dockerfile.",
+  );
+  return undefined;
+}
+
+function report(result: CommandResult, what: string): void {
+  if (!result.ok) {
+    void vscode.window.showWarningMessage(result.message);
+    return;
+  }
+  const r = result.result;
+  if (!r) return;
+  const skipped = r.skipped.map((s) => `line ${s.line + 1}: ${s.reason}`);
+  if (r.applied === 0 && skipped.length === 0)
+    void vscode.window.showInformationMessage(`Nothing to ${what}: every image is already done.`);
+  else if (skipped.length === 0)
+    void vscode.window.setStatusBarMessage(
+      `FROM Lens: ${what} ${r.applied} image${r.applied === 1 ? "" : "s"}`,
+      4000,
+    );
+  else
+    void vscode.window.showWarningMessage(
+      `FROM Lens: ${what} ${r.applied}; skipped ${skipped.length} — ${skipped.join("; ")}`,
+    );
+}
+
+async function pinFile(state: ExtensionContextState, mode: PinAllArgs["mode"]): Promise<void> {
+  const doc = activeDockerfile();
+  if (!doc) return;
+  await requireServer(state, async (client) => {
+    const result = await runServerCommand(client, ServerCommand.pinAll, {
+      uri: doc.uri.toString(),
+      mode,
+    } satisfies PinAllArgs);
+    report(result, mode === "pin" ? "pinned" : "updated");
+  });
+}
+
+/** Pins every Dockerfile of the workspace: computes the edits, shows them in the refactor preview. */
+async function pinWorkspace(state: ExtensionContextState, mode: PinAllArgs["mode"]): Promise<void> {
+  await requireServer(state, async (client) => {
+    const files = await vscode.workspace.findFiles(DOCKERFILE_GLOB, EXCLUDE_GLOB, 500);
+    if (files.length === 0) {
+      void vscode.window.showInformationMessage("No Dockerfiles in this workspace.");
+      return;
+    }
+    const edit = new vscode.WorkspaceEdit();
+    const skipped: string[] = [];
+    let count = 0;
+    await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `FROM Lens: ${mode === "pin" ? "pinning" : "updating pins in"} ${files.length} Dockerfiles`,
+        cancellable: true,
+      },
+      async (progress, token) => {
+        for (const uri of files) {
+          if (token.isCancellationRequested) return;
+          progress.report({ message: vscode.workspace.asRelativePath(uri), increment: 100 / files.length });
+          const doc = await vscode.workspace.openTextDocument(uri);
+          if (doc.languageId !== "dockerfile") continue;
+          // Let the server resolve the file's images before asking for edits.
+          await client.sendRequest("textDocument/codeLens", { textDocument: { uri: uri.toString() } });
+          const result = await runServerCommand(client, ServerCommand.pinAll, {
+            uri: uri.toString(),
+            mode,
+            dryRun: true,
+          } satisfies PinAllArgs);
+          if (!result.ok) {
+            skipped.push(`${vscode.workspace.asRelativePath(uri)}: ${result.message}`);
+            continue;
+          }
+          const r = result.result;
+          for (const s of r?.skipped ?? [])
+            skipped.push(`${vscode.workspace.asRelativePath(uri)}:${s.line + 1}: ${s.reason}`);
+          for (const e of r?.edits ?? []) {
+            const range = new vscode.Range(
+              e.range.start.line,
+              e.range.start.character,
+              e.range.end.line,
+              e.range.end.character,
+            );
+            edit.replace(uri, range, e.newText, {
+              label: mode === "pin" ? "Pin to digest" : "Update pin",
+              needsConfirmation: true,
+            });
+            count++;
+          }
+        }
+      },
+    );
+    if (count === 0) {
+      void vscode.window.showInformationMessage(
+        skipped.length > 0 ? `Nothing pinned. ${skipped.join("; ")}` : "Every image is already pinned.",
+      );
+      return;
+    }
+    // needsConfirmation opens VS Code's refactor preview: the user reviews and applies.
+    await vscode.workspace.applyEdit(edit, { isRefactoring: true });
+    if (skipped.length > 0) state.output.warn(`Not pinned:\n  ${skipped.join("\n  ")}`);
+  });
+}
 
 export const COMMANDS: Record<string, Handler> = {
   "fromLens.restartServer": async (state) => {
@@ -17,28 +143,72 @@ export const COMMANDS: Record<string, Handler> = {
       void vscode.window.setStatusBarMessage("FROM Lens server restarted", 3000);
   },
   "fromLens.showOutput": (state) => state.output.show(true),
+  "fromLens.pinAllInFile": (state) => pinFile(state, "pin"),
+  "fromLens.updateAllPins": (state) => pinFile(state, "update"),
+  "fromLens.pinAllInWorkspace": (state) => pinWorkspace(state, "pin"),
+  "fromLens.refresh": (state) =>
+    requireServer(state, async (client) => {
+      const r = await runServerCommand(client, ServerCommand.refresh, {});
+      report(r, "refresh");
+    }),
+  "fromLens.clearCache": (state) =>
+    requireServer(state, async (client) => {
+      const choice = await vscode.window.showWarningMessage(
+        "Clear FROM Lens' cache of image manifests and facts? Images are fetched again as you open Dockerfiles.",
+        { modal: true },
+        "Clear Cache",
+      );
+      if (choice !== "Clear Cache") return;
+      const r = await runServerCommand(client, ServerCommand.clearCache, {});
+      if (r.ok) void vscode.window.setStatusBarMessage("FROM Lens cache cleared", 3000);
+      else report(r, "clear");
+    }),
+  "fromLens.openSettings": () => vscode.commands.executeCommand("workbench.action.openSettings", "fromLens"),
+  "fromLens.statusMenu": async () => {
+    const items: (vscode.QuickPickItem & { command: string })[] = [
+      {
+        label: "$(refresh) Refresh",
+        description: "Resolve every open Dockerfile's images again",
+        command: "fromLens.refresh",
+      },
+      { label: "$(pin) Pin All Images in File", command: "fromLens.pinAllInFile" },
+      { label: "$(trash) Clear Cache", command: "fromLens.clearCache" },
+      { label: "$(output) Show Output", command: "fromLens.showOutput" },
+      { label: "$(gear) Settings", command: "fromLens.openSettings" },
+    ];
+    const pick = await vscode.window.showQuickPick(items, { title: "FROM Lens" });
+    if (pick) await vscode.commands.executeCommand(pick.command);
+  },
 };
 
 export function registerCommands(state: ExtensionContextState): vscode.Disposable[] {
   return Object.entries(COMMANDS).map(([id, handler]) =>
-    vscode.commands.registerCommand(id, () => handler(state)),
+    vscode.commands.registerCommand(id, (...args: unknown[]) => handler(state, ...args)),
   );
 }
 
 /** Runs `fn` with the running client, or tells the user the server is down. */
-export function requireServer<T>(
+export async function requireServer(
   state: ExtensionContextState,
-  fn: (client: NonNullable<ReturnType<ExtensionContextState["client"]>>) => T,
-): T | undefined {
+  fn: (client: LanguageClient) => Promise<void>,
+): Promise<void> {
   const client = state.client();
   if (!client?.isRunning()) {
-    void vscode.window
-      .showWarningMessage("The FROM Lens server is not running.", "Restart Server", "Show Output")
-      .then((choice) => {
-        if (choice === "Restart Server") void vscode.commands.executeCommand("fromLens.restartServer");
-        if (choice === "Show Output") state.output.show(true);
-      });
-    return undefined;
+    const choice = await vscode.window.showWarningMessage(
+      "The FROM Lens server is not running.",
+      "Restart Server",
+      "Show Output",
+    );
+    if (choice === "Restart Server") await vscode.commands.executeCommand("fromLens.restartServer");
+    if (choice === "Show Output") state.output.show(true);
+    return;
   }
-  return fn(client);
+  try {
+    await fn(client);
+  } catch (error) {
+    state.output.error(`Command failed: ${String(error)}`);
+    void vscode.window.showErrorMessage(
+      `FROM Lens: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 }

@@ -1,9 +1,20 @@
 /**
- * The status bar item: the server's state in a word, details in the tooltip; a click shows the
- * output channel. Driven by `fromLens/status` notifications from the server.
+ * The status bar item: idle or how many images are resolving, Docker Hub pulls left when known,
+ * offline; details in the tooltip; a click opens FROM Lens' quick menu. Driven by
+ * `fromLens/status` notifications from the server.
  */
 import * as vscode from "vscode";
 import type { StatusParams } from "../../server/src/protocol";
+
+export function statusText(status: StatusParams): string {
+  const parts: string[] = [];
+  if ((status.resolving ?? 0) > 0) parts.push(`$(sync~spin) ${status.resolving}`);
+  else parts.push(status.offline ? "$(cloud-offline)" : "$(package)");
+  parts.push("FROM Lens");
+  if (status.hubRemaining) parts.push(`· ${status.hubRemaining.remaining}/${status.hubRemaining.limit}`);
+  if (status.offline) parts.push("· offline");
+  return parts.join(" ");
+}
 
 export class StatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
@@ -11,7 +22,7 @@ export class StatusBar implements vscode.Disposable {
   constructor() {
     this.item = vscode.window.createStatusBarItem("fromLens.status", vscode.StatusBarAlignment.Right, 100);
     this.item.name = "FROM Lens";
-    this.item.command = "fromLens.showOutput";
+    this.item.command = "fromLens.statusMenu";
   }
 
   starting(): void {
@@ -19,7 +30,16 @@ export class StatusBar implements vscode.Disposable {
   }
 
   update(status: StatusParams): void {
-    this.show(status.state === "ready" ? "$(package) FROM Lens" : "$(sync~spin) FROM Lens", status.message);
+    const requests = Object.entries(status.requests ?? {})
+      .filter(([, n]) => n > 0)
+      .map(([kind, n]) => `${kind} ${n}`)
+      .join(", ");
+    const tooltip = new vscode.MarkdownString(`**FROM Lens** — ${status.message}`);
+    if (requests) tooltip.appendMarkdown(`\n\nRegistry requests this session: ${requests}`);
+    tooltip.appendMarkdown("\n\nClick for refresh, cache and output.");
+    this.show(statusText(status), tooltip);
+    if (status.hubRemaining?.remaining === 0)
+      this.item.backgroundColor = new vscode.ThemeColor("statusBarItem.warningBackground");
   }
 
   failed(reason: string): void {
@@ -27,7 +47,7 @@ export class StatusBar implements vscode.Disposable {
     this.item.backgroundColor = new vscode.ThemeColor("statusBarItem.errorBackground");
   }
 
-  private show(text: string, tooltip: string): void {
+  private show(text: string, tooltip: string | vscode.MarkdownString): void {
     this.item.text = text;
     this.item.tooltip = tooltip;
     this.item.backgroundColor = undefined;

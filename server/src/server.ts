@@ -1,147 +1,190 @@
 /**
  * The language server's wiring, and nothing else: create the connection, compute capabilities
- * once, route each LSP request to a connection-free function. Run with `--stdio` or
- * `--node-ipc` (vscode-languageserver picks the transport from the arguments).
+ * once, route each LSP request to a connection-free function, and refresh the editor when a
+ * resolution lands. Run with `--stdio` or `--node-ipc` (vscode-languageserver picks the
+ * transport from the arguments).
  */
 import {
-  createConnection,
+  CodeLensRefreshRequest,
   DidChangeConfigurationNotification,
   ProposedFeatures,
   TextDocuments,
+  createConnection,
 } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { clientSupport, serverCapabilities, type ClientSupport } from "./capabilities";
+import { executeCommand } from "./commands";
 import { DocumentSettings } from "./documentSettings";
+import { Engine } from "./engine";
+import { provideCodeActions } from "./features/codeActions";
+import { provideCodeLenses } from "./features/codeLens";
+import { provideTagCompletions } from "./features/completion";
+import { provideDiagnostics } from "./features/diagnostics";
+import { provideHover } from "./features/hover";
 import * as standard from "./features/standard";
 import { createLogger } from "./log";
-import { SETTINGS_SECTION, StatusNotification } from "./protocol";
-import { DEFAULT_SETTINGS, type LogLevel } from "./settings";
+import { SETTINGS_SECTION, StatusNotification, type InitializationOptions } from "./protocol";
+import { rangeContains } from "./ranges";
+import { DEFAULT_SETTINGS, type FromLensSettings } from "./settings";
+import { routeStandardFeatures } from "./standardRoutes";
+import { statusParams } from "./status";
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
+let support: ClientSupport = clientSupport({});
+let global: FromLensSettings = DEFAULT_SETTINGS;
+const log = createLogger(connection.console, () => global.logLevel);
 const settings = new DocumentSettings((uri) =>
   support.configuration
     ? connection.workspace.getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION })
     : Promise.resolve(undefined),
 );
-let support: ClientSupport = { documentChanges: false, configuration: false, dynamicConfiguration: false };
-let logLevel: LogLevel = DEFAULT_SETTINGS.logLevel;
-const log = createLogger(connection.console, () => logLevel);
 let service = standard.createStandardService({});
+let engine: Engine | undefined;
+const pending = new Set<string>();
+let refreshTimer: NodeJS.Timeout | undefined;
 
 connection.onInitialize((params) => {
   support = clientSupport(params.capabilities);
   service = standard.createStandardService(params.capabilities);
   service.setLogger({ log: (m) => log.debug(`dockerfile-language-service: ${m}`) });
+  const init = (params.initializationOptions ?? {}) as InitializationOptions;
+  engine = new Engine(DEFAULT_SETTINGS, init, log, (keys) => scheduleRefresh(keys));
   return { capabilities: serverCapabilities(params.capabilities), serverInfo: { name: "FROM Lens" } };
 });
 
-connection.onInitialized(() => {
+connection.onInitialized(async () => {
   if (support.dynamicConfiguration) void connection.client.register(DidChangeConfigurationNotification.type);
-  void settings.get("").then((s) => (logLevel = s.logLevel));
+  await reloadGlobalSettings();
   log.info("FROM Lens language server ready");
-  void connection.sendNotification(StatusNotification, { state: "ready", message: "FROM Lens is ready" });
 });
 
-async function validate(doc: TextDocument): Promise<void> {
-  const s = await settings.get(doc.uri);
-  if (documents.get(doc.uri)?.version !== doc.version) return; // superseded while we waited
-  await connection.sendDiagnostics({
-    uri: doc.uri,
-    version: doc.version,
-    diagnostics: standard.validateStandard(service, doc.getText(), s),
-  });
+async function reloadGlobalSettings(): Promise<void> {
+  global = await settings.get("");
+  engine?.configure(global);
+  sendStatus();
 }
 
-documents.onDidChangeContent((e) => void validate(e.document));
+function sendStatus(): void {
+  if (engine) void connection.sendNotification(StatusNotification, statusParams(engine.status()));
+}
+
+/** Coalesces the resolver's change events: one refresh of diagnostics and lenses per burst. */
+function scheduleRefresh(keys: string[]): void {
+  for (const k of keys) pending.add(k);
+  refreshTimer ??= setTimeout(() => {
+    refreshTimer = undefined;
+    const uris = engine?.workspace.urisUsing([...pending]) ?? [];
+    pending.clear();
+    for (const uri of uris) {
+      const doc = documents.get(uri);
+      if (doc) void publishDiagnostics(doc);
+    }
+    if (uris.length > 0 && support.codeLensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type);
+    sendStatus();
+  }, 50);
+}
+
+async function publishDiagnostics(doc: TextDocument): Promise<void> {
+  const s = await settings.get(doc.uri);
+  if (!engine || documents.get(doc.uri)?.version !== doc.version) return; // superseded while we waited
+  const diagnostics = [
+    ...standard.validateStandard(service, doc.getText(), s),
+    ...provideDiagnostics(engine.workspace.context(doc, s)),
+  ];
+  await connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
+}
+
+async function onContent(doc: TextDocument): Promise<void> {
+  const s = await settings.get(doc.uri);
+  engine?.workspace.update(doc, s, "visible");
+  await publishDiagnostics(doc);
+}
+
+documents.onDidChangeContent((e) => void onContent(e.document));
 documents.onDidClose((e) => {
   settings.forget(e.document.uri);
+  engine?.workspace.close(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 
-connection.onDidChangeConfiguration(() => {
+connection.onDidChangeConfiguration(async () => {
   settings.clear();
-  void settings.get("").then((s) => (logLevel = s.logLevel));
-  documents.all().forEach((doc) => void validate(doc));
+  await reloadGlobalSettings();
+  for (const doc of documents.all()) {
+    engine?.workspace.update(doc, await settings.get(doc.uri), "background");
+    void publishDiagnostics(doc);
+  }
 });
 
-/** Runs `fn` on the open document, or answers `empty` for a document we do not have. */
-function withDoc<T, E>(uri: string, empty: E, fn: (doc: TextDocument, text: string) => T): T | E {
+/** Runs `fn` with the open document and its settings, or answers `empty` for a document we do not have. */
+async function withDoc<T, E>(
+  uri: string,
+  empty: E,
+  fn: (doc: TextDocument, s: FromLensSettings, e: Engine) => T | Promise<T>,
+): Promise<T | E> {
   const doc = documents.get(uri);
-  return doc ? fn(doc, doc.getText()) : empty;
+  if (!doc || !engine) return empty;
+  return fn(doc, await settings.get(uri), engine);
 }
 
-connection.onCompletion((p) =>
-  withDoc(p.textDocument.uri, [], (_, text) => standard.completeStandard(service, text, p.position)),
-);
-connection.onCompletionResolve((item) => service.resolveCompletionItem(item));
 connection.onHover((p) =>
-  withDoc(p.textDocument.uri, null, (_, text) => service.computeHover(text, p.position)),
+  withDoc(p.textDocument.uri, null, async (doc, s, e) => {
+    const ref = e.workspace.refs(doc).find((r) => rangeContains(r.range, p.position));
+    if (ref) await e.workspace.settle(ref, s, s.hover.waitMs);
+    return (
+      provideHover(e.workspace.context(doc, s), p.position) ?? service.computeHover(doc.getText(), p.position)
+    );
+  }),
 );
-connection.onSignatureHelp((p) =>
-  withDoc(p.textDocument.uri, null, (_, text) => service.computeSignatureHelp(text, p.position)),
+connection.onCodeLens((p) =>
+  withDoc(p.textDocument.uri, [], (doc, s, e) => provideCodeLenses(e.workspace.context(doc, s))),
 );
-connection.onDefinition((p) =>
-  withDoc(p.textDocument.uri, null, (_, text) => service.computeDefinition(p.textDocument, text, p.position)),
-);
-connection.onDocumentHighlight((p) =>
-  withDoc(p.textDocument.uri, [], (_, text) => service.computeHighlightRanges(text, p.position)),
-);
-connection.onDocumentSymbol((p) =>
-  withDoc(p.textDocument.uri, [], (_, text) => service.computeSymbols(p.textDocument, text)),
-);
-connection.onFoldingRanges((p) =>
-  withDoc(p.textDocument.uri, [], (_, text) => service.computeFoldingRanges(text)),
-);
-connection.onDocumentLinks((p) => withDoc(p.textDocument.uri, [], (_, text) => service.computeLinks(text)));
-connection.onDocumentLinkResolve((link) => service.resolveLink(link));
-connection.languages.semanticTokens.on((p) =>
-  withDoc(p.textDocument.uri, { data: [] }, (_, text) => service.computeSemanticTokens(text)),
-);
-connection.onPrepareRename((p) =>
-  withDoc(p.textDocument.uri, null, (_, text) => service.prepareRename(text, p.position)),
-);
-connection.onRenameRequest((p) =>
-  withDoc(p.textDocument.uri, null, (doc, text) =>
-    standard.workspaceEdit(
-      doc.uri,
-      doc.version,
-      service.computeRename(p.textDocument, text, p.position, p.newName),
-      support.documentChanges,
-    ),
+connection.onCompletion((p) =>
+  withDoc(
+    p.textDocument.uri,
+    [],
+    (doc, s, e) =>
+      provideTagCompletions(e.workspace.context(doc, s), p.position) ??
+      standard.completeStandard(service, doc.getText(), p.position),
   ),
 );
 connection.onCodeAction((p) =>
-  withDoc(p.textDocument.uri, [], (doc, text) =>
-    standard.standardCodeActions(
+  withDoc(p.textDocument.uri, [], (doc, s, e) => [
+    ...provideCodeActions(e.workspace.context(doc, s), p.range, p.context.diagnostics, {
+      documentChanges: support.documentChanges,
+    }),
+    ...standard.standardCodeActions(
       service,
-      { uri: doc.uri, version: doc.version, text },
+      { uri: doc.uri, version: doc.version, text: doc.getText() },
       p.range,
       p.context,
       support.documentChanges,
     ),
-  ),
+  ]),
 );
-connection.onDocumentFormatting((p) =>
-  withDoc(p.textDocument.uri, [], async (doc, text) =>
-    service.format(text, standard.formatterSettings(p.options, await settings.get(doc.uri))),
-  ),
-);
-connection.onDocumentRangeFormatting((p) =>
-  withDoc(p.textDocument.uri, [], async (doc, text) =>
-    service.formatRange(text, p.range, standard.formatterSettings(p.options, await settings.get(doc.uri))),
-  ),
-);
-connection.onDocumentOnTypeFormatting((p) =>
-  withDoc(p.textDocument.uri, [], async (doc, text) =>
-    service.formatOnType(
-      text,
-      p.position,
-      p.ch,
-      standard.formatterSettings(p.options, await settings.get(doc.uri)),
-    ),
-  ),
+connection.onExecuteCommand(async (p) => {
+  const result = await executeCommand(p.command, p.arguments ?? [], {
+    documents,
+    engine,
+    settings: (uri) => settings.get(uri),
+    applyEdit: (edit) => connection.workspace.applyEdit(edit).then((r) => r.applied),
+    documentChanges: support.documentChanges,
+    refreshAll: () => documents.all().forEach((d) => void onContent(d)),
+  });
+  if (!result.ok) void connection.window.showWarningMessage(result.message);
+  return result;
+});
+routeStandardFeatures(
+  connection,
+  documents,
+  () => service,
+  (uri) => settings.get(uri),
+  () => support,
 );
 
+connection.onShutdown(async () => {
+  await engine?.close();
+});
 documents.listen(connection);
 connection.listen();

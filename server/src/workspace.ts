@@ -9,6 +9,7 @@ import type { TextDocument } from "vscode-languageserver-textdocument";
 import { extractImageRefs, type ImageRef } from "./dockerfile";
 import type { FeatureContext } from "./features/context";
 import { wantedPlatform } from "./features/context";
+import { officialCounterpart } from "./features/rules/divergesFromOfficial";
 import { parseReference } from "./reference";
 import { requestKey, type Priority, type ResolveRequest, type Resolver } from "./resolver/resolver";
 import type { Lookup } from "./resolver/types";
@@ -61,7 +62,9 @@ export class ImageWorkspace {
     const cached = this.docs.get(doc.uri);
     const refs =
       cached && cached.version === doc.version && !force ? cached.refs : safeExtract(doc.getText());
-    const requests = refs
+    // Mirrors of official images are compared with their Docker Hub original (diverges-from-official).
+    const counterparts = refs.map(officialCounterpart).filter((r): r is ImageRef => r !== undefined);
+    const requests = [...refs, ...counterparts]
       .map((r) => requestFor(r, settings))
       .filter((r): r is ResolveRequest => r !== undefined);
     const keys = new Set(requests.map(requestKey));

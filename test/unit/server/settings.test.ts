@@ -73,7 +73,11 @@ function setAt(path: string, value: unknown): Record<string, unknown> {
   let node = root;
   keys.forEach((key, i) => {
     if (i === keys.length - 1) node[key] = value;
-    else node = (node[key] = {}) as Record<string, unknown>;
+    else {
+      const child: Record<string, unknown> = {};
+      node[key] = child;
+      node = child;
+    }
   });
   return root;
 }

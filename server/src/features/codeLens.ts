@@ -1,0 +1,153 @@
+/**
+ * One row of lenses above each remote image reference: "Pin to digest", "Update pin (tag moved
+ * 5 days ago)", a quiet "Pinned ✓ current", "Resolving…", or what went wrong. Every lens runs a
+ * command (a lens without one is dead text in VS Code): edits go through the server's applyEdits
+ * command, status lenses refresh, error lenses open the output channel. Stage references and
+ * scratch never get a lens. Pure: built from the resolver's synchronous answers.
+ */
+import type { CodeLens, Command } from "vscode-languageserver";
+import type { ImageRef } from "../dockerfile";
+import { parseReference, type Reference } from "../reference";
+import { loginCommand, type ResolveError } from "../registry/errors";
+import type { ApplyEditsArgs, RefreshArgs } from "../protocol";
+import { ServerCommand } from "../protocol";
+import type { FeatureContext } from "./context";
+import { formatAgo, formatClock, formatRelative, shortDigest } from "./format";
+import { knownResolution, pinEdits, pinStatus, type PinMode } from "./pin";
+
+/** The client command that shows the "FROM Lens" output channel. */
+export const SHOW_OUTPUT_COMMAND = "fromLens.showOutput";
+
+export function provideCodeLenses(ctx: FeatureContext): CodeLens[] {
+  const lenses: CodeLens[] = [];
+  for (const ref of ctx.refs) {
+    if (ref.isStageRef || ref.isScratch || ref.resolved === undefined) continue;
+    const parsed = parseReference(ref.resolved);
+    if (!parsed.ok) continue;
+    for (const command of commandsFor(ctx, ref, parsed.value)) lenses.push({ range: ref.range, command });
+  }
+  return lenses;
+}
+
+function refresh(ctx: FeatureContext, title: string, tooltip: string): Command {
+  const args: RefreshArgs = { uri: ctx.doc.uri };
+  return { title, tooltip, command: ServerCommand.refresh, arguments: [args] };
+}
+
+function editCommand(ctx: FeatureContext, ref: ImageRef, mode: PinMode, title: string): Command | undefined {
+  const plan = pinEdits(ctx, ref, mode);
+  if ("error" in plan) return undefined;
+  const args: ApplyEditsArgs = {
+    uri: ctx.doc.uri,
+    version: ctx.doc.version,
+    edits: plan.edits,
+    label: plan.label,
+  };
+  const viaArg = plan.viaArg === undefined ? "" : ` (in ARG ${plan.viaArg})`;
+  return {
+    title: `${title}${viaArg}`,
+    tooltip: plan.label,
+    command: ServerCommand.applyEdits,
+    arguments: [args],
+  };
+}
+
+function commandsFor(ctx: FeatureContext, ref: ImageRef, reference: Reference): Command[] {
+  const { settings } = ctx;
+  const lookup = ctx.lookup(ref);
+  const commands: Command[] = [];
+  const known = knownResolution(lookup);
+  if (known !== undefined) {
+    const status = pinStatus(reference, known.resolution);
+    const pinning = settings.pin.enabled;
+    switch (status.kind) {
+      case "unpinned":
+        if (pinning && settings.codeLens.pin) {
+          const c = editCommand(ctx, ref, "pin", "Pin to digest");
+          if (c !== undefined) commands.push(c);
+        }
+        break;
+      case "moved":
+        if (pinning && settings.codeLens.updatePin) {
+          const when = status.movedAt === undefined ? "" : ` ${formatAgo(status.movedAt, ctx.now)}`;
+          const platform = status.platform === undefined ? "" : `${status.platform}, `;
+          const c = editCommand(ctx, ref, "update", `Update pin (${platform}tag moved${when})`);
+          if (c !== undefined) commands.push(c);
+        }
+        break;
+      case "current":
+        if (settings.codeLens.status) {
+          const title =
+            status.platform === undefined ? "Pinned ✓ current" : `Pinned ✓ current (${status.platform} only)`;
+          commands.push(
+            refresh(
+              ctx,
+              title,
+              `The tag still points at ${shortDigest(reference.digest ?? "")}. Click to check again.`,
+            ),
+          );
+        }
+        break;
+      case "platform-missing":
+        if (settings.codeLens.status) {
+          commands.push(
+            refresh(
+              ctx,
+              `⚠ Pinned to ${status.platform}: the tag has no ${status.platform} image now`,
+              "Click to check again.",
+            ),
+          );
+        }
+        break;
+      case "unchecked":
+        if (settings.codeLens.status)
+          commands.push(refresh(ctx, "Pinned (tag not checked)", `${status.reason} Click to check again.`));
+        break;
+    }
+  }
+  if (!settings.codeLens.status) return commands;
+  if (lookup.state === "resolving" && lookup.previous === undefined) {
+    commands.push(
+      refresh(ctx, "Resolving…", "FROM Lens is looking this image up. Click to look it up again."),
+    );
+  } else if (lookup.state === "error" && lookup.error.kind !== "cancelled") {
+    commands.push({
+      title: errorTitle(lookup.error, reference, ctx.now),
+      tooltip: lookup.error.message,
+      command: SHOW_OUTPUT_COMMAND,
+    });
+  }
+  return commands;
+}
+
+/** A short lens title for an error: what happened and the one thing to do. */
+export function errorTitle(error: ResolveError, reference: Reference, now: Date): string {
+  switch (error.kind) {
+    case "not-found": {
+      const what = { repository: "Repository", tag: "Tag", digest: "Digest", platform: "Platform" }[
+        error.what
+      ];
+      return error.what === "platform"
+        ? "⚠ No image for this platform"
+        : `⚠ ${what} not found — check the name`;
+    }
+    case "unauthorized":
+      return `⚠ Unauthorized — ${loginCommand(reference.registry)}`;
+    case "denied":
+      return `⚠ Access denied — check your ${loginCommand(reference.registry)} account`;
+    case "rate-limited":
+      return error.resetAt === undefined
+        ? "⚠ Rate-limited"
+        : `⚠ Rate-limited until ${formatClock(error.resetAt)} (${formatRelative(error.resetAt, now)})`;
+    case "offline":
+      return "⚠ Offline";
+    case "timeout":
+      return "⚠ Registry timed out";
+    case "network":
+      return "⚠ Network error";
+    case "bad-response":
+      return "⚠ Unexpected registry answer";
+    case "cancelled":
+      return "Lookup cancelled";
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Every FROM Lens rule, in the order their diagnostics are listed. One per code of
+ * RULE_DEFAULTS (a unit test keeps the two in step); diagnostics.ts builds the active list from
+ * the settings.
+ */
+import { digestOnly } from "./digestOnly";
+import { disallowedImage } from "./disallowedImage";
+import { divergesFromOfficial } from "./divergesFromOfficial";
+import { eolBase } from "./eolBase";
+import { eolSoon } from "./eolSoon";
+import { floatingTag } from "./floatingTag";
+import { implicitLatest } from "./implicitLatest";
+import { invalidReference } from "./invalidReference";
+import { latestTag } from "./latestTag";
+import { lookalikeImage } from "./lookalikeImage";
+import { muslVariant } from "./muslVariant";
+import { platformPin } from "./platformPin";
+import { platformUnavailable } from "./platformUnavailable";
+import { rateLimited } from "./rateLimited";
+import { registryUnreachable } from "./registryUnreachable";
+import type { Rule } from "./rule";
+import { slimFinalStage } from "./slimFinalStage";
+import { stalePin } from "./stalePin";
+import { unauthorized } from "./unauthorized";
+import { unknownDigest } from "./unknownDigest";
+import { unknownRepository } from "./unknownRepository";
+import { unknownTag } from "./unknownTag";
+import { unpinned } from "./unpinned";
+import { unresolvableArg } from "./unresolvableArg";
+import { untrustedSource } from "./untrustedSource";
+
+export const RULES: readonly Rule[] = [
+  invalidReference,
+  unresolvableArg,
+  disallowedImage,
+  lookalikeImage,
+  latestTag,
+  implicitLatest,
+  unpinned,
+  digestOnly,
+  stalePin,
+  platformPin,
+  floatingTag,
+  unknownRepository,
+  unknownTag,
+  unknownDigest,
+  unauthorized,
+  rateLimited,
+  registryUnreachable,
+  platformUnavailable,
+  untrustedSource,
+  eolBase,
+  eolSoon,
+  slimFinalStage,
+  muslVariant,
+  divergesFromOfficial,
+];
+
+export type { QuickFix, Rule, RuleFinding } from "./rule";
+export { officialCounterpart } from "./divergesFromOfficial";

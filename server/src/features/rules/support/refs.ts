@@ -1,0 +1,115 @@
+/**
+ * What the rules ask about image references: which ones name a remote image, their parsed form,
+ * where their parts sit in the document, and what the resolver knows about them. Shared so that
+ * every rule reads references the same way.
+ */
+import type { Position, Range } from "vscode-languageserver";
+import type { ImageRef, ImageRefKind } from "../../../dockerfile";
+import { parseReference, splitReferenceText, type Reference, type Span } from "../../../reference";
+import type { Resolution } from "../../../resolver/types";
+import { mostSpecificTag } from "../../../facts/aliases";
+import type { FeatureContext } from "../../context";
+import { knownResolution } from "../../pin";
+
+/** References to images (not build stages, not `scratch`), optionally of some kinds only. */
+export function imageRefs(ctx: FeatureContext, kinds?: readonly ImageRefKind[]): ImageRef[] {
+  return ctx.refs.filter(
+    (ref) => !ref.isStageRef && !ref.isScratch && (kinds === undefined || kinds.includes(ref.kind)),
+  );
+}
+
+export interface ParsedRef {
+  ref: ImageRef;
+  reference: Reference;
+}
+
+/** The image references whose text (after ARGs) is a valid reference, with its parsed form. */
+export function parsedRefs(ctx: FeatureContext, kinds?: readonly ImageRefKind[]): ParsedRef[] {
+  const out: ParsedRef[] = [];
+  for (const ref of imageRefs(ctx, kinds)) {
+    const reference = parseRef(ref);
+    if (reference !== undefined) out.push({ ref, reference });
+  }
+  return out;
+}
+
+export function parseRef(ref: ImageRef): Reference | undefined {
+  if (ref.resolved === undefined) return undefined;
+  const parsed = parseReference(ref.resolved);
+  return parsed.ok ? parsed.value : undefined;
+}
+
+/** How messages name a reference: as the build reads it (ARGs substituted). */
+export function refLabel(ref: ImageRef): string {
+  return ref.resolved ?? ref.raw;
+}
+
+/** Document ranges of a reference's parts. Spans exclude the `:` before the tag and the `@`. */
+export interface RefParts {
+  /** Registry and repository. */
+  name: Range;
+  repository: Range;
+  tag?: Range;
+  digest?: Range;
+  /** Where a tag would be inserted (after the name, before any `@`). */
+  tagInsert: Position;
+}
+
+/**
+ * Where each part of `ref` sits in the document, when the reference is written literally there
+ * (no ARG, quote or line continuation in it); undefined otherwise. Rules then squiggle the whole
+ * reference and offer no text edits that would need exact positions.
+ */
+export function literalParts(ctx: FeatureContext, ref: ImageRef): RefParts | undefined {
+  const text = ref.resolved;
+  if (text === undefined || ref.argsUsed.length > 0 || ctx.doc.getText(ref.range) !== text) return undefined;
+  const base = ctx.doc.offsetAt(ref.range.start);
+  const toRange = (span: Span): Range => ({
+    start: ctx.doc.positionAt(base + span.start),
+    end: ctx.doc.positionAt(base + span.end),
+  });
+  const spans = splitReferenceText(text);
+  const parts: RefParts = {
+    name: toRange(spans.name),
+    repository: toRange(spans.repository),
+    tagInsert: ctx.doc.positionAt(base + spans.name.end),
+  };
+  if (spans.tag !== undefined) parts.tag = toRange(spans.tag);
+  if (spans.digest !== undefined) parts.digest = toRange(spans.digest);
+  return parts;
+}
+
+/** The range of `offset`/`length` within a literal reference, else the whole reference. */
+export function narrowRange(ctx: FeatureContext, ref: ImageRef, offset?: number, length?: number): Range {
+  if (offset === undefined || length === undefined || length <= 0) return ref.range;
+  if (ref.resolved === undefined || ctx.doc.getText(ref.range) !== ref.resolved) return ref.range;
+  if (offset + length > ref.resolved.length) return ref.range;
+  const base = ctx.doc.offsetAt(ref.range.start);
+  return { start: ctx.doc.positionAt(base + offset), end: ctx.doc.positionAt(base + offset + length) };
+}
+
+/**
+ * What the resolver knows about `ref` that rules may act on: the current resolution, or the
+ * cached one while it is refreshed or the registry fails (never a tag that no longer exists).
+ */
+export function settledResolution(ctx: FeatureContext, ref: ImageRef): Resolution | undefined {
+  return knownResolution(ctx.lookup(ref))?.resolution;
+}
+
+/** The most specific other tag for the same image ("3.12.13-slim-trixie"), never `latest`. */
+export function mostSpecificAlias(resolution: Resolution): string | undefined {
+  return mostSpecificTag(resolution.facts.aliases.map((a) => a.tag).filter((t) => t !== "latest"));
+}
+
+/** "linux/arm64" and "linux/arm64/v8" are the same platform (v8 is arm64's only variant). */
+export function samePlatform(a: string, b: string): boolean {
+  const norm = (p: string): { os: string; arch: string; variant: string } => {
+    const [os = "", arch = "", variant = ""] = p.toLowerCase().split("/");
+    return { os, arch, variant: variant === "" && arch === "arm64" ? "v8" : variant };
+  };
+  const x = norm(a);
+  const y = norm(b);
+  return (
+    x.os === y.os && x.arch === y.arch && (x.variant === "" || y.variant === "" || x.variant === y.variant)
+  );
+}

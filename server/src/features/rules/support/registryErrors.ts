@@ -1,0 +1,38 @@
+/**
+ * The failed lookups of image references, for the unauthorized / rate-limited /
+ * registry-unreachable rules: one finding per reference, in the error's own words (registry/
+ * errors.ts writes them for the user), plus what FROM Lens still shows from its cache.
+ */
+import type { ImageRef } from "../../../dockerfile";
+import type { ResolveError } from "../../../registry/errors";
+import type { Freshness, Resolution } from "../../../resolver/types";
+import { formatRelative } from "../../format";
+import type { FeatureContext } from "../../context";
+import { imageRefs } from "./refs";
+
+export interface FailedLookup {
+  ref: ImageRef;
+  error: ResolveError;
+  previous?: { resolution: Resolution; freshness: Freshness };
+}
+
+export function failedLookups(ctx: FeatureContext, kinds: readonly ResolveError["kind"][]): FailedLookup[] {
+  const out: FailedLookup[] = [];
+  for (const ref of imageRefs(ctx)) {
+    if (ref.resolved === undefined) continue;
+    const lookup = ctx.lookup(ref);
+    if (lookup.state !== "error" || !kinds.includes(lookup.error.kind)) continue;
+    out.push({
+      ref,
+      error: lookup.error,
+      ...(lookup.previous !== undefined ? { previous: lookup.previous } : {}),
+    });
+  }
+  return out;
+}
+
+/** " FROM Lens shows what it cached 3 h ago." when the cache still had the image. */
+export function cachedNote(failed: FailedLookup, now: Date): string {
+  if (failed.previous === undefined) return "";
+  return ` FROM Lens shows what it cached ${formatRelative(failed.previous.freshness.fetchedAt, now)}.`;
+}
