@@ -1,0 +1,206 @@
+/**
+ * The product path end to end: the built language server over stdio, resolving real images in the
+ * CNCF registry on loopback (standing in for registry-1.docker.io through the same code path, via
+ * `hubRegistryUrl`), with a loopback Docker Hub web API, a fault proxy in front of the registry that
+ * counts and breaks requests, and the disk cache shared across server restarts.
+ */
+import { strict as assert } from "node:assert";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import {
+  CodeLensRequest,
+  ExecuteCommandRequest,
+  HoverRequest,
+  type MarkupContent,
+  type TextDocumentEdit,
+} from "vscode-languageserver-protocol";
+import { faultPaths, startFaultServer, type FaultServer } from "../../support/faultServer";
+import { startHubApi, type HubApiServer } from "../../support/hubApi";
+import { startServer, type TestServer } from "../../support/lsp";
+import { startRegistry, type Registry } from "../../support/registry";
+import {
+  hubRepositories,
+  pushSampleImages,
+  SAMPLE_IMAGES,
+  type PushedSample,
+} from "../../support/sampleImages";
+
+let registry: Registry;
+let proxy: FaultServer;
+let hub: HubApiServer;
+let pushed: PushedSample[];
+let storage: string;
+let uriCount = 0;
+
+before(async () => {
+  registry = await startRegistry({ auth: "none" });
+  pushed = await pushSampleImages(
+    registry,
+    SAMPLE_IMAGES.filter(
+      (s) =>
+        s.record === "python:3.12-slim" || s.record === "python:3.13-alpine" || s.record === "ubuntu:jammy",
+    ),
+  );
+  hub = await startHubApi({ repositories: hubRepositories(pushed) });
+  proxy = await startFaultServer({ upstream: registry.url });
+  storage = mkdtempSync(join(tmpdir(), "from-lens-pipeline-"));
+});
+after(async () => {
+  await proxy.stop();
+  await hub.stop();
+  await registry.stop();
+  rmSync(storage, { recursive: true, force: true });
+});
+
+function digestOf(record: string): string {
+  const p = pushed.find((x) => x.sample.record === record);
+  assert.ok(p);
+  return p.image.digest;
+}
+
+function launch(settings: Record<string, unknown> = {}): Promise<TestServer> {
+  return startServer({
+    initializationOptions: { storagePath: storage, hubRegistryUrl: proxy.url },
+    // The hover waits for resolution (the product's own event-driven wait), so tests need no sleeps.
+    settings: { hubApiUrl: hub.url, defaultPlatform: "linux/amd64", hover: { waitMs: 15_000 }, ...settings },
+  });
+}
+
+async function hoverText(server: TestServer, uri: string, line: number, character = 6): Promise<string> {
+  const hover = await server.connection.sendRequest(HoverRequest.type, {
+    textDocument: { uri },
+    position: { line, character },
+  });
+  return (hover?.contents as MarkupContent | undefined)?.value ?? "";
+}
+
+const nextUri = (): string => `file:///work/pipeline${++uriCount}/Dockerfile`;
+
+describe("the server resolving images from a real registry", () => {
+  it("shows facts in the hover, offers a pin lens that edits the document, and reports an unknown tag", async () => {
+    const server = await launch();
+    try {
+      const uri = nextUri();
+      await server.open(uri, "FROM python:3.12-slim AS build\nRUN echo hi\nFROM python:3.12-slimm\n");
+      const card = await hoverText(server, uri, 0);
+      const digest = digestOf("python:3.12-slim");
+      assert.match(card, /docker\.io\/library\/python:3\.12-slim/);
+      assert.ok(card.includes(digest), "the index digest, in full");
+      assert.match(card, /Debian 13 trixie/);
+      assert.match(card, /python 3\.12\.13/);
+      assert.match(card, /Docker Official Image/);
+      assert.match(card, /3\.12\.13-slim-trixie/, "the other tags with the same digest");
+      assert.match(card, /linux\/arm64/);
+
+      const unknown = await server.diagnostics(uri, (p) =>
+        p.diagnostics.some((d) => d.code === "unknown-tag"),
+      );
+      const diagnostic = unknown.diagnostics.find((d) => d.code === "unknown-tag");
+      assert.equal(diagnostic?.range.start.line, 2);
+      assert.match(String(diagnostic?.message), /3\.12-slim/, "did you mean the close tag");
+
+      const lenses = await server.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } });
+      const pin = lenses?.find(
+        (l) => l.range.start.line === 0 && /Pin to digest/.test(l.command?.title ?? ""),
+      );
+      assert.ok(pin?.command, JSON.stringify(lenses));
+      await server.connection.sendRequest(ExecuteCommandRequest.type, {
+        command: pin.command.command,
+        arguments: pin.command.arguments ?? [],
+      });
+      const edit = server.appliedEdits.at(-1)?.documentChanges?.[0] as TextDocumentEdit | undefined;
+      assert.ok(edit, "the server asked the editor to apply the pin");
+      assert.equal(edit.textDocument.version, 1);
+      assert.deepEqual(
+        edit.edits.map((e) => ("newText" in e ? e.newText : "")),
+        [`@${digest}`],
+      );
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
+  });
+
+  it("reopening the workspace after a restart shows the facts with zero registry and Hub requests", async () => {
+    proxy.resetRequests();
+    hub.resetRequests();
+    const server = await launch();
+    try {
+      const uri = nextUri();
+      await server.open(uri, "FROM python:3.12-slim\n");
+      const card = await hoverText(server, uri, 0);
+      assert.match(card, /Debian 13 trixie/);
+      assert.equal(
+        proxy.requests.length,
+        0,
+        JSON.stringify(proxy.requests.map((r) => `${r.method} ${r.path}`)),
+      );
+      assert.equal(hub.requests.length, 0);
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
+  });
+
+  it("revalidates a known tag with one HEAD after the TTL, and fetches nothing it has", async () => {
+    proxy.resetRequests();
+    const server = await launch({ cache: { tagTtl: 0 } });
+    try {
+      const uri = nextUri();
+      await server.open(uri, "FROM python:3.12-slim\n");
+      assert.match(await hoverText(server, uri, 0), /python 3\.12\.13/);
+      const manifestGets = proxy.requests.filter(
+        (r) => r.method === "GET" && faultPaths.manifest().test(r.path),
+      );
+      const heads = proxy.requests.filter((r) => r.method === "HEAD" && faultPaths.manifest().test(r.path));
+      assert.equal(heads.length, 1);
+      assert.equal(manifestGets.length, 0, "no counted pull for a digest already cached");
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
+  });
+
+  it("when the registry is down, serves the cached facts marked offline", async () => {
+    const route = proxy.routeFirst({ path: /^\/v2\//, fault: { kind: "drop" } });
+    const server = await launch({ cache: { tagTtl: 0 } });
+    try {
+      const uri = nextUri();
+      await server.open(uri, "FROM python:3.12-slim\n");
+      const card = await hoverText(server, uri, 0);
+      assert.match(card, /python 3\.12\.13/, "the cached facts");
+      assert.match(card, /offline/i);
+    } finally {
+      route.remove();
+      assert.equal(await server.stop(), 0);
+    }
+  });
+
+  it("on 429 says so once, with no further requests to that registry", async () => {
+    const route = proxy.routeFirst({
+      path: faultPaths.manifest(),
+      fault: { kind: "rateLimit", limit: 100, remaining: 0, windowSeconds: 21600 },
+    });
+    proxy.resetRequests();
+    const server = await launch();
+    try {
+      const uri = nextUri();
+      await server.open(uri, "FROM python:3.13-alpine\n");
+      const published = await server.diagnostics(uri, (p) =>
+        p.diagnostics.some((d) => d.code === "rate-limited"),
+      );
+      assert.equal(published.diagnostics.filter((d) => d.code === "rate-limited").length, 1);
+      const asked = proxy.count({ path: faultPaths.manifest() });
+      const other = nextUri();
+      await server.open(other, "FROM ubuntu:jammy\n");
+      await hoverText(server, other, 0);
+      assert.equal(
+        proxy.count({ path: faultPaths.manifest() }),
+        asked,
+        "the registry is left alone until the window passes",
+      );
+    } finally {
+      route.remove();
+      assert.equal(await server.stop(), 0);
+    }
+  });
+});
