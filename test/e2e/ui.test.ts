@@ -8,48 +8,13 @@ import * as assert from "node:assert/strict";
 import { cp, mkdir, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { launchBrowser } from "../support/browser";
 import { startCodeServer } from "../support/codeServer";
-import type { CodeServer } from "../support/codeServer";
-import { fixturePath, REPO_ROOT } from "../support/paths";
+import { fixturePath } from "../support/paths";
 import { makeTempDir, removeTempDir } from "../support/tmp";
 import { extensionUnderTest } from "./extensionUnderTest";
-
-const SCREENSHOTS = join(REPO_ROOT, ".test-output", "screenshots");
-const STEP_TIMEOUT_MS = 15_000;
-
-interface Session {
-  workspace: string;
-  server: CodeServer;
-  browser: Browser;
-  page: Page;
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  // Animations off: a hover caught mid fade-in would show the text beneath it.
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), animations: "disabled" });
-}
-
-/** Runs a UI step; when it fails, saves what the page showed as failed-<name>.png first. */
-async function step(page: Page, name: string, body: () => Promise<void>): Promise<void> {
-  try {
-    await body();
-  } catch (error) {
-    await screenshot(page, `failed-${name}`).catch(() => undefined);
-    throw error;
-  }
-}
-
-async function openWithQuickOpen(page: Page, fileName: string): Promise<void> {
-  await page.keyboard.press("Control+P");
-  const input = page.locator(".quick-input-widget input.input");
-  await input.waitFor({ state: "visible" });
-  await input.fill(fileName);
-  await page.locator(".quick-input-list .monaco-list-row", { hasText: fileName }).first().waitFor();
-  await page.keyboard.press("Enter");
-  await page.locator(".tabs-container .tab.active", { hasText: fileName }).waitFor();
-}
+import { openWithQuickOpen, screenshot, SCREENSHOTS, step, STEP_TIMEOUT_MS, type Session } from "./uiSupport";
 
 describe("FROM Lens in code-server, through the UI", { timeout: 60_000 }, () => {
   let session: Session | undefined;
@@ -64,7 +29,7 @@ describe("FROM Lens in code-server, through the UI", { timeout: 60_000 }, () => 
     await mkdir(SCREENSHOTS, { recursive: true });
     // Screenshots this test writes, left by an earlier run, would mislead: clear them.
     for (const name of await readdir(SCREENSHOTS)) {
-      if (/^(failed-)?\d-[\w-]+\.png$/.test(name)) await rm(join(SCREENSHOTS, name));
+      if (/^(failed-)?[0-4]-[\w-]+\.png$/.test(name)) await rm(join(SCREENSHOTS, name));
     }
     const workspace = await makeTempDir("from-lens-ui-workspace");
     await cp(fixturePath("workspace"), workspace, { recursive: true });

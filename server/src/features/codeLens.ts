@@ -144,7 +144,7 @@ export function errorTitle(error: ResolveError, reference: Reference, now: Date)
     case "timeout":
       return "⚠ Registry timed out";
     case "network":
-      return "⚠ Network error";
+      return "⚠ Registry unreachable";
     case "bad-response":
       return "⚠ Unexpected registry answer";
     case "cancelled":

@@ -54,6 +54,11 @@ export interface GatherOptions {
   hubTtlMs: number;
   /** No network at all: answer from the cache. */
   offline: boolean;
+  /**
+   * Why there is no network: absent = the offline setting; else the failure that made the
+   * resolver leave this registry alone for a while (what the user is told when nothing is cached).
+   */
+  unreachable?: ResolveError;
   /** Bypass the TTL (explicit refresh). */
   force: boolean;
   trustedRegistries: readonly string[];
@@ -75,7 +80,8 @@ export function isUnreachable(e: ResolveError): boolean {
   return e.kind === "network" || e.kind === "timeout" || e.kind === "offline" || e.kind === "rate-limited";
 }
 
-function offlineError(ref: Reference): ResolveError {
+function offlineError(ref: Reference, unreachable?: ResolveError): ResolveError {
+  if (unreachable) return unreachable;
   return {
     kind: "offline",
     message: `FROM Lens is offline and has nothing cached for ${formatReference(ref)} yet. Turn off "fromLens.offline" or reconnect to resolve it.`,
@@ -116,7 +122,7 @@ async function manifestFor(
       return parsed;
     }
   }
-  if (o.offline) return err(offlineError(ref));
+  if (o.offline) return err(offlineError(ref, o.unreachable));
   const fetched = await o.source.manifest(ref, digest, { signal: o.signal });
   if (!fetched.ok) return fetched;
   o.cache.putBlob(digest, fetched.value.bytes);
@@ -135,7 +141,7 @@ async function configFor(o: GatherOptions, ref: Reference, digest: string): Prom
       return parsed;
     }
   }
-  if (o.offline) return err(offlineError(ref));
+  if (o.offline) return err(offlineError(ref, o.unreachable));
   const fetched = await o.source.config(ref, digest, { signal: o.signal });
   if (!fetched.ok) return fetched;
   o.cache.putBlob(digest, fetched.value.bytes);
@@ -241,9 +247,9 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
       tagFetchedAt = entry.fetchedAt;
       freshness = fresh
         ? { kind: "fresh", fetchedAt: entry.fetchedAt }
-        : { kind: "offline", fetchedAt: entry.fetchedAt, reason: "offline mode" };
+        : { kind: "offline", fetchedAt: entry.fetchedAt, reason: o.unreachable?.message ?? "offline mode" };
     } else if (o.offline) {
-      if (!ref.digest) return { ok: false, error: offlineError(ref) };
+      if (!ref.digest) return { ok: false, error: offlineError(ref, o.unreachable) };
     } else {
       const r = await o.source.resolve(tagRef, { signal: o.signal });
       if (r.ok) {
@@ -271,7 +277,7 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
   }
 
   const subject = ref.digest ?? tagDigest;
-  if (!subject) return { ok: false, error: offlineError(ref) };
+  if (!subject) return { ok: false, error: offlineError(ref, o.unreachable) };
   const top = await manifestFor(o, ref, subject);
   if (!top.ok) return { ok: false, error: top.error };
 

@@ -10,6 +10,7 @@ import type { ImageConfig } from "../registry/oci";
 import type { ParsedManifest } from "../registry/manifest";
 import type { DiskCache } from "./cache";
 import { gather, isUnreachable, type ImageSource } from "./gather";
+import type { ResolveError } from "../registry/errors";
 import type { Lookup, ResolverStatus } from "./types";
 
 export type Priority = "visible" | "background";
@@ -65,6 +66,8 @@ export class Resolver {
   private readonly waiters = new Map<string, (() => void)[]>();
   private readonly memo = new Map<string, ParsedManifest | ImageConfig>();
   private readonly unreachableUntil = new Map<string, number>();
+  /** The failure behind each `unreachableUntil` entry, told to the user while it lasts. */
+  private readonly unreachableError = new Map<string, ResolveError>();
   private readonly now: () => number;
   private readonly concurrency: number;
 
@@ -168,6 +171,7 @@ export class Resolver {
     this.states.clear();
     this.memo.clear();
     this.unreachableUntil.clear();
+    this.unreachableError.clear();
     this.options.cache.clear();
     if (keys.length > 0) this.options.onDidChange?.(keys);
   }
@@ -226,6 +230,7 @@ export class Resolver {
           tagTtlMs: settings.tagTtlMs,
           hubTtlMs: settings.hubTtlMs,
           offline: settings.offline || backoff,
+          ...(backoff && !settings.offline ? { unreachable: this.unreachableError.get(host) } : {}),
           force: job.force,
           trustedRegistries: settings.trustedRegistries,
           signal: controller.signal,
@@ -238,10 +243,15 @@ export class Resolver {
         result = { state: "resolved", resolution: r.resolution, freshness: r.freshness };
         if (r.freshness.kind === "offline" && !settings.offline && !backoff) {
           this.unreachableUntil.set(host, this.now() + UNREACHABLE_BACKOFF_MS);
+          this.unreachableError.set(host, {
+            kind: "network",
+            message: `${host} could not be reached: ${r.freshness.reason}`,
+          });
         }
       } else {
         if (isUnreachable(r.error) && r.error.kind !== "rate-limited" && r.error.kind !== "offline") {
           this.unreachableUntil.set(host, this.now() + UNREACHABLE_BACKOFF_MS);
+          this.unreachableError.set(host, r.error);
         }
         const prev = this.previousOf(job.key);
         result = {
