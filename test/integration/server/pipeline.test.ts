@@ -99,7 +99,12 @@ describe("the server resolving images from a real registry", () => {
       );
       const diagnostic = unknown.diagnostics.find((d) => d.code === "unknown-tag");
       assert.equal(diagnostic?.range.start.line, 2);
-      assert.match(String(diagnostic?.message), /3\.12-slim/, "did you mean the close tag");
+      const message = diagnostic?.message;
+      assert.match(
+        typeof message === "string" ? message : (message?.value ?? ""),
+        /3\.12-slim/,
+        "did you mean the close tag",
+      );
 
       const lenses = await server.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } });
       const pin = lenses?.find(
