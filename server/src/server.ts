@@ -27,6 +27,7 @@ import { SETTINGS_SECTION, StatusNotification, type InitializationOptions } from
 import { rangeContains } from "./ranges";
 import { DEFAULT_SETTINGS, type FromLensSettings } from "./settings";
 import { routeStandardFeatures } from "./standardRoutes";
+import { BatchProgress } from "./progress";
 import { statusParams } from "./status";
 
 const connection = createConnection(ProposedFeatures.all);
@@ -42,6 +43,7 @@ const settings = new DocumentSettings((uri) =>
 let service = standard.createStandardService({});
 let engine: Engine | undefined;
 const pending = new Set<string>();
+const progress = new BatchProgress(() => connection.window.createWorkDoneProgress());
 let refreshTimer: NodeJS.Timeout | undefined;
 
 connection.onInitialize((params) => {
@@ -66,7 +68,10 @@ async function reloadGlobalSettings(): Promise<void> {
 }
 
 function sendStatus(): void {
-  if (engine) void connection.sendNotification(StatusNotification, statusParams(engine.status()));
+  if (!engine) return;
+  const status = engine.status();
+  void connection.sendNotification(StatusNotification, statusParams(status));
+  if (support.progress) void progress.update(status.resolving + status.queued);
 }
 
 /** Coalesces the resolver's change events: one refresh of diagnostics and lenses per burst. */

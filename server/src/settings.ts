@@ -61,6 +61,7 @@ export const RULE_DEFAULTS = {
   "musl-variant": "off",
   "disallowed-image": "error",
   "diverges-from-official": "info",
+  "content-trust": "info",
 } as const satisfies Record<string, RuleSeverity>;
 export type RuleCode = keyof typeof RULE_DEFAULTS;
 

@@ -50,7 +50,11 @@ interface DocumentState {
 export class ImageWorkspace {
   private readonly docs = new Map<string, DocumentState>();
 
-  constructor(private readonly resolver: Resolver) {}
+  constructor(
+    private readonly resolver: Resolver,
+    /** DOCKER_CONTENT_TRUST=1 where the server runs (the editor's environment). */
+    private readonly contentTrust = process.env.DOCKER_CONTENT_TRUST === "1",
+  ) {}
 
   /** Reads the document's references and queues what needs resolving. */
   update(
@@ -100,6 +104,7 @@ export class ImageWorkspace {
       settings,
       now,
       defaultPlatform: defaultPlatform(settings),
+      contentTrust: this.contentTrust,
     };
   }
 

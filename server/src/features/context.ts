@@ -18,6 +18,8 @@ export interface FeatureContext {
   now: Date;
   /** The platform a build uses without --platform: the setting, else this machine's ("linux/amd64"). */
   defaultPlatform: string;
+  /** DOCKER_CONTENT_TRUST=1 in the environment the editor runs in. */
+  contentTrust?: boolean;
 }
 
 /** The platform a reference is resolved for: its FROM's resolved --platform, else the default. */

@@ -318,17 +318,34 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   body?: string;
   kind: RequestKind;
-  /** Cap for a 2xx body; error bodies are capped at `maxErrorBodyBytes` (and truncated, not refused). */
+  /**
+   * Cap for a 2xx body; error bodies are capped at `maxErrorBodyBytes` (and truncated, not refused).
+   * With a `sink`, the first `maxBytes` of the body are delivered and the rest is not read.
+   */
   maxBytes: number;
   signal?: AbortSignal;
+  /** Stream a 2xx body into this instead of buffering it (error bodies are still buffered). */
+  sink?: BodySink;
+}
+
+/**
+ * Receives a 2xx body chunk by chunk, in order (a layer read without holding the layer). The
+ * transport awaits each `write`, so a slow consumer slows the download instead of buffering it.
+ */
+export interface BodySink {
+  /** Resolves false to stop: the rest of the body is not read and the connection is dropped. */
+  write(chunk: Uint8Array): boolean | Promise<boolean>;
 }
 
 export interface HttpResponse {
   status: number;
   headers: HeaderBag;
+  /** Empty when the body went to a sink. */
   body: Uint8Array;
   /** The URL that answered (after redirects). */
   url: URL;
+  /** Set when the body went to a sink: bytes delivered, and whether that was the whole body. */
+  streamed?: { bytes: number; complete: boolean };
 }
 
 /** `host[:port]` as used for counters, rate limits and concurrency. */
@@ -470,6 +487,34 @@ export class HttpTransport {
       bodyTimeout: timeouts.bodyMs,
     });
     return ok(this.directAgent);
+  }
+
+  /**
+   * Feeds a body to a sink, at most `cap` bytes; stops when the sink says so. Throws what reading
+   * throws (the caller maps it), like the buffered path.
+   */
+  private async stream(
+    body: AsyncIterable<unknown> & { destroy(): unknown },
+    sink: BodySink,
+    cap: number,
+    progress: { received: number },
+    onChunk: () => void,
+  ): Promise<{ bytes: number; complete: boolean }> {
+    let bytes = 0;
+    for await (const chunk of body) {
+      let buf = chunk as Buffer;
+      const capped = bytes + buf.length > cap;
+      if (capped) buf = buf.subarray(0, cap - bytes);
+      bytes += buf.length;
+      progress.received = bytes;
+      const more = buf.length === 0 || (await sink.write(buf));
+      onChunk();
+      if (capped || !more) {
+        body.destroy();
+        return { bytes, complete: false };
+      }
+    }
+    return { bytes, complete: true };
   }
 
   /** One exchange, redirects followed. Never throws. */
@@ -619,6 +664,25 @@ export class HttpTransport {
           );
           return ok({ status: res.statusCode, headers: resHeaders, body: new Uint8Array(0), url });
         }
+        if (success && req.sink) {
+          bodyProgress.expected = contentLength;
+          bodyProgress.reading = true;
+          const streamed = await this.stream(res.body, req.sink, cap, bodyProgress, () => armPhase("body"));
+          if (streamed.complete && Number.isFinite(contentLength) && streamed.bytes < contentLength) {
+            return err(
+              badResponse(
+                "truncated",
+                `${currentHost} sent ${streamed.bytes} of ${contentLength} bytes.`,
+                currentHost,
+              ),
+            );
+          }
+          this.log(
+            "debug",
+            `${method} ${redactUrl(url)} → ${res.statusCode} ${streamed.bytes} bytes streamed${streamed.complete ? "" : " (stopped early)"} (${this.options.now() - started} ms)`,
+          );
+          return ok({ status: res.statusCode, headers: resHeaders, body: new Uint8Array(0), url, streamed });
+        }
         if (success && Number.isFinite(contentLength) && contentLength > cap) {
           res.body.destroy();
           return err(
@@ -703,7 +767,9 @@ export class HttpTransport {
         );
       }
       const mapped = fromNetworkError(e, currentHost, timeouts);
-      if (code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE")
+      // A sink that already took part of the body cannot take it again from the start.
+      const replayable = !(req.sink && bodyProgress.received > 0);
+      if ((code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE") && replayable)
         this.retryableErrors.add(mapped);
       this.log(
         "debug",
@@ -749,6 +815,8 @@ export interface RegistryFetch {
   kind: RequestKind;
   maxBytes: number;
   signal?: AbortSignal;
+  /** Stream a 2xx body into this (see HttpRequest.sink); such requests are never coalesced. */
+  sink?: BodySink;
   /** For error messages and the not-found mapping. */
   error: Omit<ErrorContext, "host" | "credentialNote" | "rateLimitResetAt" | "rateLimitResetIsEstimate">;
 }
@@ -815,6 +883,8 @@ export class RegistrySession {
   /** A registry request; identical concurrent ones (method, URL, Accept) share one exchange. */
   fetch(req: RegistryFetch): Promise<Result<HttpResponse>> {
     const url = new URL(req.path, req.endpoint.origin);
+    // A sink belongs to one caller: a second caller could not share what went into it.
+    if (req.sink) return this.fetchWithAuth({ ...req, signal: req.signal ?? new AbortController().signal }, url);
     const key = `${req.method} ${url.href} ${(req.accept ?? []).join(",")} ${req.kind}`;
     return this.requests.run(key, req.signal, (signal) => this.fetchWithAuth({ ...req, signal }, url));
   }
@@ -871,6 +941,7 @@ export class RegistrySession {
         kind: req.kind,
         maxBytes: req.maxBytes,
         signal: req.signal,
+        ...(req.sink ? { sink: req.sink } : {}),
       });
       if (!res.ok) {
         const e = res.error;

@@ -3,6 +3,7 @@
  * RULE_DEFAULTS (a unit test keeps the two in step); diagnostics.ts builds the active list from
  * the settings.
  */
+import { contentTrust } from "./contentTrust";
 import { digestOnly } from "./digestOnly";
 import { disallowedImage } from "./disallowedImage";
 import { divergesFromOfficial } from "./divergesFromOfficial";
@@ -54,6 +55,7 @@ export const RULES: readonly Rule[] = [
   slimFinalStage,
   muslVariant,
   divergesFromOfficial,
+  contentTrust,
 ];
 
 export type { QuickFix, Rule, RuleFinding } from "./rule";

@@ -56,7 +56,8 @@ describe("rule catalogue", () => {
       const c = featureCase(EVERYTHING, eol, {
         settings: settingsFrom({ allowedImages: ["docker.io/library/*"] }),
       });
-      const reporting = RULES.filter((r) => r.check(c.ctx).length > 0).map((r) => r.code);
+      const ctx = { ...c.ctx, contentTrust: true };
+      const reporting = RULES.filter((r) => r.check(ctx).length > 0).map((r) => r.code);
       assert.deepEqual(
         reporting.sort(),
         RULES.filter((r) => r.needs === "local")
