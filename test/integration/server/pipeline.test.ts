@@ -11,12 +11,14 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import {
   CodeLensRequest,
+  CompletionRequest,
   ExecuteCommandRequest,
   HoverRequest,
   type MarkupContent,
   type TextDocumentEdit,
 } from "vscode-languageserver-protocol";
 import { faultPaths, startFaultServer, type FaultServer } from "../../support/faultServer";
+import { pushImage } from "../../support/images";
 import { startHubApi, type HubApiServer } from "../../support/hubApi";
 import { startServer, type TestServer } from "../../support/lsp";
 import { startRegistry, type Registry } from "../../support/registry";
@@ -176,6 +178,83 @@ describe("the server resolving images from a real registry", () => {
       assert.match(card, /offline/i);
     } finally {
       route.remove();
+      assert.equal(await server.stop(), 0);
+    }
+  });
+
+  it("offers “Update pin” once the tag is re-pushed, and the lens's edit moves the pin", async () => {
+    const python = pushed.find((p) => p.sample.record === "python:3.12-slim");
+    const alpine = pushed.find((p) => p.sample.record === "python:3.13-alpine");
+    assert.ok(python && alpine);
+    await pushImage(registry, "library/python", "moving", python.image);
+    const server = await launch({ cache: { tagTtl: 0 } });
+    try {
+      const uri = nextUri();
+      await server.open(uri, `FROM python:moving@${python.image.digest}\n`);
+      assert.match(await hoverText(server, uri, 0), /python 3\.12\.13/);
+      await pushImage(registry, "library/python", "moving", alpine.image);
+      await server.connection.sendRequest(ExecuteCommandRequest.type, {
+        command: "fromLens.server.refresh",
+        arguments: [{ uri }],
+      });
+      await hoverText(server, uri, 0);
+      const lenses = await server.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } });
+      const update = lenses?.find((l) => /Update pin/.test(l.command?.title ?? ""));
+      assert.ok(update?.command, JSON.stringify(lenses?.map((l) => l.command?.title)));
+      await server.connection.sendRequest(ExecuteCommandRequest.type, {
+        command: update.command.command,
+        arguments: update.command.arguments ?? [],
+      });
+      const edit = server.appliedEdits.at(-1)?.documentChanges?.[0] as TextDocumentEdit | undefined;
+      const text = edit?.edits.map((e) => ("newText" in e ? e.newText : "")).join("");
+      assert.ok(text?.includes(alpine.image.digest), text);
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
+  });
+
+  it("pins every image of a multi-stage file, leaving stage references and scratch alone", async () => {
+    const server = await launch();
+    try {
+      const uri = nextUri();
+      const text =
+        "FROM python:3.12-slim AS build\nRUN true\nFROM scratch AS empty\nCOPY --from=build /a /a\nFROM build AS final\nFROM ubuntu:jammy\n";
+      await server.open(uri, text);
+      await hoverText(server, uri, 0);
+      await hoverText(server, uri, 5);
+      const result = (await server.connection.sendRequest(ExecuteCommandRequest.type, {
+        command: "fromLens.server.pinAll",
+        arguments: [{ uri, mode: "pin" }],
+      })) as { ok: boolean; result?: { applied: number } };
+      assert.equal(result.ok, true);
+      assert.equal(result.result?.applied, 2);
+      const edit = server.appliedEdits.at(-1)?.documentChanges?.[0] as TextDocumentEdit | undefined;
+      assert.deepEqual(
+        edit?.edits.map((e) => [e.range.start.line, "newText" in e ? e.newText : ""]),
+        [
+          [0, `@${digestOf("python:3.12-slim")}`],
+          [5, `@${digestOf("ubuntu:jammy")}`],
+        ],
+      );
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
+  });
+
+  it("completes tags from the registry after `name:`", async () => {
+    const server = await launch();
+    try {
+      const uri = nextUri();
+      await server.open(uri, "FROM python:3.12-slim\n");
+      await hoverText(server, uri, 0);
+      const items = await server.connection.sendRequest(CompletionRequest.type, {
+        textDocument: { uri },
+        position: { line: 0, character: 17 },
+      });
+      const labels = (Array.isArray(items) ? items : (items?.items ?? [])).map((i) => i.label);
+      for (const tag of ["3.12-slim", "3.12.13-slim-trixie", "3.13-alpine"])
+        assert.ok(labels.includes(tag), `${tag} in ${labels.join(", ")}`);
+    } finally {
       assert.equal(await server.stop(), 0);
     }
   });
