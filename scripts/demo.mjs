@@ -7,8 +7,9 @@
 //   editorSettings()    the user settings the editor starts with
 //   startSampleRegistry()  when Docker Hub cannot be reached (as on an offline machine): a
 //                       loopback registry filled with sample official images (built from the
-//                       real records in ../shared/realdata) set as fromLens.registryMirrors,
-//                       and a loopback Docker Hub web API answering for them (fromLens.hubApiUrl)
+//                       real records in ../shared/realdata) standing in for docker.io
+//                       (FROM_LENS_DOCKER_HUB_URL, so nothing tries the unreachable Hub), and a
+//                       loopback Docker Hub web API answering for them (fromLens.hubApiUrl)
 //   startEditor()       a fresh code-server profile under ~/.cache/from-lens-demo, the .vsix
 //                       installed into it, code-server on 127.0.0.1 (PORT, or a free port)
 //   verify()            (DEMO_NO_WAIT=1) /healthz, the printed URL, the installed extension
@@ -45,7 +46,10 @@ const { startCodeServer, CODE_SERVER_VERSION } = await tsImport(
 const { makeTempDir, removeTempDir } = await tsImport("../test/support/tmp.ts", import.meta.url);
 const { startRegistry } = await tsImport("../test/support/registry.ts", import.meta.url);
 const { startHubApi } = await tsImport("../test/support/hubApi.ts", import.meta.url);
-const { pushSampleImages, hubRepositories } = await tsImport("../test/support/sampleImages.ts", import.meta.url);
+const { pushSampleImages, hubRepositories } = await tsImport(
+  "../test/support/sampleImages.ts",
+  import.meta.url,
+);
 
 /** @type {{ name: string, stop: () => Promise<void> }[]} what to stop on exit, in start order */
 const running = [];
@@ -125,13 +129,13 @@ async function dockerHubReachable() {
   }
 }
 
-/** The offline stand-in for Docker Hub: returns the settings that point FROM Lens at it, or {}. */
+/** The offline stand-in for Docker Hub: the settings and environment that point FROM Lens at it. */
 async function startSampleRegistry() {
   const mode = process.env.DEMO_REGISTRY ?? "auto";
-  if (mode === "never") return {};
+  if (mode === "never") return { settings: {}, env: {} };
   if (mode !== "always" && (await dockerHubReachable())) {
     say("Docker Hub answers: FROM Lens will use it");
-    return {};
+    return { settings: {}, env: {} };
   }
   say("Docker Hub cannot be reached from here: starting a loopback registry with sample official images…");
   const registry = await startRegistry({ auth: "none" });
@@ -140,11 +144,16 @@ async function startSampleRegistry() {
   const hub = await startHubApi({ repositories: hubRepositories(pushed) });
   running.push({ name: `sample Docker Hub API ${hub.url}`, stop: () => hub.stop() });
   const tags = pushed.reduce((n, p) => n + p.sample.tags.length, 0);
-  say(`sample registry ${registry.url}: ${pushed.length} images under ${tags} tags, used as the docker.io mirror`);
-  return { "fromLens.registryMirrors": [registry.url], "fromLens.hubApiUrl": hub.url };
+  say(
+    `sample registry ${registry.url}: ${pushed.length} images under ${tags} tags, standing in for docker.io`,
+  );
+  return {
+    settings: { "fromLens.hubApiUrl": hub.url },
+    env: { FROM_LENS_DOCKER_HUB_URL: registry.url },
+  };
 }
 
-async function startEditor({ extension, workspace, settings }) {
+async function startEditor({ extension, workspace, settings, env }) {
   const port = process.env.PORT ? Number(process.env.PORT) : undefined;
   if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536))
     throw new Error(`PORT is not a port number: ${process.env.PORT}`);
@@ -155,6 +164,7 @@ async function startEditor({ extension, workspace, settings }) {
     settings,
     profileDir: DEMO_HOME,
     port,
+    env,
   });
   running.push({ name: `code-server (process group ${server.pid})`, stop: () => server.stop() });
   return server;
@@ -241,8 +251,13 @@ async function main() {
   const stopped = stopOnSignal();
   const extension = obtainExtension();
   const workspace = await copyWorkspace();
-  const registrySettings = await startSampleRegistry();
-  const server = await startEditor({ extension, workspace, settings: { ...editorSettings(), ...registrySettings } });
+  const registry = await startSampleRegistry();
+  const server = await startEditor({
+    extension,
+    workspace,
+    settings: { ...editorSettings(), ...registry.settings },
+    env: registry.env,
+  });
   printBanner(server, extension, workspace);
   if (NO_WAIT) await verify(server, extension);
   else await stopped;

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 
 function find(dir) {
+  if (dir.endsWith(".test.ts")) return [dir];
   let out = [];
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);

@@ -66,14 +66,15 @@ export async function executeCommand(
       if (!a || !doc || !env.engine)
         return { ok: false, message: "FROM Lens: open the Dockerfile to pin its images." };
       const ctx = env.engine.workspace.context(doc, await env.settings(doc.uri));
-      const { edits, skipped } = pinAllEdits(ctx, a.mode);
+      const plan = pinAllEdits(ctx, a.mode);
+      if (plan.error) return { ok: false, message: plan.error };
       const result: PinAllResult = {
-        applied: edits.length,
-        skipped: skipped.map((s) => ({ line: s.ref.range.start.line, reason: s.reason })),
+        applied: plan.changed,
+        skipped: plan.skipped.map((s) => ({ line: s.ref.range.start.line, reason: s.reason })),
       };
-      if (a.dryRun) return { ok: true, result: { ...result, edits, version: doc.version } };
-      if (edits.length === 0) return { ok: true, result };
-      const applied = await env.applyEdit(workspaceEdit(doc.uri, doc.version, edits, env.documentChanges));
+      if (a.dryRun) return { ok: true, result: { ...result, edits: plan.edits, version: doc.version } };
+      if (plan.edits.length === 0) return { ok: true, result };
+      const applied = await env.applyEdit(workspaceEdit(doc.uri, doc.version, plan.edits, env.documentChanges));
       return applied ? { ok: true, result } : { ok: false, message: "The editor did not apply the edit." };
     }
     case ServerCommand.refresh: {

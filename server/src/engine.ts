@@ -25,17 +25,30 @@ export function defaultStoragePath(env: NodeJS.ProcessEnv = process.env): string
   return join(base, "from-lens");
 }
 
+/**
+ * Where docker.io's registry API is reached. Normally https://registry-1.docker.io; an air-gapped
+ * site (and the offline demo and UI tests) can point it at a registry of its own with
+ * FROM_LENS_DOCKER_HUB_URL — unlike a mirror, nothing then falls back to the real Docker Hub.
+ */
+export function dockerHubRegistryUrl(
+  init: InitializationOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  return init.hubRegistryUrl || env.FROM_LENS_DOCKER_HUB_URL || undefined;
+}
+
 export function registryOptions(
   settings: FromLensSettings,
   init: InitializationOptions,
   log: Logger,
 ): RegistryClientOptions {
+  const hubRegistryUrl = dockerHubRegistryUrl(init);
   return {
     allowCredentialHelpers: init.workspaceTrusted !== false,
     insecureRegistries: settings.insecureRegistries,
     registryMirrors: settings.registryMirrors,
     hubApiUrl: settings.hubApiUrl,
-    ...(init.hubRegistryUrl ? { hubRegistryUrl: init.hubRegistryUrl } : {}),
+    ...(hubRegistryUrl ? { hubRegistryUrl } : {}),
     ...(init.httpProxy ? { proxy: init.httpProxy } : {}),
     ...(settings.caFile ? { caFile: settings.caFile } : {}),
     log: (level, message) => log[level](message),
@@ -82,6 +95,7 @@ export class Engine {
         hubTag: (...a) => this.client.hubTag(...a),
         hubRepository: (...a) => this.client.hubRepository(...a),
         hubTags: (...a) => this.client.hubTags(...a),
+        readLayerFile: (...a) => this.client.readLayerFile(...a),
       },
       cache: this.cache,
       settings: () => ({
@@ -89,6 +103,7 @@ export class Engine {
         hubTtlMs: Math.max(this.settings.cache.tagTtl * 60_000, HUB_API_HOST_TTL_MS),
         offline: this.settings.offline,
         trustedRegistries: this.settings.trustedRegistries,
+        inspectLayers: this.settings.facts.inspectLayers,
       }),
       stats: () => this.stats(),
       onDidChange,

@@ -24,7 +24,13 @@ interface Demo {
 
 function startDemo(home: string, extra: Record<string, string>): Demo {
   const chosen = extensionUnderTest();
-  const env: NodeJS.ProcessEnv = { ...process.env, FROM_LENS_DEMO_HOME: home, ...extra };
+  // DEMO_REGISTRY=always: the sample registry, without first probing Docker Hub (tests stay on loopback).
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    FROM_LENS_DEMO_HOME: home,
+    DEMO_REGISTRY: "always",
+    ...extra,
+  };
   delete env.PORT;
   if ("vsix" in chosen.source) env.DEMO_VSIX = chosen.source.vsix;
   else env.DEMO_FROM_SOURCE = "1";
@@ -103,6 +109,10 @@ describe("npm run demo", { timeout: 60_000 }, () => {
       `the URL opens the demo workspace: ${url}`,
     );
     assert.match(output, /verified: http:\/\/127\.0\.0\.1:\d+\/healthz answered 200/);
+    assert.match(
+      output,
+      /sample registry http:\/\/127\.0\.0\.1:\d+: \d+ images under \d+ tags, standing in for docker\.io/,
+    );
     assert.match(output, /verified: the URL answered 200 with the VS Code workbench page/);
     assert.match(
       output,

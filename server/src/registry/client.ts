@@ -20,6 +20,8 @@ import type { FetchedBlob, FetchedConfig } from "./blob";
 import { badResponse, cancelledError, err, internalError, notFoundError, ok } from "./errors";
 import type { ResolveError, Result } from "./errors";
 import { DEFAULT_HUB_API_URL, HubApi } from "./hub";
+import { readLayerFile } from "./layer";
+import type { LayerFileSearch, LayerReadLimits } from "./layer";
 import type { HubListOptions, HubRepository, HubTag, HubTagPage } from "./hub";
 import {
   formatPlatform,
@@ -120,6 +122,7 @@ export class RegistryClient {
   private readonly mirrors: RegistryEndpoint[];
   private readonly hubRegistry: URL;
   private readonly resolves = new Coalescer<Resolved>();
+  private readonly layerReads = new Coalescer<LayerFileSearch>();
   /** Verified manifests by digest (content-addressed, so safe to share across repositories' calls). */
   private readonly memo = new Map<string, FetchedManifest>();
 
@@ -340,6 +343,30 @@ export class RegistryClient {
   ): Promise<Result<FetchedBlob>> {
     return this.guard(ref, () =>
       this.viaMirrors(ref, (target) => getBlob(this.session, target, digest, opts)),
+    );
+  }
+
+  /**
+   * The first of `paths` (e.g. OS_RELEASE_PATHS) inside a layer blob, read by streaming the blob
+   * and stopping as soon as the file is known (symlinks and hard links inside the layer followed),
+   * within `maxBytes` compressed / `maxUncompressedBytes` / `maxFileBytes` (see layer.ts). A blob
+   * read to its end is verified against `layerDigest`; one stopped early cannot be. Identical
+   * concurrent reads share one download.
+   */
+  readLayerFile(
+    ref: Reference,
+    layerDigest: string,
+    paths: readonly string[],
+    opts: CallOptions & LayerReadLimits = {},
+  ): Promise<Result<LayerFileSearch>> {
+    const { signal, ...limits } = opts;
+    const key = `${ref.registry}/${ref.repository}@${layerDigest} ${paths.join(",")} ${JSON.stringify(limits)}`;
+    return this.layerReads.run(key, signal, (shared) =>
+      this.guard(ref, () =>
+        this.viaMirrors(ref, (target) =>
+          readLayerFile(this.session, target, layerDigest, paths, { ...limits, signal: shared }),
+        ),
+      ),
     );
   }
 

@@ -16,6 +16,9 @@ export type {
   TimeoutPhase,
 } from "./errors";
 export type { FetchedBlob, FetchedConfig } from "./blob";
+export { DEFAULT_LAYER_READ_LIMITS, OS_RELEASE_PATHS } from "./layer";
+export type { LayerCompression, LayerFileSearch, LayerReadLimits } from "./layer";
+export type { FoundFile, TarEntryType, TarHeader } from "./tar";
 export type { FetchedManifest, ParsedManifest } from "./manifest";
 export {
   computeDigest,

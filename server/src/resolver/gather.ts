@@ -3,7 +3,10 @@
  * TTL), the manifest and config for that digest (cache first: content-addressed, fetched once
  * ever), Docker Hub data (web API, not counted as pulls; cached with a TTL), then
  * `deriveFacts`. Registry failures fall back to what the cache has, marked offline, so the
- * editor keeps its facts when the network goes.
+ * editor keeps its facts when the network goes. When nothing cheaper names the base OS and the
+ * user opted in (`fromLens.facts.inspectLayers`), /etc/os-release is read out of the base layer
+ * (streamed, stopped as soon as it is read; cached by layer digest for good) and the facts are
+ * derived again with it.
  */
 import { deriveFacts } from "../facts/derive";
 import type { HubData, HubTag as FactsHubTag } from "../facts/hub";
@@ -20,6 +23,7 @@ import {
 } from "../registry/manifest";
 import type { FetchedConfig } from "../registry/blob";
 import type { ResolveOptions, Resolved } from "../registry/client";
+import { OS_RELEASE_PATHS, type LayerFileSearch, type LayerReadLimits } from "../registry/layer";
 import type { TagList } from "../registry/tags";
 import { parseImageConfig } from "../registry/blob";
 import type { ImageConfig, ImageManifest } from "../registry/oci";
@@ -41,6 +45,13 @@ export interface ImageSource {
     ref: Reference,
     opts?: { signal?: AbortSignal; maxPages?: number; pageSize?: number },
   ): Promise<Result<HubTagPage>>;
+  /** Reads a small file out of a layer blob by streaming it (absent: layers are never read). */
+  readLayerFile?(
+    ref: Reference,
+    layerDigest: string,
+    paths: readonly string[],
+    opts?: { signal?: AbortSignal } & LayerReadLimits,
+  ): Promise<Result<LayerFileSearch>>;
 }
 
 export interface GatherOptions {
@@ -62,6 +73,8 @@ export interface GatherOptions {
   /** Bypass the TTL (explicit refresh). */
   force: boolean;
   trustedRegistries: readonly string[];
+  /** Read /etc/os-release out of the base layer when nothing cheaper names the OS. Default false. */
+  inspectLayers?: boolean;
   signal: AbortSignal;
   log: (message: string) => void;
 }
@@ -147,6 +160,65 @@ async function configFor(o: GatherOptions, ref: Reference, digest: string): Prom
   o.cache.putBlob(digest, fetched.value.bytes);
   o.memo.set(digest, fetched.value.config);
   return ok(fetched.value.config);
+}
+
+/** What reading a base layer's os-release gave, cached by the layer's digest (immutable: no TTL). */
+interface OsReleaseEntry {
+  /** The wanted path found (`etc/os-release`) and the entry it led to through links, if another. */
+  path?: string;
+  target?: string;
+  text?: string;
+  /** Why there is no text: absent, too large, beyond the caps, unreadable compression… */
+  missing?: string;
+}
+
+/** Layer media types that are tar archives the registry serves (foreign / non-distributable ones point elsewhere). */
+function isReadableLayer(d: ImageManifest["layers"][number]): boolean {
+  const t = d.mediaType.toLowerCase();
+  if (t.includes("foreign") || t.includes("nondistributable") || (d.urls?.length ?? 0) > 0) return false;
+  return t.includes("tar");
+}
+
+/**
+ * The os-release of the image's base (first) layer: from the cache, or streamed out of the layer.
+ * Offline (or backing off a registry), only the cache answers. A failure that could go differently
+ * next time (network, auth, a digest mismatch) is not cached; an answer that follows from the
+ * layer's bytes (found, absent, too large, unsupported compression, not a tar) is.
+ */
+async function baseLayerOsRelease(
+  o: GatherOptions,
+  ref: Reference,
+  manifest: ImageManifest,
+): Promise<{ layerDigest: string; entry: OsReleaseEntry } | undefined> {
+  const layer = manifest.layers[0];
+  if (!layer || !isReadableLayer(layer)) return undefined;
+  const cached = o.cache.getEntry<OsReleaseEntry>("os-release", layer.digest);
+  if (cached) return { layerDigest: layer.digest, entry: cached.value };
+  if (o.offline || !o.source.readLayerFile) return undefined;
+  const r = await o.source.readLayerFile(ref, layer.digest, OS_RELEASE_PATHS, { signal: o.signal });
+  let entry: OsReleaseEntry;
+  if (r.ok) {
+    const file = r.value.file;
+    entry = file
+      ? {
+          path: file.path,
+          ...(file.target !== undefined ? { target: file.target } : {}),
+          text: Buffer.from(file.content).toString("utf8"),
+        }
+      : { missing: r.value.missing ?? "not found" };
+    o.log(
+      `base layer ${layer.digest} of ${formatReference(ref)}: ${file ? `read /${file.target ?? file.path}` : entry.missing} (${r.value.bytesRead} compressed bytes${r.value.complete ? ", whole layer, verified" : ", stopped early"})`,
+    );
+  } else {
+    o.log(`base layer ${layer.digest} of ${formatReference(ref)}: ${r.error.message}`);
+    const lasting =
+      r.error.kind === "bad-response" &&
+      (r.error.reason === "unsupported-media-type" || r.error.reason === "malformed");
+    if (!lasting) return undefined;
+    entry = { missing: r.error.message };
+  }
+  o.cache.putEntry("os-release", layer.digest, entry, o.now());
+  return { layerDigest: layer.digest, entry };
 }
 
 function toFactsHubTag(t: HubTag): FactsHubTag {
@@ -366,7 +438,21 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
     source: freshness.kind === "offline" ? "stale-cache" : fromNetwork ? "network" : "cache",
     resolvedAt: new Date(tagFetchedAt ?? o.now()).toISOString(),
   };
-  const facts = deriveFacts(input, new Date(o.now()));
+  let facts = deriveFacts(input, new Date(o.now()));
+  if (o.inspectLayers && facts.os.status === "unknown" && imageManifest) {
+    const read = await baseLayerOsRelease(o, ref, imageManifest);
+    if (read?.entry.text !== undefined) {
+      facts = deriveFacts({ ...input, osRelease: read.entry.text }, new Date(o.now()));
+      // The facts say "/etc/os-release …"; say which file that was, and that it came from a layer
+      // read only as far as the file (not verified against the layer digest when stopped early).
+      const where = `/etc/os-release${read.entry.target !== undefined && read.entry.target !== read.entry.path ? ` (→ /${read.entry.target})` : ""} read from base layer ${read.layerDigest}`;
+      if (facts.os.evidence.includes("/etc/os-release"))
+        facts.os.evidence = facts.os.evidence.replace("/etc/os-release", where);
+      else facts.os.evidence += ` (${where})`;
+    } else if (read?.entry.missing !== undefined && facts.os.status === "unknown") {
+      facts.os.evidence += ` Base layer ${read.layerDigest}: ${read.entry.missing}.`;
+    }
+  }
   const resolution: Resolution = {
     reference: ref,
     facts,

@@ -26,6 +26,8 @@ export interface ResolverSettings {
   hubTtlMs: number;
   offline: boolean;
   trustedRegistries: readonly string[];
+  /** fromLens.facts.inspectLayers: read /etc/os-release out of the base layer as a last resort. */
+  inspectLayers?: boolean;
 }
 
 export interface ResolverOptions {
@@ -233,6 +235,7 @@ export class Resolver {
           ...(backoff && !settings.offline ? { unreachable: this.unreachableError.get(host) } : {}),
           force: job.force,
           trustedRegistries: settings.trustedRegistries,
+          inspectLayers: settings.inspectLayers ?? false,
           signal: controller.signal,
           log: (m) => this.options.log?.(m),
         },
