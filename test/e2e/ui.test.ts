@@ -36,7 +36,12 @@ describe("FROM Lens in code-server, through the UI", { timeout: 60_000 }, () => 
     const server = await startCodeServer({
       folder: workspace,
       extension: chosen.source,
-      settings: { "editor.hover.delay": 150, "workbench.colorTheme": "Default Dark Modern" },
+      // Offline: this test is about the standard features; nothing may reach a real registry.
+      settings: {
+        "editor.hover.delay": 150,
+        "workbench.colorTheme": "Default Dark Modern",
+        "fromLens.offline": true,
+      },
     });
     const browser = await launchBrowser().catch(async (error: unknown) => {
       await server.stop();

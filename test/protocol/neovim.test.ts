@@ -30,7 +30,14 @@ describe("Neovim as the client", () => {
         ],
         {
           cwd: dir,
-          env: { ...process.env, FROM_LENS_OUT: out, FROM_LENS_SERVER: SERVER_JS },
+          // docker.io → a closed loopback port: image lookups fail at once, never on the internet.
+          env: {
+            ...process.env,
+            FROM_LENS_OUT: out,
+            FROM_LENS_SERVER: SERVER_JS,
+            FROM_LENS_DOCKER_HUB_URL: "http://127.0.0.1:9",
+            XDG_CACHE_HOME: dir,
+          },
           timeout: 30_000,
           stdio: "pipe",
         },

@@ -63,7 +63,8 @@ for (const eol of ["\n", "\r\n"]) {
     const uri = nextUri();
     let firstDiagnostics: Diagnostic[] = [];
     before(async () => {
-      server = await startServer();
+      // Offline: these tests are about the standard features; nothing may reach a real registry.
+      server = await startServer({ settings: { offline: true } });
       await server.open(uri, text);
       firstDiagnostics = (await server.diagnostics(uri)).diagnostics;
     });
@@ -285,13 +286,13 @@ for (const eol of ["\n", "\r\n"]) {
 
 describe("settings", () => {
   it("applies fromLens.validate.* severities, and re-validates when they change", async () => {
-    const s = await startServer({ settings: { validate: { instructionCasing: "error" } } });
+    const s = await startServer({ settings: { offline: true, validate: { instructionCasing: "error" } } });
     try {
       const uri = nextUri();
       await s.open(uri, "from alpine:3.22\n");
       const first = await s.diagnostics(uri);
       assert.equal(first.diagnostics[0]?.severity, DiagnosticSeverity.Error);
-      s.settings = { validate: { instructionCasing: "ignore" } };
+      s.settings = { offline: true, validate: { instructionCasing: "ignore" } };
       await s.settingsChanged();
       const second = await s.diagnostics(uri);
       assert.deepEqual(second.diagnostics, []);
@@ -301,7 +302,9 @@ describe("settings", () => {
   });
 
   it("falls back to defaults when the settings are malformed", async () => {
-    const s = await startServer({ settings: { validate: { instructionCasing: 42 }, logLevel: ["x"] } });
+    const s = await startServer({
+      settings: { offline: true, validate: { instructionCasing: 42 }, logLevel: ["x"] },
+    });
     try {
       const uri = nextUri();
       await s.open(uri, "from alpine:3.22\n");

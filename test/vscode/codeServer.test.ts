@@ -44,6 +44,8 @@ test(
         developmentPath: REPO_ROOT,
         testsPath: join(REPO_ROOT, "dist", "test", "suite", "index.js"),
       },
+      // The suite is about the standard features: nothing may reach a real registry.
+      settings: { "fromLens.offline": true },
     });
     const browser = await launchBrowser().catch(async (error: unknown) => {
       await server.stop();

@@ -246,7 +246,9 @@ export async function readLayerFile(
       );
     }
     if (finder.failure !== undefined) {
-      return err(badResponse("malformed", `Layer ${digest} from ${answeredBy}: ${finder.failure}.`, answeredBy));
+      return err(
+        badResponse("malformed", `Layer ${digest} from ${answeredBy}: ${finder.failure}.`, answeredBy),
+      );
     }
     const out: LayerFileSearch = {
       layerDigest: digest,

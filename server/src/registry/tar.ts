@@ -218,7 +218,9 @@ export class TarParser {
     }
     if (META_FLAGS.has(flag)) {
       if (size > MAX_EXTENSION_BYTES) {
-        this.fail(`the layer's tar archive has a ${size}-byte extended header; at most ${MAX_EXTENSION_BYTES} are read`);
+        this.fail(
+          `the layer's tar archive has a ${size}-byte extended header; at most ${MAX_EXTENSION_BYTES} are read`,
+        );
         return;
       }
       this.meta = flag as Meta;
@@ -317,7 +319,8 @@ function resolveLinkTarget(linkPath: string, target: string): string {
   const base = target.startsWith("/") ? [] : linkPath.split("/").slice(0, -1);
   for (const part of target.split("/")) {
     if (part === "" || part === ".") continue;
-    if (part === "..") base.pop(); // ".." at the root stays at the root
+    if (part === "..")
+      base.pop(); // ".." at the root stays at the root
     else base.push(part);
   }
   return base.join("/");
@@ -424,7 +427,7 @@ export class TarFileFinder {
   private resolve(path: string): string | undefined {
     let parts = path.split("/");
     let hops = 0;
-    for (let i = 0; i < parts.length; ) {
+    for (let i = 0; i < parts.length;) {
       const prefix = parts.slice(0, i + 1).join("/");
       const link = this.symlinks.get(prefix);
       if (link === undefined) {

@@ -490,13 +490,15 @@ export class HttpTransport {
   }
 
   /**
-   * Feeds a body to a sink, at most `cap` bytes; stops when the sink says so. Throws what reading
-   * throws (the caller maps it), like the buffered path.
+   * Feeds a body to a sink, at most `cap` bytes; stops when the sink says so. `complete` is true
+   * when every byte was delivered (also when the sink stopped at the very last one, as the
+   * Content-Length shows). Throws what reading throws (the caller maps it), like the buffered path.
    */
   private async stream(
     body: AsyncIterable<unknown> & { destroy(): unknown },
     sink: BodySink,
     cap: number,
+    contentLength: number,
     progress: { received: number },
     onChunk: () => void,
   ): Promise<{ bytes: number; complete: boolean }> {
@@ -511,7 +513,7 @@ export class HttpTransport {
       onChunk();
       if (capped || !more) {
         body.destroy();
-        return { bytes, complete: false };
+        return { bytes, complete: !capped && bytes === contentLength };
       }
     }
     return { bytes, complete: true };
@@ -667,7 +669,9 @@ export class HttpTransport {
         if (success && req.sink) {
           bodyProgress.expected = contentLength;
           bodyProgress.reading = true;
-          const streamed = await this.stream(res.body, req.sink, cap, bodyProgress, () => armPhase("body"));
+          const streamed = await this.stream(res.body, req.sink, cap, contentLength, bodyProgress, () =>
+            armPhase("body"),
+          );
           if (streamed.complete && Number.isFinite(contentLength) && streamed.bytes < contentLength) {
             return err(
               badResponse(
@@ -884,7 +888,8 @@ export class RegistrySession {
   fetch(req: RegistryFetch): Promise<Result<HttpResponse>> {
     const url = new URL(req.path, req.endpoint.origin);
     // A sink belongs to one caller: a second caller could not share what went into it.
-    if (req.sink) return this.fetchWithAuth({ ...req, signal: req.signal ?? new AbortController().signal }, url);
+    if (req.sink)
+      return this.fetchWithAuth({ ...req, signal: req.signal ?? new AbortController().signal }, url);
     const key = `${req.method} ${url.href} ${(req.accept ?? []).join(",")} ${req.kind}`;
     return this.requests.run(key, req.signal, (signal) => this.fetchWithAuth({ ...req, signal }, url));
   }

@@ -445,11 +445,15 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
       facts = deriveFacts({ ...input, osRelease: read.entry.text }, new Date(o.now()));
       // The facts say "/etc/os-release …"; say which file that was, and that it came from a layer
       // read only as far as the file (not verified against the layer digest when stopped early).
-      const where = `/etc/os-release${read.entry.target !== undefined && read.entry.target !== read.entry.path ? ` (→ /${read.entry.target})` : ""} read from base layer ${read.layerDigest}`;
+      const via =
+        read.entry.target !== undefined && read.entry.target !== read.entry.path
+          ? `→ /${read.entry.target}, `
+          : "";
+      const where = `/${read.entry.path ?? "etc/os-release"} (${via}read from base layer ${read.layerDigest})`;
       if (facts.os.evidence.includes("/etc/os-release"))
         facts.os.evidence = facts.os.evidence.replace("/etc/os-release", where);
       else facts.os.evidence += ` (${where})`;
-    } else if (read?.entry.missing !== undefined && facts.os.status === "unknown") {
+    } else if (read?.entry.missing !== undefined) {
       facts.os.evidence += ` Base layer ${read.layerDigest}: ${read.entry.missing}.`;
     }
   }

@@ -3,6 +3,8 @@ import * as fs from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
+import { gunzipSync } from "node:zlib";
+import type { LayerFileSearch } from "../../../server/src/registry/layer";
 import type { Reference } from "../../../server/src/reference";
 import { err, ok, type ResolveError, type Result } from "../../../server/src/registry/errors";
 import type { FetchedConfig } from "../../../server/src/registry/blob";
@@ -14,6 +16,8 @@ import type { ImageSource } from "../../../server/src/resolver/gather";
 import { Resolver, requestKey, type ResolverSettings } from "../../../server/src/resolver/resolver";
 import type { Lookup } from "../../../server/src/resolver/types";
 import { buildImage, presetFromRealdata, type BuiltImage } from "../../support/images";
+import { readTar } from "../../support/tar";
+import { ALPINE_3_22_OS_RELEASE, DEBIAN_TRIXIE_OS_RELEASE } from "../registry/tarWriter";
 
 /** An in-memory registry serving real image documents, counting calls, with scriptable failures. */
 class FakeSource implements ImageSource {
@@ -95,6 +99,32 @@ class FakeSource implements ImageSource {
     return Promise.resolve(
       err<ResolveError>({ kind: "bad-response", reason: "not-docker-hub", message: "not hub" }),
     );
+  }
+  /** Answers readLayerFile instead of reading the layer's tar (links, absent files, failures). */
+  layerAnswer: ((digest: string) => Result<LayerFileSearch>) | undefined;
+  readLayerFile(
+    ref: Reference,
+    digest: string,
+    paths: readonly string[],
+    opts?: { signal?: AbortSignal },
+  ): Promise<Result<LayerFileSearch>> {
+    return this.answer(`GET layer ${digest.slice(7, 15)}`, opts?.signal, () => {
+      if (this.layerAnswer) return this.layerAnswer(digest);
+      const gz = this.find(digest)?.blobs.get(digest);
+      if (!gz) return err({ kind: "not-found", what: "digest", message: "unknown blob" });
+      const tar = gunzipSync(gz);
+      const files = readTar(tar);
+      const base = { layerDigest: digest, bytesRead: gz.length, uncompressedBytes: tar.length };
+      for (const path of paths) {
+        const content = files.get(path);
+        if (content) return ok({ ...base, file: { path, content }, complete: false });
+      }
+      return ok({
+        ...base,
+        complete: true,
+        missing: "the layer has no /etc/os-release or /usr/lib/os-release",
+      });
+    });
   }
 }
 
@@ -365,5 +395,147 @@ describe("resolver", () => {
       source.calls.some((c) => c.startsWith("GET manifest")),
       "fetched again",
     );
+  });
+});
+
+describe("reading the base layer's os-release (fromLens.facts.inspectLayers)", () => {
+  /** An image whose config and tag name no OS; its base layer holds `files`. */
+  function plainImage(files: Record<string, string>): BuiltImage {
+    return buildImage({
+      format: "oci",
+      platforms: [
+        {
+          os: "linux",
+          architecture: "amd64",
+          env: ["PATH=/usr/local/bin:/usr/bin:/bin", "APP_HOME=/srv"],
+          layerFiles: files,
+        },
+      ],
+    });
+  }
+  const app = (): Reference => ({ registry: REGISTRY, repository: "acme/app", tag: "1" });
+  const request = (): { reference: Reference; platform: string } => ({
+    reference: app(),
+    platform: "linux/amd64",
+  });
+  const layerOf = (image: BuiltImage): string => image.manifests[0]?.layers[0]?.digest ?? "";
+  let image: BuiltImage;
+  beforeEach(() => {
+    image = plainImage({ "etc/os-release": ALPINE_3_22_OS_RELEASE });
+    source.tags.set("acme/app:1", image);
+  });
+  const resolveOs = async (): Promise<Lookup & { state: "resolved" }> => {
+    const r = makeResolver();
+    r.request([request()], "doc", "visible");
+    const lookup = await settled(r, request());
+    if (lookup.state !== "resolved") assert.fail(`expected resolved, got ${lookup.state}`);
+    return lookup;
+  };
+  const layerReads = (): number => source.calls.filter((c) => c.startsWith("GET layer")).length;
+
+  it("leaves the OS unknown and reads no layer when the setting is off", async () => {
+    const lookup = await resolveOs();
+    const os = lookup.resolution.facts.os;
+    assert.equal(os.status, "unknown");
+    assert.match(os.evidence, /\/etc\/os-release not read/);
+    assert.equal(layerReads(), 0);
+  });
+
+  it("when on, knows the OS from the base layer's /etc/os-release and names the layer in the evidence", async () => {
+    settings.inspectLayers = true;
+    const { resolution } = await resolveOs();
+    const os = resolution.facts.os;
+    if (os.status !== "known") assert.fail(`expected a known OS: ${os.evidence}`);
+    assert.equal(os.distro, "alpine");
+    assert.equal(os.version, "3.22.2");
+    assert.match(
+      os.evidence,
+      new RegExp(`^/etc/os-release \\(read from base layer ${layerOf(image)}\\) ID=alpine`),
+    );
+    assert.equal(resolution.facts.libc.value, "musl", "facts that follow from the OS follow it");
+    assert.equal(layerReads(), 1);
+  });
+
+  it("says when the file came through the /etc/os-release symlink", async () => {
+    settings.inspectLayers = true;
+    source.layerAnswer = (digest) =>
+      ok({
+        layerDigest: digest,
+        file: {
+          path: "etc/os-release",
+          target: "usr/lib/os-release",
+          content: Buffer.from(DEBIAN_TRIXIE_OS_RELEASE),
+        },
+        bytesRead: 4096,
+        uncompressedBytes: 20480,
+        complete: false,
+      });
+    const os = (await resolveOs()).resolution.facts.os;
+    if (os.status !== "known") assert.fail(`expected a known OS: ${os.evidence}`);
+    assert.equal(os.distro, "debian");
+    assert.equal(os.codename, "trixie");
+    assert.ok(
+      os.evidence.startsWith(
+        `/etc/os-release (→ /usr/lib/os-release, read from base layer ${layerOf(image)})`,
+      ),
+      os.evidence,
+    );
+  });
+
+  it("caches what it read by layer digest: a restarted resolver reads no layer, also offline", async () => {
+    settings.inspectLayers = true;
+    await resolveOs();
+    source.calls.length = 0;
+    settings.offline = true;
+    const os = (await resolveOs()).resolution.facts.os;
+    assert.equal(os.status, "known");
+    assert.deepEqual(source.calls, []);
+  });
+
+  it("offline with nothing cached, reads no layer and leaves the OS unknown", async () => {
+    settings.inspectLayers = false;
+    await resolveOs(); // fills the cache with the documents, not the layer
+    source.calls.length = 0;
+    settings.inspectLayers = true;
+    settings.offline = true;
+    const os = (await resolveOs()).resolution.facts.os;
+    assert.equal(os.status, "unknown");
+    assert.deepEqual(source.calls, []);
+  });
+
+  it("reads no layer when a cheaper source names the OS", async () => {
+    settings.inspectLayers = true;
+    const request = { reference: ref("3.12-slim"), platform: "linux/amd64" };
+    const r = makeResolver();
+    r.request([request], "doc", "visible");
+    const lookup = await settled(r, request);
+    assert.ok(lookup.state === "resolved");
+    assert.equal(lookup.resolution.facts.os.status, "known");
+    assert.equal(layerReads(), 0);
+  });
+
+  it("says why when the base layer has no os-release, and remembers that", async () => {
+    settings.inspectLayers = true;
+    image = plainImage({ "bin/true": "#!/bin/sh\n" });
+    source.tags.set("acme/app:1", image);
+    const os = (await resolveOs()).resolution.facts.os;
+    assert.equal(os.status, "unknown");
+    assert.ok(
+      os.evidence.endsWith(
+        `Base layer ${layerOf(image)}: the layer has no /etc/os-release or /usr/lib/os-release.`,
+      ),
+      os.evidence,
+    );
+    await resolveOs();
+    assert.equal(layerReads(), 1, "the answer is cached like the file would be");
+  });
+
+  it("does not cache a failure that may pass: the next resolution reads the layer again", async () => {
+    settings.inspectLayers = true;
+    source.layerAnswer = () => err({ kind: "timeout", phase: "body", message: "slow" });
+    assert.equal((await resolveOs()).resolution.facts.os.status, "unknown");
+    source.layerAnswer = undefined;
+    assert.equal((await resolveOs()).resolution.facts.os.status, "known");
+    assert.equal(layerReads(), 2);
   });
 });

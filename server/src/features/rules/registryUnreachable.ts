@@ -1,10 +1,10 @@
 /**
  * registry-unreachable: the registry could not be reached or answered something unusable
- * (network error, timeout, offline, server error, bad response). In offline mode
- * (`fromLens.offline`) it says the image is simply not in the cache.
+ * (network error, timeout, server error, bad response). In offline mode (`fromLens.offline`), the
+ * user's own choice, an image missing from the cache is not a problem to report per reference:
+ * the status bar says "offline" once, and the lens and hover say what is not cached.
  */
 import { RULE_DEFAULTS } from "../../settings";
-import { refLabel } from "./support/refs";
 import { cachedNote, failedLookups } from "./support/registryErrors";
 import type { Rule } from "./rule";
 
@@ -13,14 +13,12 @@ export const registryUnreachable: Rule = {
   defaultSeverity: RULE_DEFAULTS["registry-unreachable"],
   needs: "registry",
   check(ctx) {
-    return failedLookups(ctx, ["network", "timeout", "offline", "bad-response"]).map((failed) => ({
-      ref: failed.ref,
-      range: failed.ref.range,
-      message:
-        failed.error.kind === "offline" && ctx.settings.offline
-          ? `FROM Lens is in offline mode (fromLens.offline) and has nothing cached for ${refLabel(failed.ref)}. ` +
-            `Turn offline mode off to look it up.`
-          : `FROM Lens could not look this image up: ${failed.error.message}${cachedNote(failed, ctx.now)}`,
-    }));
+    return failedLookups(ctx, ["network", "timeout", "offline", "bad-response"])
+      .filter((failed) => !(failed.error.kind === "offline" && ctx.settings.offline))
+      .map((failed) => ({
+        ref: failed.ref,
+        range: failed.ref.range,
+        message: `FROM Lens could not look this image up: ${failed.error.message}${cachedNote(failed, ctx.now)}`,
+      }));
   },
 };
