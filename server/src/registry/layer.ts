@@ -58,6 +58,14 @@ export interface LayerFileSearch {
 }
 
 const SNIFF_BYTES = 6;
+/**
+ * zlib runs each call on the thread pool: its default 16 KiB output chunk and the network's small
+ * reads cost one round trip each (measured on a 48 MB Debian-like layer: its first 9 MB took
+ * 250–400 ms to decode in 16–64 KiB pieces, ~130 ms with these sizes). Batch input to 64 KiB and
+ * take output 256 KiB at a time.
+ */
+const GUNZIP_INPUT_BATCH = 64 * 1024;
+const GUNZIP_OUTPUT_CHUNK = 256 * 1024;
 
 /** Names compressions this reader does not decode, by their magic bytes. */
 function unsupportedCompression(head: Buffer): string | undefined {
@@ -81,6 +89,8 @@ export class LayerDecoder implements BodySink {
   private head: Buffer[] = [];
   private headBytes = 0;
   private gunzip: Gunzip | undefined;
+  private batch: Buffer[] = [];
+  private batchBytes = 0;
 
   constructor(
     readonly finder: TarFileFinder,
@@ -112,6 +122,7 @@ export class LayerDecoder implements BodySink {
   /** The body ended: flush the decompressor and let the tar reader see the end. */
   async finish(): Promise<void> {
     if (this.compression === undefined && this.unsupported === undefined) await this.start();
+    if (this.batchBytes > 0 && !this.stopped) await this.gunzipWrite(this.takeBatch());
     const z = this.gunzip;
     if (z && !this.stopped) {
       await new Promise<void>((resolve) => {
@@ -146,14 +157,27 @@ export class LayerDecoder implements BodySink {
     if (head.length > 0) await this.feed(head);
   }
 
-  private feed(data: Uint8Array): Promise<void> {
+  private async feed(data: Uint8Array): Promise<void> {
     if (this.compression === "none") {
       this.finder.push(data);
-      return Promise.resolve();
+      return;
     }
+    this.batch.push(Buffer.from(data.buffer, data.byteOffset, data.length));
+    this.batchBytes += data.length;
+    if (this.batchBytes >= GUNZIP_INPUT_BATCH) await this.gunzipWrite(this.takeBatch());
+  }
+
+  private takeBatch(): Buffer {
+    const all = this.batch.length === 1 && this.batch[0] ? this.batch[0] : Buffer.concat(this.batch);
+    this.batch = [];
+    this.batchBytes = 0;
+    return all;
+  }
+
+  private gunzipWrite(data: Buffer): Promise<void> {
     let z = this.gunzip;
     if (!z) {
-      z = createGunzip();
+      z = createGunzip({ chunkSize: GUNZIP_OUTPUT_CHUNK });
       z.on("data", (out: Buffer) => this.finder.push(out));
       z.on("error", (e: Error) => {
         this.gzipError ??= e.message;
@@ -161,17 +185,19 @@ export class LayerDecoder implements BodySink {
       this.gunzip = z;
     }
     const stream = z;
-    // Wait until zlib took the chunk (backpressure); an error or a destroy ends the wait too,
-    // since zlib then never calls the write callback.
+    // zlib works off the main thread: keep it fed and wait only when its buffer is full
+    // (backpressure), or on an error or a destroy (then zlib never drains).
+    if (stream.write(data)) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const done = (): void => {
+        stream.off("drain", done);
         stream.off("error", done);
         stream.off("close", done);
         resolve();
       };
+      stream.once("drain", done);
       stream.once("error", done);
       stream.once("close", done);
-      stream.write(data, () => done());
     });
   }
 }

@@ -194,6 +194,15 @@ async function baseLayerOsRelease(
   if (!layer || !isReadableLayer(layer)) return undefined;
   const cached = o.cache.getEntry<OsReleaseEntry>("os-release", layer.digest);
   if (cached) return { layerDigest: layer.digest, entry: cached.value };
+  if (/\+zstd\b/i.test(layer.mediaType)) {
+    // Known from the descriptor alone: no request (the registry layer would refuse it after one).
+    return {
+      layerDigest: layer.digest,
+      entry: {
+        missing: "it is zstd-compressed, an unsupported layer compression, so /etc/os-release was not read",
+      },
+    };
+  }
   if (o.offline || !o.source.readLayerFile) return undefined;
   const r = await o.source.readLayerFile(ref, layer.digest, OS_RELEASE_PATHS, { signal: o.signal });
   let entry: OsReleaseEntry;
