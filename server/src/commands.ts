@@ -74,7 +74,9 @@ export async function executeCommand(
       };
       if (a.dryRun) return { ok: true, result: { ...result, edits: plan.edits, version: doc.version } };
       if (plan.edits.length === 0) return { ok: true, result };
-      const applied = await env.applyEdit(workspaceEdit(doc.uri, doc.version, plan.edits, env.documentChanges));
+      const applied = await env.applyEdit(
+        workspaceEdit(doc.uri, doc.version, plan.edits, env.documentChanges),
+      );
       return applied ? { ok: true, result } : { ok: false, message: "The editor did not apply the edit." };
     }
     case ServerCommand.refresh: {

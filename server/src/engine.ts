@@ -106,6 +106,7 @@ export class Engine {
         inspectLayers: this.settings.facts.inspectLayers,
       }),
       stats: () => this.stats(),
+      prepare: (references) => this.client.authorize(references),
       onDidChange,
       log: (m) => log.debug(m),
     });

@@ -39,6 +39,8 @@ export interface ResolverOptions {
   concurrency?: number;
   /** Called with the keys whose lookup changed. */
   onDidChange?: (keys: string[]) => void;
+  /** Gets ready for a batch of references that need the network (the client's `authorize`). */
+  prepare?: (references: Reference[]) => Promise<unknown>;
   /** Hub's rate-limit state, request counts: read for the status. */
   stats?: () => Pick<ResolverStatus, "hubRateLimit" | "requests">;
   log?: (message: string) => void;
@@ -72,6 +74,8 @@ export class Resolver {
   private readonly unreachableError = new Map<string, ResolveError>();
   private readonly now: () => number;
   private readonly concurrency: number;
+  /** Token prefetch for the current batch; jobs start once it settles (it never rejects). */
+  private preparing: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: ResolverOptions) {
     this.now = options.now ?? Date.now;
@@ -120,8 +124,43 @@ export class Resolver {
       queued.push(key);
     }
     if (queued.length > 0) this.options.onDidChange?.(queued);
+    this.prepareBatch(queued);
     this.pump();
     return queued;
+  }
+
+  /**
+   * Before a batch that will go to the network, lets the registry client get the tokens for all
+   * its repositories at once (one token request per registry instead of one per repository).
+   * References answered from the cache within the TTL are left out, so a warm start still makes
+   * no request at all.
+   */
+  private prepareBatch(keys: readonly string[]): void {
+    const prepare = this.options.prepare;
+    const settings = this.options.settings();
+    if (!prepare || settings.offline || keys.length < 2) return;
+    const now = this.now();
+    const cold = this.queue
+      .filter((j) => keys.includes(j.key))
+      .map((j) => j.request.reference)
+      .filter((ref) => (this.unreachableUntil.get(ref.registry) ?? 0) <= now)
+      .filter((ref) => {
+        const tagKey = formatReference({
+          registry: ref.registry,
+          repository: ref.repository,
+          tag: ref.tag ?? "latest",
+        });
+        const entry = this.options.cache.getEntry("tags", tagKey);
+        return !entry || now - entry.fetchedAt >= settings.tagTtlMs;
+      });
+    if (cold.length < 2) return;
+    const previous = this.preparing;
+    this.preparing = previous
+      .then(() => prepare(cold))
+      .then(
+        () => undefined,
+        () => undefined,
+      );
   }
 
   /** The owner no longer needs its references (document closed or changed): drop or abort them. */
@@ -216,6 +255,7 @@ export class Resolver {
   }
 
   private async run(job: Job): Promise<void> {
+    await this.preparing;
     const controller = new AbortController();
     job.controller = controller;
     const settings = this.options.settings();

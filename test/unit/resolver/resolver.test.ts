@@ -160,8 +160,13 @@ let clock: number;
 let source: FakeSource;
 let changed: string[];
 let settings: ResolverSettings;
+let prepared: string[][];
 function makeResolver(concurrency = 4): Resolver {
   return new Resolver({
+    prepare: (refs) => {
+      prepared.push(refs.map((r) => `${r.repository}:${r.tag ?? ""}`));
+      return Promise.resolve();
+    },
     source,
     cache: new DiskCache({ dir, maxBytes: 1 << 24, now: () => clock }),
     settings: () => settings,
@@ -180,6 +185,7 @@ beforeEach(() => {
   source = new FakeSource();
   source.tags.set("library/python:3.12-slim", pythonImage());
   changed = [];
+  prepared = [];
   settings = { tagTtlMs: 60 * 60_000, hubTtlMs: 24 * 60 * 60_000, offline: false, trustedRegistries: [] };
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -379,6 +385,19 @@ describe("resolver", () => {
     assert.equal((await r.waitFor(request, 20)).state, "resolving", "gives up after the wait");
     open();
     assert.equal((await r.waitFor(request, 5000)).state, "resolved");
+  });
+
+  it("gets tokens for a cold batch at once, and not for what the cache answers", async () => {
+    source.tags.set("library/python:a", pythonImage());
+    const requests = ["3.12-slim", "a"].map((tag) => ({ reference: ref(tag), platform: "linux/amd64" }));
+    const r1 = makeResolver();
+    r1.request(requests, "doc", "visible");
+    await Promise.all(requests.map((q) => settled(r1, q)));
+    assert.deepEqual(prepared, [["library/python:3.12-slim", "library/python:a"]]);
+    const r2 = makeResolver();
+    r2.request(requests, "doc", "visible");
+    await Promise.all(requests.map((q) => settled(r2, q)));
+    assert.equal(prepared.length, 1, "a warm start prepares nothing");
   });
 
   it("clears memory and disk on request", async () => {
