@@ -143,7 +143,7 @@ describe("real data: the distro tables know every release the records name", () 
     for (const r of records) {
       const os = r.expected.baseOs;
       if (os === null) continue;
-      const line = findRelease(os.distro, os.version, os.codename);
+      const line = findRelease(os.distro, os.version, os.codename ?? null);
       assert.ok(line !== undefined, `${r.id}: no release line for ${os.distro} ${os.version}`);
       assert.ok(line.eol === "unknown" || /^\d{4}-\d{2}-\d{2}$/.test(line.eol), `${r.id}: eol ${line.eol}`);
     }

@@ -5,8 +5,6 @@
  * entry with the record's history lines as `created_by`, its Env and its labels.
  * Digests the record did not copy are replaced by labelled placeholders.
  */
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import {
   Annotation,
   MediaType,
@@ -15,44 +13,14 @@ import {
   type ImageIndex,
 } from "../../../server/src/registry/oci";
 import type { FactsInput } from "../../../server/src/facts/input";
+import { realdataRecords, type RealdataPlatform, type RealdataRecord } from "../../support/realdata";
 
-/** The repo is cloned with shared/ beside it: <root>/../shared/realdata. */
-export const REALDATA_DIR = path.resolve(__dirname, "../../../../shared/realdata");
+export type RealPlatform = RealdataPlatform;
+export type RealRecord = RealdataRecord;
 
-export interface RealPlatform {
-  os: string;
-  architecture: string;
-  variant: string | null;
-  osVersion?: string;
-  isAttestation: boolean;
-  digest: string | null;
-}
-
-export interface RealRecord {
-  id: string;
-  image: string;
-  tag: string;
-  indexDigest: string;
-  indexMediaType: string;
-  platformCount: number;
-  platforms: RealPlatform[];
-  amd64: { digest: string; entrypoint: string[] | null; cmd: string[] | null; historyExcerpt: string[] };
-  env: Record<string, string>;
-  labels: Record<string, string>;
-  expected: {
-    baseOs: { distro: string; version: string; codename: string | null } | null;
-    libc: string;
-    runtime: { name: string; version: string; source: string } | null;
-  };
-  evidence: string;
-  sameIndexDigestAs: string[];
-}
-
+/** Every record of tags.json (test/support/realdata reads it from ../shared/realdata). */
 export function loadRecords(): RealRecord[] {
-  const raw = JSON.parse(readFileSync(path.join(REALDATA_DIR, "tags.json"), "utf8")) as {
-    records: RealRecord[];
-  };
-  return raw.records;
+  return realdataRecords();
 }
 
 /** A stand-in for a digest the record does not carry (not a real image). */
