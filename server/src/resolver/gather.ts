@@ -61,7 +61,7 @@ export interface GatherOptions {
   memo: Map<string, ParsedManifest | ImageConfig>;
   now: () => number;
   tagTtlMs: number;
-  /** Hub metadata (badges, tag lists) changes slowly: kept longer than tag digests. */
+  /** Repository metadata (Hub badges, tag lists of any registry) changes slowly: kept longer than tag digests. */
   hubTtlMs: number;
   /** No network at all: answer from the cache. */
   offline: boolean;
@@ -268,7 +268,7 @@ async function tagsFor(
     if (page && "value" in page) return { names: page.value.tags.map((t) => t.name), hub: page.value.tags };
     return undefined;
   }
-  const list = await cachedJson(o, "tag-list", key, o.tagTtlMs, () =>
+  const list = await cachedJson(o, "tag-list", key, o.hubTtlMs, () =>
     o.source.listTags(ref, { signal: o.signal, maxPages: 2 }),
   );
   return list && "value" in list ? { names: list.value.tags } : undefined;

@@ -1,0 +1,229 @@
+/**
+ * The loopback infrastructure of the resolve benchmark, run in a child process of its own so the
+ * counting proxy's and the token server's work never shares an event loop with the FROM Lens code
+ * being timed (skopeo runs in processes of its own too; both see the same infrastructure).
+ *
+ * For each auth mode it starts the CNCF registry on 127.0.0.1 (token auth like Docker Hub — a
+ * loopback token server that grants anonymous pulls — and no auth), pushes the 20 benchmark
+ * images (multi-platform OCI indexes with a BuildKit attestation entry, built from
+ * ../shared/realdata records), and puts a counting proxy (test/support/faultServer with
+ * `upstream`) in front of it. The parent talks to it over the IPC channel: reset the counters,
+ * read them, stop.
+ */
+import { buildSample, SAMPLE_IMAGES, type SampleImage } from "../test/support/sampleImages";
+import { pushImage, type BuiltImage } from "../test/support/images";
+import { startFaultServer, type FaultServer, type RecordedRequest } from "../test/support/faultServer";
+import { startRegistry, type Registry } from "../test/support/registry";
+
+export type AuthMode = "token" | "none";
+export const AUTH_MODES: readonly AuthMode[] = ["token", "none"];
+
+/** What the proxy (and, for tokens, the token server) saw, by kind of registry request. */
+export type TrafficKind =
+  "ping" | "head-manifest" | "get-manifest" | "get-blob" | "get-tags" | "token" | "other";
+export const TRAFFIC_KINDS: readonly TrafficKind[] = [
+  "ping",
+  "head-manifest",
+  "get-manifest",
+  "get-blob",
+  "get-tags",
+  "token",
+  "other",
+];
+
+export interface Traffic {
+  kinds: Record<TrafficKind, number>;
+  total: number;
+  /** Answers with status 401 (auth challenges), included in the kinds above. */
+  unauthorized: number;
+}
+
+export interface BenchImage {
+  /** Repository in the loopback registry, e.g. "bench/python" (not `library/`: see below). */
+  repository: string;
+  /** The tag the Dockerfile uses. */
+  tag: string;
+  /** Every tag pushed for it (the first is `tag`). */
+  tags: string[];
+  /** The ../shared/realdata record its configs are built from. */
+  record: string;
+  /** Index digest, filled in by the infrastructure after the push. */
+  digest: string;
+}
+
+export interface InfraRegistry {
+  auth: AuthMode;
+  /** host:port of the counting proxy: the registry part of every benchmark reference. */
+  proxyHost: string;
+  registryUrl: string;
+  pushMs: number;
+}
+
+export type InfraRequest =
+  { id: number; op: "reset" } | { id: number; op: "counts" } | { id: number; op: "stop" };
+
+export type InfraMessage =
+  | { type: "ready"; registries: InfraRegistry[]; images: BenchImage[]; setupMs: number }
+  | { type: "failed"; error: string }
+  | { type: "reply"; id: number; counts?: Record<AuthMode, Traffic> };
+
+/**
+ * Ten more real records beside the ten SAMPLE_IMAGES, so the Dockerfile names 20 distinct images
+ * (20 different index digests: no shortcut through content-addressed caching).
+ */
+const EXTRA_RECORDS = [
+  "busybox:glibc",
+  "httpd:2.4",
+  "traefik:latest",
+  "rust:slim",
+  "php:cli",
+  "nginx:latest",
+  "mariadb:latest",
+  "memcached:latest",
+  "haproxy:alpine",
+  "golang:1-alpine3.24",
+];
+
+/**
+ * The 20 images. Repositories live under `bench/`, not `library/`: a `<registry>/library/<official
+ * name>` path makes the server also resolve the Docker Hub original (diverges-from-official), which
+ * would leave loopback.
+ */
+export function benchSamples(): SampleImage[] {
+  const platforms = SAMPLE_IMAGES[0]?.platforms ?? [{ os: "linux", architecture: "amd64" }];
+  const samples = SAMPLE_IMAGES.map((s) => ({
+    ...s,
+    repository: s.repository.replace(/^library\//, "bench/"),
+  }));
+  for (const record of EXTRA_RECORDS) {
+    const [name = record, tag = "latest"] = record.split(":");
+    samples.push({ repository: `bench/${name}`, record, tags: [tag], platforms });
+  }
+  return samples;
+}
+
+function zeroTraffic(): Traffic {
+  const kinds = Object.fromEntries(TRAFFIC_KINDS.map((k) => [k, 0])) as Record<TrafficKind, number>;
+  return { kinds, total: 0, unauthorized: 0 };
+}
+
+function kindOf(r: RecordedRequest): TrafficKind {
+  if (/^\/v2\/?$/.test(r.path)) return "ping";
+  if (/^\/v2\/.+\/manifests\/[^/]+$/.test(r.path)) {
+    if (r.method === "HEAD") return "head-manifest";
+    if (r.method === "GET") return "get-manifest";
+  }
+  if (r.method === "GET" && /^\/v2\/.+\/blobs\/[^/]+$/.test(r.path)) return "get-blob";
+  if (r.method === "GET" && /^\/v2\/.+\/tags\/list$/.test(r.path)) return "get-tags";
+  return "other";
+}
+
+interface Live {
+  auth: AuthMode;
+  registry: Registry;
+  proxy: FaultServer;
+  /** Token-server requests already counted before the last reset. */
+  tokenOffset: number;
+}
+
+function traffic(live: Live): Traffic {
+  const t = zeroTraffic();
+  for (const r of live.proxy.requests) {
+    t.kinds[kindOf(r)]++;
+    t.total++;
+    if (r.status === 401) t.unauthorized++;
+  }
+  const tokens = (live.registry.tokenServer?.requests.length ?? 0) - live.tokenOffset;
+  t.kinds.token += tokens;
+  t.total += tokens;
+  return t;
+}
+
+function reset(live: Live): void {
+  live.proxy.resetRequests();
+  live.tokenOffset = live.registry.tokenServer?.requests.length ?? 0;
+}
+
+/** Pushes every image (all its tags), a few repositories at a time; returns the index digests. */
+async function pushAll(
+  registry: Registry,
+  built: { sample: SampleImage; image: BuiltImage }[],
+): Promise<void> {
+  const auth = registry.auth === "none" ? undefined : registry.users[0];
+  // Images of one repository go up one after the other (they may share blobs).
+  const byRepository = new Map<string, { sample: SampleImage; image: BuiltImage }[]>();
+  for (const b of built)
+    byRepository.set(b.sample.repository, [...(byRepository.get(b.sample.repository) ?? []), b]);
+  const chains = [...byRepository.values()];
+  const worker = async (): Promise<void> => {
+    for (let chain = chains.shift(); chain; chain = chains.shift()) {
+      for (const { sample, image } of chain) {
+        for (const tag of sample.tags) await pushImage(registry, sample.repository, tag, image, auth);
+      }
+    }
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+}
+
+async function serve(): Promise<void> {
+  const started = performance.now();
+  const built = benchSamples().map((sample) => ({ sample, image: buildSample(sample) }));
+  const lives: Live[] = [];
+  const registries: InfraRegistry[] = [];
+  try {
+    await Promise.all(
+      AUTH_MODES.map(async (auth) => {
+        const registry = await startRegistry({ auth });
+        const pushStarted = performance.now();
+        await pushAll(registry, built);
+        const pushMs = performance.now() - pushStarted;
+        const proxy = await startFaultServer({ upstream: registry.url });
+        const live: Live = { auth, registry, proxy, tokenOffset: 0 };
+        reset(live);
+        lives.push(live);
+        registries.push({ auth, proxyHost: proxy.host, registryUrl: registry.url, pushMs });
+      }),
+    );
+  } catch (error) {
+    await Promise.all(lives.map((l) => Promise.all([l.proxy.stop(), l.registry.stop()])));
+    send({ type: "failed", error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    process.exit(1);
+  }
+  const images: BenchImage[] = built.map(({ sample, image }) => ({
+    repository: sample.repository,
+    tag: sample.tags[0] ?? "latest",
+    tags: sample.tags,
+    record: sample.record,
+    digest: image.digest,
+  }));
+  process.on("message", (message: InfraRequest) => {
+    void (async () => {
+      if (message.op === "reset") {
+        for (const l of lives) reset(l);
+        send({ type: "reply", id: message.id });
+      } else if (message.op === "counts") {
+        const counts = Object.fromEntries(lives.map((l) => [l.auth, traffic(l)])) as Record<
+          AuthMode,
+          Traffic
+        >;
+        send({ type: "reply", id: message.id, counts });
+      } else {
+        await Promise.all(lives.map((l) => Promise.all([l.proxy.stop(), l.registry.stop()])));
+        send({ type: "reply", id: message.id });
+        process.disconnect();
+      }
+    })();
+  });
+  send({ type: "ready", registries, images, setupMs: performance.now() - started });
+}
+
+function send(message: InfraMessage): void {
+  process.send?.(message);
+}
+
+if (require.main === module) {
+  // The parent went away (crashed or was interrupted): exit, which stops the registries
+  // (test/support kills its children and removes its temp dirs on exit).
+  process.on("disconnect", () => process.exit(0));
+  void serve();
+}
