@@ -25,11 +25,14 @@ export interface ExtensionContextState {
 let active: { client: LanguageClient | undefined; dispose(): Promise<void> } | undefined;
 
 function initializationOptions(context: vscode.ExtensionContext): InitializationOptions {
-  const proxy = vscode.workspace.getConfiguration("http").get<string>("proxy");
+  const http = vscode.workspace.getConfiguration("http");
+  const proxy = http.get<string>("proxy");
+  const noProxy = http.get<string[]>("noProxy") ?? [];
   return {
     storagePath: context.globalStorageUri.fsPath,
     workspaceTrusted: vscode.workspace.isTrusted,
     ...(proxy ? { httpProxy: proxy } : {}),
+    ...(noProxy.length > 0 ? { httpNoProxy: noProxy } : {}),
   };
 }
 
@@ -81,6 +84,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     },
   };
   context.subscriptions.push(...registerCommands(state));
+  // The server reads trust and VS Code's proxy settings once, at start: restart it when they change.
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void state.restart()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration("http.proxy") || e.affectsConfiguration("http.noProxy"))
+        void state.restart();
+    }),
+  );
   active = { client: undefined, dispose: stop };
   await start();
   active.client = client;

@@ -50,6 +50,7 @@ export function registryOptions(
     hubApiUrl: settings.hubApiUrl,
     ...(hubRegistryUrl ? { hubRegistryUrl } : {}),
     ...(init.httpProxy ? { proxy: init.httpProxy } : {}),
+    ...(init.httpNoProxy && init.httpNoProxy.length > 0 ? { noProxy: init.httpNoProxy } : {}),
     ...(settings.caFile ? { caFile: settings.caFile } : {}),
     log: (level, message) => log[level](message),
   };

@@ -15,6 +15,8 @@ export interface InitializationOptions {
   workspaceTrusted?: boolean;
   /** VS Code's `http.proxy`, when set. */
   httpProxy?: string;
+  /** VS Code's `http.noProxy`: hosts that bypass the proxy. */
+  httpNoProxy?: string[];
   /**
    * Docker Hub's registry API origin instead of https://registry-1.docker.io. Only tests and the
    * offline demo set it (to a loopback registry); credentials stay under Docker Hub's key.
