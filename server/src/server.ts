@@ -93,9 +93,11 @@ function scheduleRefresh(keys: string[]): void {
 async function publishDiagnostics(doc: TextDocument): Promise<void> {
   const s = await settings.get(doc.uri);
   if (!engine || documents.get(doc.uri)?.version !== doc.version) return; // superseded while we waited
+  const standardDiagnostics = standard.validateStandard(service, doc.getText(), s);
   const diagnostics = [
-    ...standard.validateStandard(service, doc.getText(), s),
-    ...provideDiagnostics(engine.workspace.context(doc, s)),
+    ...standardDiagnostics,
+    // Given the standard diagnostics, FROM Lens' rules skip what dockerfile-utils already reports.
+    ...provideDiagnostics(engine.workspace.context(doc, s), { standardDiagnostics }),
   ];
   await connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
 }

@@ -284,6 +284,26 @@ for (const eol of ["\n", "\r\n"]) {
   });
 }
 
+describe("FROM Lens' own rules next to the standard validation", () => {
+  it("never reports the same problem with a FROM twice", async () => {
+    const s = await startServer({ settings: { offline: true } });
+    try {
+      const uri = nextUri();
+      await s.open(uri, "FROM python:\nFROM pyhton:3.12\n");
+      const { diagnostics } = await s.diagnostics(uri);
+      const onFirst = diagnostics.filter((d) => d.range.start.line === 0);
+      assert.equal(onFirst.length, 1, JSON.stringify(onFirst));
+      const onSecond = diagnostics.filter((d) => d.range.start.line === 1);
+      assert.deepEqual(
+        onSecond.map((d) => d.code),
+        ["lookalike-image"],
+      );
+    } finally {
+      assert.equal(await s.stop(), 0);
+    }
+  });
+});
+
 describe("settings", () => {
   it("applies fromLens.validate.* severities, and re-validates when they change", async () => {
     const s = await startServer({ settings: { offline: true, validate: { instructionCasing: "error" } } });
