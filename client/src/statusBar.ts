@@ -9,7 +9,7 @@ import type { StatusParams } from "../../server/src/protocol";
 export function statusText(status: StatusParams): string {
   const parts: string[] = [];
   if ((status.resolving ?? 0) > 0) parts.push(`$(sync~spin) ${status.resolving}`);
-  else parts.push(status.offline ? "$(cloud-offline)" : "$(package)");
+  else parts.push("$(package)");
   parts.push("FROM Lens");
   if (status.hubRemaining) parts.push(`· ${status.hubRemaining.remaining}/${status.hubRemaining.limit}`);
   if (status.offline) parts.push("· offline");

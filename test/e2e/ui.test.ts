@@ -68,15 +68,15 @@ describe("FROM Lens in code-server, through the UI", { timeout: 60_000 }, () => 
     await removeTempDir(session.workspace);
   });
 
-  it("shows its status bar item, ready, once a Dockerfile is open", () =>
+  it("shows its status bar item, ready and (as set up here) offline, once a Dockerfile is open", () =>
     step(page(), "1-status-bar", async () => {
       const item = page().locator(".statusbar-item", { hasText: "FROM Lens" });
       await item.locator(".codicon-package").waitFor();
-      assert.match((await item.textContent()) ?? "", /FROM Lens/);
+      assert.match((await item.textContent()) ?? "", /FROM Lens · offline/);
       // Its tooltip is the server's own `fromLens/status` message.
       await item.hover();
       await page()
-        .locator(".workbench-hover, .monaco-hover", { hasText: "FROM Lens is ready" })
+        .locator(".workbench-hover, .monaco-hover", { hasText: "FROM Lens is ready · offline" })
         .first()
         .waitFor();
       await screenshot(page(), "1-status-bar");
