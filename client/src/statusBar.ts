@@ -34,7 +34,8 @@ export class StatusBar implements vscode.Disposable {
       .filter(([, n]) => n > 0)
       .map(([kind, n]) => `${kind} ${n}`)
       .join(", ");
-    const tooltip = new vscode.MarkdownString(`**FROM Lens** — ${status.message}`);
+    const named = status.message.startsWith("FROM Lens") ? status.message : `FROM Lens: ${status.message}`;
+    const tooltip = new vscode.MarkdownString(named);
     if (requests) tooltip.appendMarkdown(`\n\nRegistry requests this session: ${requests}`);
     tooltip.appendMarkdown("\n\nClick for refresh, cache and output.");
     this.show(statusText(status), tooltip);
