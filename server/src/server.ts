@@ -18,7 +18,6 @@ import { DocumentSettings } from "./documentSettings";
 import { Engine } from "./engine";
 import { provideCodeActions } from "./features/codeActions";
 import { provideCodeLenses } from "./features/codeLens";
-import { provideTagCompletions } from "./features/completion";
 import { provideDiagnostics } from "./features/diagnostics";
 import { provideHover } from "./features/hover";
 import * as standard from "./features/standard";
@@ -148,13 +147,10 @@ connection.onCodeLens((p) =>
   withDoc(p.textDocument.uri, [], (doc, s, e) => provideCodeLenses(e.workspace.context(doc, s))),
 );
 connection.onCompletion((p) =>
-  withDoc(
-    p.textDocument.uri,
-    [],
-    (doc, s, e) =>
-      provideTagCompletions(e.workspace.context(doc, s), p.position) ??
-      standard.completeStandard(service, doc.getText(), p.position),
-  ),
+  withDoc(p.textDocument.uri, [], async (doc, s, e) => {
+    const tags = await e.workspace.completeTags(doc, s, p.position, s.hover.waitMs);
+    return tags ?? standard.completeStandard(service, doc.getText(), p.position);
+  }),
 );
 connection.onCodeAction((p) =>
   withDoc(p.textDocument.uri, [], (doc, s, e) => [

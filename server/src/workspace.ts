@@ -5,10 +5,12 @@
  * pure features read. The server wiring calls it and turns its answers into LSP messages.
  */
 import * as os from "node:os";
+import type { CompletionItem, Position } from "vscode-languageserver-types";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { extractImageRefs, type ImageRef } from "./dockerfile";
 import type { FeatureContext } from "./features/context";
 import { wantedPlatform } from "./features/context";
+import { provideTagCompletions, tagQueryAt } from "./features/completion";
 import { officialCounterpart } from "./features/rules/divergesFromOfficial";
 import { parseReference } from "./reference";
 import { requestKey, type Priority, type ResolveRequest, type Resolver } from "./resolver/resolver";
@@ -111,6 +113,28 @@ export class ImageWorkspace {
   lookup(ref: ImageRef, settings: FromLensSettings): Lookup {
     const request = requestFor(ref, settings);
     return request ? this.resolver.lookup(request) : { state: "unknown" };
+  }
+
+  /**
+   * Tag completion: what the resolver already knows, and — when none of it starts with what is
+   * being typed — a search of the repository's further tags, waited for at most `waitMs`.
+   * Undefined outside an image tag or digest.
+   */
+  async completeTags(
+    doc: TextDocument,
+    settings: FromLensSettings,
+    position: Position,
+    waitMs: number,
+  ): Promise<CompletionItem[] | undefined> {
+    const ctx = this.context(doc, settings);
+    const known = provideTagCompletions(ctx, position);
+    const query = tagQueryAt(ctx, position);
+    if (known === undefined || query === undefined || query.prefix === "") return known;
+    if (known.some((item) => item.label.startsWith(query.prefix))) return known;
+    const name = parseReference(query.name);
+    if (!name.ok) return known;
+    const more = await this.resolver.searchTags(name.value, query.prefix, waitMs);
+    return more.length > 0 ? (provideTagCompletions(ctx, position, more) ?? known) : known;
   }
 
   /** Waits up to `ms` for the reference at hand to finish resolving (hover). */

@@ -53,10 +53,16 @@ function within(span: Span, offset: number): boolean {
   return offset >= span.start && offset <= span.end;
 }
 
-function tagItems(ctx: FeatureContext, cursor: Cursor, tagSpan: Span, name: string): CompletionItem[] {
+function tagItems(
+  ctx: FeatureContext,
+  cursor: Cursor,
+  tagSpan: Span,
+  name: string,
+  moreTags: readonly string[],
+): CompletionItem[] {
   const written = cursor.text.slice(tagSpan.start, tagSpan.end);
   const own = ctx.lookup(cursor.ref);
-  const tags = tagsOf(own) ?? tagsOf(ctx.lookup(sibling(cursor.ref, name))) ?? [];
+  const tags = [...(tagsOf(own) ?? tagsOf(ctx.lookup(sibling(cursor.ref, name))) ?? []), ...moreTags];
   const current: Resolution | undefined = knownResolution(own)?.resolution;
   const aliases = new Set(current?.facts.aliases.map((a) => a.tag) ?? []);
   const digest = current?.tagDigest ?? current?.facts.indexDigest;
@@ -97,17 +103,40 @@ function digestItems(
   ];
 }
 
+/** The tag being typed: the repository's name as written, and the part of the tag before the cursor. */
+export interface TagQuery {
+  name: string;
+  prefix: string;
+}
+
+/** What the user is typing when the position is in the tag of an image reference, else undefined. */
+export function tagQueryAt(ctx: FeatureContext, position: Position): TagQuery | undefined {
+  const cursor = cursorIn(ctx, position);
+  if (cursor === undefined) return undefined;
+  const spans = splitReferenceText(cursor.text);
+  if (spans.tag === undefined || !within(spans.tag, cursor.offset)) return undefined;
+  return {
+    name: cursor.text.slice(spans.name.start, spans.name.end),
+    prefix: cursor.text.slice(spans.tag.start, cursor.offset),
+  };
+}
+
 /**
  * Tag (or digest) completions at `position`, or undefined when the position is not in the tag or
- * digest of an image reference written without ARGs.
+ * digest of an image reference written without ARGs. `moreTags` are tags found by a search for
+ * what is being typed (beyond the first page the resolver lists).
  */
-export function provideTagCompletions(ctx: FeatureContext, position: Position): CompletionItem[] | undefined {
+export function provideTagCompletions(
+  ctx: FeatureContext,
+  position: Position,
+  moreTags: readonly string[] = [],
+): CompletionItem[] | undefined {
   const cursor = cursorIn(ctx, position);
   if (cursor === undefined) return undefined;
   const spans = splitReferenceText(cursor.text);
   const name = cursor.text.slice(spans.name.start, spans.name.end);
   const { tag, digest } = spans;
-  if (tag !== undefined && within(tag, cursor.offset)) return tagItems(ctx, cursor, tag, name);
+  if (tag !== undefined && within(tag, cursor.offset)) return tagItems(ctx, cursor, tag, name, moreTags);
   if (digest !== undefined && within(digest, cursor.offset)) {
     return digestItems(ctx, cursor, digest, cursor.text.slice(0, tag?.end ?? spans.name.end));
   }

@@ -43,7 +43,7 @@ export interface ImageSource {
   ): Promise<Result<HubRepository>>;
   hubTags(
     ref: Reference,
-    opts?: { signal?: AbortSignal; maxPages?: number; pageSize?: number },
+    opts?: { signal?: AbortSignal; maxPages?: number; pageSize?: number; name?: string },
   ): Promise<Result<HubTagPage>>;
   /** Reads a small file out of a layer blob by streaming it (absent: layers are never read). */
   readLayerFile?(
@@ -272,6 +272,27 @@ async function tagsFor(
     o.source.listTags(ref, { signal: o.signal, maxPages: 2 }),
   );
   return list && "value" in list ? { names: list.value.tags } : undefined;
+}
+
+/**
+ * Tags of the repository starting with `prefix`, beyond the first page `tagsFor` lists: Docker
+ * Hub's name filter (one page), or more pages of the registry's own list. Repository metadata:
+ * cached as long as the other lists.
+ */
+export async function searchTags(o: GatherOptions, ref: Reference, prefix: string): Promise<string[]> {
+  const repo = `${ref.registry}/${ref.repository}`;
+  if (isDockerHub(ref)) {
+    const page = await cachedJson(o, "hub-tag-search", `${repo}:${prefix}`, o.hubTtlMs, () =>
+      o.source.hubTags(ref, { signal: o.signal, maxPages: 1, pageSize: 100, name: prefix }),
+    );
+    return page && "value" in page
+      ? page.value.tags.map((t) => t.name).filter((n) => n.startsWith(prefix))
+      : [];
+  }
+  const list = await cachedJson(o, "tag-list-deep", repo, o.hubTtlMs, () =>
+    o.source.listTags(ref, { signal: o.signal, maxPages: 20 }),
+  );
+  return list && "value" in list ? list.value.tags.filter((t) => t.startsWith(prefix)) : [];
 }
 
 function platformString(p: { os: string; architecture: string; variant?: string }): string {

@@ -9,7 +9,7 @@ import { formatReference, type Reference } from "../reference";
 import type { ImageConfig } from "../registry/oci";
 import type { ParsedManifest } from "../registry/manifest";
 import type { DiskCache } from "./cache";
-import { gather, isUnreachable, type ImageSource } from "./gather";
+import { gather, isUnreachable, searchTags, type GatherOptions, type ImageSource } from "./gather";
 import type { ResolveError } from "../registry/errors";
 import type { Lookup, ResolverStatus } from "./types";
 
@@ -76,6 +76,7 @@ export class Resolver {
   private readonly concurrency: number;
   /** Token prefetch for the current batch; jobs start once it settles (it never rejects). */
   private preparing: Promise<void> = Promise.resolve();
+  private readonly searches = new Map<string, Promise<string[]>>();
 
   constructor(private readonly options: ResolverOptions) {
     this.now = options.now ?? Date.now;
@@ -229,6 +230,52 @@ export class Resolver {
     };
   }
 
+  private gatherOptions(host: string, force: boolean, signal: AbortSignal): GatherOptions {
+    const settings = this.options.settings();
+    const backoff = (this.unreachableUntil.get(host) ?? 0) > this.now() && !force;
+    return {
+      source: this.options.source,
+      cache: this.options.cache,
+      memo: this.memo,
+      now: this.now,
+      tagTtlMs: settings.tagTtlMs,
+      hubTtlMs: settings.hubTtlMs,
+      offline: settings.offline || backoff,
+      ...(backoff && !settings.offline ? { unreachable: this.unreachableError.get(host) } : {}),
+      force,
+      trustedRegistries: settings.trustedRegistries,
+      inspectLayers: settings.inspectLayers ?? false,
+      signal,
+      log: (m) => this.options.log?.(m),
+    };
+  }
+
+  /**
+   * Tags of the repository that start with `prefix`, found beyond the first page the resolver
+   * lists (tag completion while the user types). Answers within `waitMs` with what it has; a
+   * search still running finishes into the cache for the next keystroke. Identical searches share
+   * one request; offline, only the cache answers.
+   */
+  searchTags(reference: Reference, prefix: string, waitMs: number): Promise<string[]> {
+    const key = `${reference.registry}/${reference.repository}:${prefix}`;
+    let search = this.searches.get(key);
+    if (!search) {
+      const options = this.gatherOptions(reference.registry, false, new AbortController().signal);
+      search = searchTags(options, reference, prefix)
+        .catch(() => [])
+        .finally(() => this.searches.delete(key));
+      this.searches.set(key, search);
+    }
+    const running = search;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve([]), waitMs);
+      void running.then((tags) => {
+        clearTimeout(timer);
+        resolve(tags);
+      });
+    });
+  }
+
   private needsWork(key: string): boolean {
     const s = this.states.get(key);
     if (!s || s.state === "unknown") return true;
@@ -264,21 +311,7 @@ export class Resolver {
     let result: Lookup;
     try {
       const r = await gather(
-        {
-          source: this.options.source,
-          cache: this.options.cache,
-          memo: this.memo,
-          now: this.now,
-          tagTtlMs: settings.tagTtlMs,
-          hubTtlMs: settings.hubTtlMs,
-          offline: settings.offline || backoff,
-          ...(backoff && !settings.offline ? { unreachable: this.unreachableError.get(host) } : {}),
-          force: job.force,
-          trustedRegistries: settings.trustedRegistries,
-          inspectLayers: settings.inspectLayers ?? false,
-          signal: controller.signal,
-          log: (m) => this.options.log?.(m),
-        },
+        this.gatherOptions(host, job.force, controller.signal),
         job.request.reference,
         job.request.platform,
       );

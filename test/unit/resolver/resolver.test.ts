@@ -74,15 +74,24 @@ class FakeSource implements ImageSource {
       return config.ok ? ok({ digest, config: config.value, bytes }) : config;
     });
   }
-  listTags(ref: Reference) {
-    return this.answer(`tags ${ref.repository}`, undefined, () =>
-      ok({
-        tags: [...this.tags.keys()]
+  /** Pages of `pageSize` tags, in name order, as many pages as asked. */
+  pageSize = 1000;
+  listTags(ref: Reference, opts: { maxPages?: number } = {}) {
+    return this.answer(
+      `tags ${ref.repository}${opts.maxPages ? ` ×${opts.maxPages}` : ""}`,
+      undefined,
+      () => {
+        const all = [...this.tags.keys()]
           .filter((k) => k.startsWith(`${ref.repository}:`))
-          .map((k) => k.split(":")[1] ?? ""),
-        complete: true,
-        pages: 1,
-      }),
+          .map((k) => k.split(":")[1] ?? "")
+          .sort();
+        const shown = all.slice(0, this.pageSize * (opts.maxPages ?? 1));
+        return ok({
+          tags: shown,
+          complete: shown.length === all.length,
+          pages: Math.ceil(shown.length / this.pageSize),
+        });
+      },
     );
   }
   hubTag() {
@@ -398,6 +407,37 @@ describe("resolver", () => {
     r2.request(requests, "doc", "visible");
     await Promise.all(requests.map((q) => settled(r2, q)));
     assert.equal(prepared.length, 1, "a warm start prepares nothing");
+  });
+
+  it("searches the repository's further tags for what is being typed, once, and answers within the wait", async () => {
+    source.pageSize = 2;
+    for (const tag of ["2.7", "2.7-slim", "3.11-slim", "3.13"])
+      source.tags.set(`library/python:${tag}`, pythonImage());
+    const r = makeResolver();
+    const request = { reference: ref("3.12-slim"), platform: "linux/amd64" };
+    r.request([request], "doc", "visible");
+    const lookup = await settled(r, request);
+    assert.ok(lookup.state === "resolved");
+    assert.deepEqual(
+      lookup.resolution.tags,
+      ["2.7", "2.7-slim", "3.11-slim", "3.12-slim"],
+      "the first pages",
+    );
+    assert.deepEqual(await r.searchTags(ref("3.12-slim"), "3.13", 5000), ["3.13"]);
+    const calls = source.calls.length;
+    const found = await r.searchTags(ref("3.12-slim"), "3.1", 5000);
+    assert.deepEqual(found, ["3.11-slim", "3.12-slim", "3.13"], "from the cached deeper listing");
+    assert.equal(source.calls.length, calls);
+  });
+
+  it("a tag search gives up waiting without cancelling the request", async () => {
+    let open!: () => void;
+    source.gate = new Promise((resolve) => (open = resolve));
+    const r = makeResolver();
+    assert.deepEqual(await r.searchTags(ref("x"), "3", 10), [], "nothing within the wait");
+    open();
+    assert.deepEqual(await r.searchTags(ref("x"), "3", 5000), ["3.12-slim"], "the same search, finished");
+    assert.equal(source.calls.filter((c) => c.startsWith("tags")).length, 1);
   });
 
   it("clears memory and disk on request", async () => {
