@@ -1,3 +1,4 @@
+/** End-of-life status of a release on a given day ("eol-soon" within EOL_SOON_DAYS), computed against a passed-in date, never the clock. */
 import type { EolStatus } from "./types";
 
 /** A release whose EOL is this close (or closer) is "eol-soon". */
