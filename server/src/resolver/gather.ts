@@ -495,6 +495,11 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
     ...(tagFetchedAt !== undefined ? { tagFetchedAt } : {}),
     ...(tags ? { tags } : {}),
   };
-  if (ref.digest) resolution.pin = await pinState(o, ref, top.value, tagDigest, config);
+  if (ref.digest) {
+    const pin = await pinState(o, ref, top.value, tagDigest, config);
+    // When the tag moved: Docker Hub says when it was last pushed (the move's date).
+    const pushed = hub?.tag?.tag_last_pushed;
+    resolution.pin = pin.kind === "moved" && pushed ? { ...pin, movedAt: pushed } : pin;
+  }
   return { ok: true, resolution, freshness };
 }

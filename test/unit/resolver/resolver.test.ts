@@ -280,6 +280,45 @@ describe("resolver", () => {
     assert.equal(second.resolution.pin?.kind, "moved");
   });
 
+  it("dates a moved tag by Docker Hub's last push of it", async () => {
+    const old = source.tags.get("library/python:3.12-slim");
+    assert.ok(old);
+    const hubRef = (digest: string): Reference => ({
+      registry: "docker.io",
+      repository: "library/python",
+      tag: "3.12-slim",
+      digest,
+    });
+    // Docker Hub stand-in: the registry answers for docker.io, the web API knows the tag's push date.
+    const hubSource = Object.assign(Object.create(source) as FakeSource, {
+      hubTag: () =>
+        Promise.resolve(ok({ name: "3.12-slim", lastPushed: "2026-11-18T09:00:00Z", images: [] })),
+    });
+    source.tags.set(
+      "library/python:3.12-slim",
+      buildImage({
+        format: "oci",
+        platforms: [{ os: "linux", architecture: "amd64", env: ["PYTHON_VERSION=3.12.14"] }],
+      }),
+    );
+    const r = new Resolver({
+      source: hubSource,
+      cache: new DiskCache({ dir, maxBytes: 1 << 24, now: () => clock }),
+      settings: () => settings,
+      now: () => clock,
+    });
+    source.tags.set("library/python:old", old);
+    const request = { reference: hubRef(old.digest), platform: "linux/amd64" };
+    r.request([request], "doc", "visible");
+    const lookup = await settled(r, request);
+    assert.ok(lookup.state === "resolved");
+    assert.deepEqual(lookup.resolution.pin, {
+      kind: "moved",
+      currentDigest: source.tags.get("library/python:3.12-slim")?.digest,
+      movedAt: "2026-11-18T09:00:00Z",
+    });
+  });
+
   it("recognises a pin to one platform's manifest inside a multi-platform index", async () => {
     const r = makeResolver();
     const image = source.tags.get("library/python:3.12-slim");
