@@ -91,8 +91,6 @@ async function pinWorkspace(state: ExtensionContextState, mode: PinAllArgs["mode
           progress.report({ message: vscode.workspace.asRelativePath(uri), increment: 100 / files.length });
           const doc = await vscode.workspace.openTextDocument(uri);
           if (doc.languageId !== "dockerfile") continue;
-          // Let the server resolve the file's images before asking for edits.
-          await client.sendRequest("textDocument/codeLens", { textDocument: { uri: uri.toString() } });
           const result = await runServerCommand(client, ServerCommand.pinAll, {
             uri: uri.toString(),
             mode,
@@ -112,10 +110,7 @@ async function pinWorkspace(state: ExtensionContextState, mode: PinAllArgs["mode
               e.range.end.line,
               e.range.end.character,
             );
-            edit.replace(uri, range, e.newText, {
-              label: mode === "pin" ? "Pin to digest" : "Update pin",
-              needsConfirmation: true,
-            });
+            edit.replace(uri, range, e.newText);
             count++;
           }
         }
@@ -127,10 +122,30 @@ async function pinWorkspace(state: ExtensionContextState, mode: PinAllArgs["mode
       );
       return;
     }
-    // needsConfirmation opens VS Code's refactor preview: the user reviews and applies.
-    await vscode.workspace.applyEdit(edit, { isRefactoring: true });
+    const fileCount = edit.size;
+    const choice = await vscode.window.showInformationMessage(
+      `Pin ${count} image${count === 1 ? "" : "s"} in ${fileCount} Dockerfile${fileCount === 1 ? "" : "s"} to ${count === 1 ? "its digest" : "their digests"}?`,
+      { modal: true, detail: "Each tag is kept and its index digest added; the edit can be undone." },
+      "Pin",
+      "Preview…",
+    );
+    if (choice === "Pin") await vscode.workspace.applyEdit(edit);
+    // Preview: VS Code's Refactor Preview, where the user ticks the edits to apply.
+    else if (choice === "Preview…")
+      await vscode.workspace.applyEdit(withConfirmation(edit), { isRefactoring: true });
+    else return;
     if (skipped.length > 0) state.output.warn(`Not pinned:\n  ${skipped.join("\n  ")}`);
   });
+}
+
+/** The same edits, each marked as needing confirmation (shown in the Refactor Preview). */
+function withConfirmation(edit: vscode.WorkspaceEdit): vscode.WorkspaceEdit {
+  const out = new vscode.WorkspaceEdit();
+  for (const [uri, edits] of edit.entries()) {
+    for (const e of edits)
+      out.replace(uri, e.range, e.newText, { label: "Pin to digest", needsConfirmation: true });
+  }
+  return out;
 }
 
 export const COMMANDS: Record<string, Handler> = {

@@ -17,6 +17,9 @@ import {
 } from "./protocol";
 import type { FromLensSettings } from "./settings";
 
+/** How long "pin all" waits for a document's images to resolve before pinning what it has. */
+const PIN_ALL_WAIT_MS = 20_000;
+
 export interface CommandEnv {
   documents: TextDocuments<TextDocument>;
   engine: Engine | undefined;
@@ -65,7 +68,10 @@ export async function executeCommand(
       const doc = a && env.documents.get(a.uri);
       if (!a || !doc || !env.engine)
         return { ok: false, message: "FROM Lens: open the Dockerfile to pin its images." };
-      const ctx = env.engine.workspace.context(doc, await env.settings(doc.uri));
+      const settings = await env.settings(doc.uri);
+      // An explicit command: resolve what the document needs first (bounded), then pin.
+      await env.engine.workspace.settleAll(doc, settings, PIN_ALL_WAIT_MS);
+      const ctx = env.engine.workspace.context(doc, settings);
       const plan = pinAllEdits(ctx, a.mode);
       if (plan.error) return { ok: false, message: plan.error };
       const result: PinAllResult = {

@@ -137,6 +137,14 @@ export class ImageWorkspace {
     return more.length > 0 ? (provideTagCompletions(ctx, position, more) ?? known) : known;
   }
 
+  /** Makes sure every reference of the document is resolved (or has failed), waiting at most `ms` in all. */
+  async settleAll(doc: TextDocument, settings: FromLensSettings, ms: number): Promise<void> {
+    const deadline = Date.now() + ms;
+    for (const ref of this.update(doc, settings, "visible")) {
+      await this.settle(ref, settings, Math.max(0, deadline - Date.now()));
+    }
+  }
+
   /** Waits up to `ms` for the reference at hand to finish resolving (hover). */
   async settle(ref: ImageRef, settings: FromLensSettings, ms: number): Promise<void> {
     const request = requestFor(ref, settings);

@@ -7,7 +7,7 @@
  * .test-output/screenshots/5-*.png … 8-*.png.
  */
 import * as assert from "node:assert/strict";
-import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Page } from "playwright-core";
@@ -54,6 +54,8 @@ describe("FROM Lens image features in code-server, through the UI", { timeout: 9
     hub = await startHubApi({ repositories: hubRepositories(pushed) });
     const workspace = await makeTempDir("from-lens-ui-images");
     await writeFile(join(workspace, "Dockerfile"), DOCKERFILE);
+    await mkdir(join(workspace, "worker"));
+    await writeFile(join(workspace, "worker", "Dockerfile"), 'FROM python:3.13-alpine\nCMD ["python"]\n');
     const server = await startCodeServer({
       folder: workspace,
       extension: chosen.source,
@@ -142,5 +144,33 @@ describe("FROM Lens image features in code-server, through the UI", { timeout: 9
         .waitFor();
       await page().locator(".codelens-decoration", { hasText: "Pinned ✓ current" }).first().waitFor();
       await screenshot(page(), "7-pinned");
+    }));
+
+  it("“Pin All Images in Workspace” asks to confirm, then pins every Dockerfile", () =>
+    step(page(), "8-pin-workspace", async () => {
+      await page().keyboard.press("F1");
+      const input = page().locator(".quick-input-widget input.input");
+      await input.waitFor({ state: "visible" });
+      await input.fill(">FROM Lens: Pin All Images in Workspace");
+      await page()
+        .locator(".quick-input-list .monaco-list-row", { hasText: "Pin All Images in Workspace" })
+        .first()
+        .waitFor();
+      await page().keyboard.press("Enter");
+      // A confirmation says how many images in how many files; "Pin" applies, "Preview…" opens the Refactor Preview.
+      const dialog = page().locator(".monaco-dialog-box", { hasText: "Pin 1 image in 1 Dockerfile to its digest?" });
+      await dialog.waitFor({ timeout: 30_000 });
+      await screenshot(page(), "8-pin-workspace");
+      await dialog.locator(".monaco-button", { hasText: /^Pin$/ }).click();
+      const file = join(session?.workspace ?? "", "worker", "Dockerfile");
+      const deadline = Date.now() + STEP_TIMEOUT_MS;
+      let text = "";
+      while (Date.now() < deadline && !text.includes("@sha256:")) {
+        // The editor saves nothing by itself: open the file's editor state through the explorer's dirty marker.
+        await page().keyboard.press("Control+K");
+        await page().keyboard.press("s");
+        text = await readFile(file, "utf8");
+      }
+      assert.match(text, /^FROM python:3\.13-alpine@sha256:[0-9a-f]{64}\n/);
     }));
 });
