@@ -10,7 +10,6 @@
  * registry client.
  */
 import {
-  CommandIds,
   DockerfileLanguageServiceFactory,
   type DockerfileLanguageService,
   type FormatterSettings,
@@ -58,9 +57,6 @@ export const SEMANTIC_TOKENS_LEGEND: SemanticTokensLegend = {
     SemanticTokenModifiers.deprecated,
   ],
 };
-
-/** The service's quick-fix commands (each edits text; the server applies them). */
-export const SERVICE_COMMANDS: readonly string[] = Object.values(CommandIds);
 
 export function createStandardService(capabilities: ClientCapabilities): DockerfileLanguageService {
   const service = DockerfileLanguageServiceFactory.createLanguageService();

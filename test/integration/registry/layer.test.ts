@@ -26,19 +26,8 @@ import type { Registry } from "../../support/registry";
 import { startTokenServer } from "../../support/tokenServer";
 import type { TokenServer } from "../../support/tokenServer";
 import { tempDirFor } from "../../support/tmp";
+import { DEBIAN_TRIXIE_OS_RELEASE as TRIXIE } from "../../unit/registry/tarWriter";
 
-/** debian:trixie's /usr/lib/os-release (from knowledge of the image). */
-const TRIXIE = `PRETTY_NAME="Debian GNU/Linux 13 (trixie)"
-NAME="Debian GNU/Linux"
-VERSION_ID="13"
-VERSION="13 (trixie)"
-VERSION_CODENAME=trixie
-DEBIAN_VERSION_FULL=13.1
-ID=debian
-HOME_URL="https://www.debian.org/"
-SUPPORT_URL="https://www.debian.org/support"
-BUG_REPORT_URL="https://bugs.debian.org/"
-`;
 const USER = { user: "tester", pass: "test-password" };
 const MiB = 1024 * 1024;
 
