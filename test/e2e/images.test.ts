@@ -158,7 +158,9 @@ describe("FROM Lens image features in code-server, through the UI", { timeout: 9
         .waitFor();
       await page().keyboard.press("Enter");
       // A confirmation says how many images in how many files; "Pin" applies, "Preview…" opens the Refactor Preview.
-      const dialog = page().locator(".monaco-dialog-box", { hasText: "Pin 1 image in 1 Dockerfile to its digest?" });
+      const dialog = page().locator(".monaco-dialog-box", {
+        hasText: "Pin 1 image in 1 Dockerfile to its digest?",
+      });
       await dialog.waitFor({ timeout: 30_000 });
       await screenshot(page(), "8-pin-workspace");
       await dialog.locator(".monaco-button", { hasText: /^Pin$/ }).click();

@@ -126,7 +126,10 @@ function readStageHeader(src: Source, from: From): StageHeader {
     const arg = args[index];
     if (arg === undefined) return undefined;
     const r = arg.getRange();
-    return readLogical(src.text, src.doc.offsetAt(r.start), src.doc.offsetAt(r.end), src.escapeChar, false);
+    // Stop at a newline that is not a continuation: dockerfile-ast can stretch a word past it
+    // (after a continuation, a line of escape char, tab, `##` runs on into the next line),
+    // where BuildKit's logical line has already ended.
+    return readLogical(src.text, src.doc.offsetAt(r.start), src.doc.offsetAt(r.end), src.escapeChar, true);
   };
   const image = logicalOf(0);
   const as = logicalOf(1);
@@ -170,7 +173,7 @@ function argDeclarations(src: Source, arg: Arg): ArgDeclaration[] {
       src.doc.offsetAt(r.start),
       src.doc.offsetAt(r.end),
       src.escapeChar,
-      false,
+      true, // as for FROM: never past the end of the logical line
     );
     const eq = logical.text.indexOf("=");
     const nameEnd = eq === -1 ? logical.text.length : eq;
@@ -217,6 +220,7 @@ function syntaxDirective(src: Source): ImageRef | undefined {
     if (key === "syntax") {
       const value = match[2] ?? "";
       const raw = value.split(" ")[0] ?? "";
+      if (raw === "") return undefined; // `# syntax= `: nothing to look up
       const valueStart = offset + (match.indices?.[2]?.[0] ?? 0);
       return {
         range: toRange(src, valueStart, valueStart + raw.length),

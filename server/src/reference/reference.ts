@@ -205,13 +205,14 @@ export function familiar(ref: Reference): string {
 /**
  * The familiar name without tag or digest: `python`, `user/app`, `ghcr.io/o/r`. Unlike
  * distribution's FamiliarName, a Hub path whose first component would read as a registry
- * (`docker.io/my.org/app`) keeps `docker.io/`, so the familiar form always parses back.
+ * (`docker.io/my.org/app`) keeps `docker.io/`, and an official name that reads as a 64-hex
+ * image ID keeps `library/`, so the familiar form always parses back.
  */
 export function familiarName(ref: Reference): string {
   const full = `${ref.registry}/${ref.repository}`;
   if (!isDockerHub(ref)) return full;
   const official = officialName(ref.repository);
-  if (official !== undefined) return official;
+  if (official !== undefined) return anchoredIdentifierRegexp.test(official) ? ref.repository : official;
   const slash = ref.repository.indexOf("/");
   return slash !== -1 && isDomainComponent(ref.repository.slice(0, slash)) ? full : ref.repository;
 }

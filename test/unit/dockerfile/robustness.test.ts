@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
+import { fuzzParameters } from "../../support/fuzz";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { extractImageRefs } from "../../../server/src/dockerfile";
 import type { ImageRef } from "../../../server/src/dockerfile";
@@ -161,6 +162,23 @@ describe("robustness", () => {
     });
   }
 
+  // Counterexamples the fuzzer found (npm run fuzz), kept as plain cases.
+  it("finds nothing to look up in an empty `# syntax= ` directive", () => {
+    assert.deepEqual(
+      extractImageRefs("# syntax= \nFROM a\n").map((r) => r.kind),
+      ["from"],
+    );
+  });
+
+  it("ends a FROM word at the end of the logical line, even where dockerfile-ast reads on", () => {
+    for (const eol of ["\n", "\r\n"]) {
+      const refs = extractImageRefs(`FROM FROM\\${eol}\\\t##${eol}FROM `);
+      assert.equal(refs.length, 1);
+      assert.equal(refs[0]?.raw, "FROM\\\t##");
+      assert.deepEqual(refs[0]?.range.end, { line: 1, character: 4 });
+    }
+  });
+
   it("explains a negative stage index", () => {
     const refs = extractImageRefs("FROM a\nCOPY --from=-1 / /\n");
     assert.match(refs[1]?.unresolvable ?? "", /no stage -1/);
@@ -171,7 +189,7 @@ describe("robustness", () => {
       fc.property(fc.string({ unit: "binary", maxLength: 300 }), (text) => {
         assertWellFormed(text, extractImageRefs(text));
       }),
-      { numRuns: 500 },
+      fuzzParameters(500),
     );
   });
 
@@ -180,7 +198,7 @@ describe("robustness", () => {
       fc.property(dockerfileish, (text) => {
         assertWellFormed(text, extractImageRefs(text));
       }),
-      { numRuns: 2000 },
+      fuzzParameters(2000),
     );
   });
 
@@ -190,7 +208,7 @@ describe("robustness", () => {
         fc.pre(!lf.includes("\r"));
         assert.deepEqual(extractImageRefs(lf.replace(/\n/g, "\r\n")), extractImageRefs(lf));
       }),
-      { numRuns: 1000 },
+      fuzzParameters(1000),
     );
   });
 

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
+import { fuzzParameters } from "../../support/fuzz";
 import {
   REFERENCE_ERROR_CODES,
   familiar,
@@ -147,7 +148,7 @@ describe("parseReference on arbitrary text", () => {
         assertWellTyped(text, parseReference(text));
         assertSpansInRange(text);
       }),
-      { numRuns: 2000 },
+      fuzzParameters(2000),
     );
   });
 
@@ -157,7 +158,7 @@ describe("parseReference on arbitrary text", () => {
         assertWellTyped(text, parseReference(text));
         assertSpansInRange(text);
       }),
-      { numRuns: 5000 },
+      fuzzParameters(5000),
     );
   });
 
@@ -182,7 +183,7 @@ describe("generated valid references", () => {
       fc.property(reference, (ref) => {
         assert.deepEqual(parseReference(formatReference(ref)), { ok: true, value: ref });
       }),
-      { numRuns: 1000 },
+      fuzzParameters(1000),
     );
   });
 
@@ -191,7 +192,7 @@ describe("generated valid references", () => {
       fc.property(reference, (ref) => {
         assert.deepEqual(parseReference(familiar(ref)), { ok: true, value: ref });
       }),
-      { numRuns: 1000 },
+      fuzzParameters(1000),
     );
   });
 
@@ -200,6 +201,7 @@ describe("generated valid references", () => {
       fc.property(hubReference, fc.constantFrom("index.docker.io", "registry-1.docker.io"), (ref, host) => {
         assert.deepEqual(parseReference(`${host}/${ref.repository}`), { ok: true, value: ref });
       }),
+      fuzzParameters(100),
     );
   });
 
@@ -217,7 +219,7 @@ describe("generated valid references", () => {
           assert.ok(ref.repository.endsWith(slice(spans.repository) ?? "\u0000"));
         }
       }),
-      { numRuns: 500 },
+      fuzzParameters(500),
     );
   });
 
@@ -237,7 +239,7 @@ describe("generated valid references", () => {
         assert.equal(result.error.code, "uppercase-repository");
         assert.equal(result.error.offset, ref.registry.length + 1 + index);
       }),
-      { numRuns: 500 },
+      fuzzParameters(500),
     );
   });
 });

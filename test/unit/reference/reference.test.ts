@@ -74,6 +74,18 @@ describe("normalising Docker Hub references", () => {
     assert.equal(familiar(parsed("docker.io/library/a/b")), "library/a/b");
   });
 
+  it("keeps library/ when an official name would read back as a 64-hex image ID", () => {
+    // Found by the property test: `docker.io/<64 hex>` is a valid name (distribution only rejects
+    // the bare ID), but its familiar form without `library/` would parse as an image ID.
+    const hex = "f".repeat(64);
+    const ref = parsed(`docker.io/${hex}`);
+    assert.deepEqual(ref, { registry: "docker.io", repository: `library/${hex}` });
+    assert.equal(familiar(ref), `library/${hex}`);
+    assert.equal(familiarName(ref), `library/${hex}`);
+    assert.deepEqual(parsed(familiar(ref)), ref);
+    assert.equal(familiar(parsed(`${hex}:1`)), `library/${hex}:1`);
+  });
+
   it("takes the first component as a registry only with a dot, a colon, localhost or uppercase", () => {
     assert.equal(parsed("ghcr.io/o/r").registry, "ghcr.io");
     assert.equal(parsed("myhost:5000/r").registry, "myhost:5000");
