@@ -99,6 +99,17 @@ function commandsFor(ctx: FeatureContext, ref: ImageRef, reference: Reference): 
           );
         }
         break;
+      case "tag-missing":
+        if (settings.codeLens.status) {
+          commands.push(
+            refresh(
+              ctx,
+              `⚠ Pinned: tag ${reference.tag ?? "latest"} no longer exists`,
+              "The digest still pulls, but nothing follows the tag now. Click to check again.",
+            ),
+          );
+        }
+        break;
       case "unchecked":
         if (settings.codeLens.status)
           commands.push(refresh(ctx, "Pinned (tag not checked)", `${status.reason} Click to check again.`));

@@ -383,6 +383,11 @@ function pinBlock(ctx: FeatureContext, reference: Reference, resolution: Resolut
     case "platform-missing":
       lines.push(`**Pinned** ⚠ the tag no longer has a ${status.platform} image to update this pin to`);
       break;
+    case "tag-missing":
+      lines.push(
+        `**Pinned** ⚠ ${tag ?? "the tag"} no longer exists — the digest still pulls, but nothing follows the tag`,
+      );
+      break;
     case "unchecked":
       lines.push(`**Pinned** — ${escapeProse(status.reason)}`);
       break;

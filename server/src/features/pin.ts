@@ -52,6 +52,8 @@ export type PinStatus =
   /** `to` is the digest an update writes: the tag's new index, or the pinned platform's new manifest. */
   | { kind: "moved"; to: string; movedAt?: string; platform?: string }
   | { kind: "platform-missing"; platform: string; indexDigest: string }
+  /** The tag written next to the digest is gone from the registry; the digest still pulls. */
+  | { kind: "tag-missing" }
   | { kind: "unchecked"; reason: string };
 
 /** The resolution a feature may act on: the current one, or what the cache had while refreshing or failing. */
@@ -100,6 +102,8 @@ export function pinStatus(reference: Reference, resolution: Resolution): PinStat
       return pin.platformDigestNow === written
         ? { kind: "current", platform: pin.platform }
         : { kind: "moved", to: pin.platformDigestNow, platform: pin.platform };
+    case "tag-missing":
+      return { kind: "tag-missing" };
     case "unchecked":
       return { kind: "unchecked", reason: pin.reason };
   }
@@ -279,6 +283,11 @@ function plan(ctx: FeatureContext, ref: ImageRef, mode: PinMode): Outcome {
       return {
         kind: "blocked",
         reason: `${shown} is pinned to its ${status.platform} image, and the tag no longer has a ${status.platform} image to update to.`,
+      };
+    case "tag-missing":
+      return {
+        kind: "blocked",
+        reason: `${shown}: the tag no longer exists, so there is nothing to update the pin to.`,
       };
     case "unchecked":
       return { kind: "blocked", reason: `${shown}: ${status.reason}` };

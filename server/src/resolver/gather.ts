@@ -339,6 +339,8 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
   let tagFetchedAt: number | undefined;
   let freshness: Freshness = { kind: "fresh", fetchedAt: o.now() };
   let fromNetwork = false;
+  /** The registry says the written tag does not exist, but a digest is written too: go on with it. */
+  let tagMissing = false;
 
   if (checkTag) {
     const tagKey = formatReference(tagRef);
@@ -372,6 +374,8 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
       } else if (r.error.kind === "not-found" && r.error.what === "tag" && !ref.digest) {
         const tags = await tagsFor(o, ref);
         return { ok: false, error: r.error, ...(tags ? { tags: tags.names } : {}) };
+      } else if (r.error.kind === "not-found" && r.error.what === "tag") {
+        tagMissing = true; // pinned: the digest decides what is pulled (checked below)
       } else if (!ref.digest || !isUnreachable(r.error)) {
         return { ok: false, error: r.error };
       }
@@ -435,7 +439,7 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
       const badge = BADGE[repo.value.trust];
       if (badge !== undefined) hub.badge = badge;
     }
-    if (checkTag) {
+    if (checkTag && !tagMissing) {
       const tag = await cachedJson(o, "hub-tag", formatReference(tagRef), o.tagTtlMs, () =>
         o.source.hubTag(tagRef, { signal: o.signal }),
       );
@@ -496,7 +500,9 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
     ...(tags ? { tags } : {}),
   };
   if (ref.digest) {
-    const pin = await pinState(o, ref, top.value, tagDigest, config);
+    const pin: PinState = tagMissing
+      ? { kind: "tag-missing" }
+      : await pinState(o, ref, top.value, tagDigest, config);
     // When the tag moved: Docker Hub says when it was last pushed (the move's date).
     const pushed = hub?.tag?.tag_last_pushed;
     resolution.pin = pin.kind === "moved" && pushed ? { ...pin, movedAt: pushed } : pin;

@@ -14,6 +14,11 @@ export type PinState =
   | { kind: "moved"; currentDigest: string; movedAt?: string }
   /** The pin is one platform's manifest inside the tag's multi-platform index. */
   | { kind: "platform-manifest"; platform: string; indexDigest: string; platformDigestNow?: string }
+  /**
+   * The tag written next to the digest no longer exists (or never did); the digest still does,
+   * and the builder pulls by digest, so the build works but nothing follows the tag.
+   */
+  | { kind: "tag-missing" }
   /** No tag written, or the tag could not be checked. */
   | { kind: "unchecked"; reason: string };
 

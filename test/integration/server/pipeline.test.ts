@@ -129,6 +129,29 @@ describe("the server resolving images from a real registry", () => {
     }
   });
 
+  it("a pin whose tag is gone still shows the digest's facts, and stale-pin names the tag it has now", async () => {
+    const server = await launch();
+    try {
+      const uri = nextUri();
+      const digest = digestOf("python:3.12-slim");
+      // 3.12.9-slim was never pushed: the registry answers 404 for the tag, the digest exists.
+      await server.open(uri, `FROM python:3.12.9-slim@${digest}\n`);
+      const card = await hoverText(server, uri, 0);
+      assert.match(card, /`3\.12\.9-slim` no longer exists — the digest still pulls/);
+      assert.match(card, /python 3\.12\.13/);
+      const published = await server.diagnostics(uri, (p) =>
+        p.diagnostics.some((d) => d.code === "stale-pin"),
+      );
+      const codes = published.diagnostics.map((d) => d.code);
+      assert.ok(!codes.includes("unknown-tag"), JSON.stringify(codes));
+      const stale = published.diagnostics.find((d) => d.code === "stale-pin");
+      const text = typeof stale?.message === "string" ? stale.message : (stale?.message.value ?? "");
+      assert.match(text, /no longer exists on Docker Hub[^]*This digest is the tag 3\.12\.13-slim/);
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
+  });
+
   it("reopening the workspace after a restart shows the facts with zero registry and Hub requests", async () => {
     proxy.resetRequests();
     hub.resetRequests();

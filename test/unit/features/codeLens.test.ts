@@ -64,6 +64,9 @@ const LOOKUPS: Record<string, Lookup> = {
       },
     },
   ),
+  [`python:3.12.9-slim@${PYTHON_SLIM_DIGEST}`]: resolved(`python:3.12.9-slim@${PYTHON_SLIM_DIGEST}`, PYTHON, {
+    pin: { kind: "tag-missing" },
+  }),
   "golang:1.25-bookworm": resolving(),
   "ghcr.io/acme/private:1.0": failed({
     kind: "unauthorized",
@@ -144,6 +147,17 @@ describe("code lenses", () => {
       assert.equal(lens.command?.title, "Pinned ✓ current");
       assert.equal(lens.command?.command, ServerCommand.refresh);
       assert.deepEqual(lens.command?.arguments, [{ uri: "file:///work/Dockerfile" }]);
+    },
+  );
+
+  itBoth(
+    "warns that a pin's tag is gone, and offers no update",
+    `FROM python:3.12.9-slim@${PYTHON_SLIM_DIGEST}\n`,
+    opts,
+    (c) => {
+      const lens = only(c);
+      assert.equal(lens.command?.title, "⚠ Pinned: tag 3.12.9-slim no longer exists");
+      assert.equal(lens.command?.command, ServerCommand.refresh);
     },
   );
 

@@ -77,6 +77,9 @@ const LOOKUPS: Record<string, Lookup> = {
       },
     },
   ),
+  [`python:3.12.9-slim@${PYTHON_SLIM_DIGEST}`]: resolved(`python:3.12.9-slim@${PYTHON_SLIM_DIGEST}`, PYTHON, {
+    pin: { kind: "tag-missing" },
+  }),
   [`python:3.12-slim@${PYTHON_SLIM_OLD_AMD64}`]: resolved(
     `python:3.12-slim@${PYTHON_SLIM_OLD_AMD64}`,
     PYTHON_AMD64_ONLY,
@@ -316,6 +319,18 @@ describe("hover card", () => {
       includesAll(card(c), [
         "**Pinned** ⚠ tag moved 5 days ago: `3.12-slim` now points at `sha256:229a2c5bfa27` — *Update pin* rewrites it",
         "**Digest** `sha256:5eed5eed5eed`",
+      ]);
+    },
+  );
+
+  itBoth(
+    "says when the pinned tag no longer exists, with the facts of the digest",
+    `FROM python:3.12.9-sl|im@${PYTHON_SLIM_DIGEST}\n`,
+    opts,
+    (c) => {
+      includesAll(card(c), [
+        "**Pinned** ⚠ `3.12.9-slim` no longer exists — the digest still pulls, but nothing follows the tag",
+        "**Runtime** python 3.12.13",
       ]);
     },
   );

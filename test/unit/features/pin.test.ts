@@ -56,6 +56,9 @@ const LOOKUPS: Record<string, Lookup> = {
   [`python:3.12-slim@${PYTHON_SLIM_DIGEST}`]: resolved(`python:3.12-slim@${PYTHON_SLIM_DIGEST}`, PYTHON, {
     pin: { kind: "current" },
   }),
+  [`python:3.12.9-slim@${PYTHON_SLIM_DIGEST}`]: resolved(`python:3.12.9-slim@${PYTHON_SLIM_DIGEST}`, PYTHON, {
+    pin: { kind: "tag-missing" },
+  }),
   // A deliberate pin of the amd64 manifest of an older index; the tag's amd64 image is now PYTHON_SLIM_AMD64.
   [`python:3.12-slim@${PYTHON_SLIM_OLD_AMD64}`]: resolved(
     `python:3.12-slim@${PYTHON_SLIM_OLD_AMD64}`,
@@ -84,6 +87,18 @@ function refusal(c: FeatureCase, raw: string, mode: "pin" | "update" = "pin"): s
 }
 
 describe("pinEdits", () => {
+  itBoth(
+    "refuses to update a pin whose tag is gone, saying why",
+    `FROM python:3.12.9-slim@${PYTHON_SLIM_DIGEST}\n`,
+    { lookups: LOOKUPS },
+    (c) => {
+      assert.equal(
+        refusal(c, `python:3.12.9-slim@${PYTHON_SLIM_DIGEST}`, "update"),
+        `python:3.12.9-slim@${PYTHON_SLIM_DIGEST}: the tag no longer exists, so there is nothing to update the pin to.`,
+      );
+    },
+  );
+
   itBoth(
     "pins the index digest, keeping the tag",
     "FROM python:3.12-slim AS base\n",

@@ -345,6 +345,31 @@ describe("resolver", () => {
     assert.deepEqual(lookup.resolution.platform, { wanted: "linux/s390x", offered: false });
   });
 
+  it("describes a pinned digest whose tag is gone, saying the tag is missing", async () => {
+    const image = source.tags.get("library/python:3.12-slim");
+    assert.ok(image);
+    const r = makeResolver();
+    // The digest exists (pushed as 3.12-slim); the tag written next to it does not.
+    const request = { reference: ref("3.11-slim", image.digest), platform: "linux/amd64" };
+    r.request([request], "doc", "visible");
+    const lookup = await settled(r, request);
+    assert.ok(lookup.state === "resolved", JSON.stringify(lookup));
+    assert.deepEqual(lookup.resolution.pin, { kind: "tag-missing" });
+    assert.equal(lookup.resolution.facts.indexDigest, image.digest);
+    assert.equal(lookup.resolution.facts.runtimes[0]?.name, "python");
+    assert.equal(lookup.resolution.tagDigest, undefined);
+  });
+
+  it("still reports an unknown digest when neither the tag nor the digest exists", async () => {
+    const r = makeResolver();
+    const request = { reference: ref("3.11-slim", `sha256:${"0".repeat(64)}`), platform: "linux/amd64" };
+    r.request([request], "doc", "visible");
+    const lookup = await settled(r, request);
+    assert.ok(lookup.state === "error");
+    assert.equal(lookup.error.kind, "not-found");
+    assert.ok(lookup.error.kind === "not-found" && lookup.error.what === "digest");
+  });
+
   it("reports an unknown tag with the repository's tags for 'did you mean'", async () => {
     const r = makeResolver();
     const request = { reference: ref("3.12-slimm"), platform: "linux/amd64" };

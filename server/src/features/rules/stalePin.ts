@@ -1,13 +1,24 @@
 /**
  * stale-pin: the digest written next to a tag is no longer what the tag points to. The pinned
  * image misses everything published since, security fixes included. Fix: update the pin (a
- * deliberate platform pin stays on its platform, as Renovate does).
+ * deliberate platform pin stays on its platform, as Renovate does). Also: the tag written next
+ * to the digest is gone from the registry (the digest still pulls); fix: the tag that now names
+ * the digest, when one does.
  */
 import { shortDigest } from "../format";
 import { pinStatus } from "../pin";
 import { RULE_DEFAULTS } from "../../settings";
 import { pinFix } from "./support/pinFix";
-import { literalParts, parsedRefs, refLabel, settledResolution } from "./support/refs";
+import { setTagEdit } from "./support/edits";
+import { registryName } from "./support/notFound";
+import {
+  literalParts,
+  mostSpecificAlias,
+  parseRef,
+  parsedRefs,
+  refLabel,
+  settledResolution,
+} from "./support/refs";
 import type { Rule, RuleFinding } from "./rule";
 
 function when(movedAt: string | undefined): string {
@@ -28,6 +39,20 @@ export const stalePin: Rule = {
       const resolution = settledResolution(ctx, ref);
       if (resolution === undefined) continue;
       const status = pinStatus(reference, resolution);
+      if (status.kind === "tag-missing") {
+        const alias = mostSpecificAlias(resolution);
+        findings.push({
+          ref,
+          range: literalParts(ctx, ref)?.tag ?? ref.range,
+          message:
+            `The tag ${reference.tag} of ${refLabel(ref)} no longer exists on ${registryName(reference)}. The build ` +
+            `still works (the digest decides what is pulled), but the pin can no longer be checked or updated.` +
+            (alias === undefined
+              ? " Write a tag that the image still publishes."
+              : ` This digest is the tag ${alias} now: write that.`),
+        });
+        continue;
+      }
       if (status.kind !== "moved") continue;
       const platform = status.platform === undefined ? "" : ` (its ${status.platform} image)`;
       findings.push({
@@ -41,5 +66,21 @@ export const stalePin: Rule = {
     }
     return findings;
   },
-  fix: (ctx, finding) => pinFix(ctx, finding.ref, "update"),
+  fix(ctx, finding) {
+    const resolution = settledResolution(ctx, finding.ref);
+    const reference = parseRef(finding.ref);
+    if (resolution === undefined || reference === undefined) return [];
+    if (pinStatus(reference, resolution).kind !== "tag-missing") return pinFix(ctx, finding.ref, "update");
+    const alias = mostSpecificAlias(resolution);
+    const edit = alias === undefined ? undefined : setTagEdit(ctx, finding.ref, alias);
+    return alias === undefined || edit === undefined
+      ? []
+      : [
+          {
+            title: `Change the tag to ${alias} (it points to this digest)`,
+            edits: [edit],
+            isPreferred: true,
+          },
+        ];
+  },
 };

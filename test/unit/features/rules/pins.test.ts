@@ -74,6 +74,14 @@ const LOOKUPS: Record<string, Lookup> = {
       platformDigestNow: PYTHON_SLIM_AMD64,
     },
   }),
+  // A tag that is gone from the registry, pinned to a digest that still exists.
+  [`python:3.12.9-slim@${PYTHON_SLIM_DIGEST}`]: resolved(
+    `python:3.12.9-slim@${PYTHON_SLIM_DIGEST}`,
+    digestOnlyFacts(),
+    {
+      pin: { kind: "tag-missing" },
+    },
+  ),
   [`python@${PYTHON_SLIM_DIGEST}`]: resolved(`python@${PYTHON_SLIM_DIGEST}`, digestOnlyFacts(), {
     pin: { kind: "unchecked", reason: "No tag is written next to the digest." },
   }),
@@ -182,6 +190,40 @@ describe("stale-pin", () => {
     ].join("\n"),
     { lookups: LOOKUPS },
     (c) => assert.deepEqual(run(c, stalePin), []),
+  );
+
+  itBoth(
+    "flags a pin whose tag is gone from the registry, on the tag, naming the tag the digest has now",
+    `FROM python:3.12.9-slim@${PYTHON_SLIM_DIGEST}\n`,
+    { lookups: LOOKUPS },
+    (c) => {
+      const [found, ...rest] = run(c, stalePin);
+      assert.equal(rest.length, 0);
+      assert.equal(found?.text, "3.12.9-slim");
+      assert.equal(
+        found?.finding.message,
+        `The tag 3.12.9-slim of python:3.12.9-slim@${PYTHON_SLIM_DIGEST} no longer exists on Docker Hub. The build ` +
+          "still works (the digest decides what is pulled), but the pin can no longer be checked or updated. This " +
+          "digest is the tag 3.12.13-slim now: write that.",
+      );
+    },
+  );
+
+  itBoth(
+    "fix for a gone tag: writes the tag that points to the digest, keeping the digest",
+    `FROM python:3.12.9-slim@${PYTHON_SLIM_DIGEST} AS app\n`,
+    { lookups: LOOKUPS },
+    (c) => {
+      const finding = only(c, stalePin);
+      assert.deepEqual(
+        fixesOf(c, stalePin, finding).map((f) => f.title),
+        ["Change the tag to 3.12.13-slim (it points to this digest)"],
+      );
+      assert.equal(
+        applyFix(c, stalePin, finding),
+        c.lines(`FROM python:3.12.13-slim@${PYTHON_SLIM_DIGEST} AS app\n`),
+      );
+    },
   );
 
   itBoth(
