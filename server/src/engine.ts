@@ -66,12 +66,18 @@ function registryKey(settings: FromLensSettings): string {
   ]);
 }
 
+/** The settings the facts are derived with: a change re-derives them (from the cache). */
+function factsKey(settings: FromLensSettings): string {
+  return JSON.stringify([settings.trustedRegistries, settings.facts.inspectLayers]);
+}
+
 export class Engine {
   readonly cache: DiskCache;
   readonly resolver: Resolver;
   readonly workspace: ImageWorkspace;
   private client: RegistryClient;
   private clientKey: string;
+  private factsKey: string;
 
   constructor(
     private settings: FromLensSettings,
@@ -81,6 +87,7 @@ export class Engine {
   ) {
     this.client = createRegistryClient(registryOptions(settings, init, log));
     this.clientKey = registryKey(settings);
+    this.factsKey = factsKey(settings);
     this.cache = new DiskCache({
       dir: join(init.storagePath || defaultStoragePath(), "cache"),
       maxBytes: settings.cache.maxSizeMB * 1024 * 1024,
@@ -114,15 +121,25 @@ export class Engine {
     this.workspace = new ImageWorkspace(this.resolver);
   }
 
-  /** New settings: rebuild the registry client only when its own settings changed. */
+  /**
+   * New settings: rebuild the registry client only when its own settings changed; when that or
+   * what the facts are derived with changed, the resolver works its results out again (from the
+   * cache) as the documents ask, so the change shows at once rather than at the next refresh.
+   */
   configure(settings: FromLensSettings): void {
     this.settings = settings;
     const key = registryKey(settings);
-    if (key !== this.clientKey) {
+    const facts = factsKey(settings);
+    const clientChanged = key !== this.clientKey;
+    if (clientChanged) {
       const old = this.client;
       this.client = createRegistryClient(registryOptions(settings, this.init, this.log));
       this.clientKey = key;
       void old.close();
+    }
+    if (clientChanged || facts !== this.factsKey) {
+      this.factsKey = facts;
+      this.resolver.rederive();
     }
   }
 

@@ -114,13 +114,19 @@ documents.onDidClose((e) => {
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 
-connection.onDidChangeConfiguration(async () => {
-  settings.clear();
-  await reloadGlobalSettings();
-  for (const doc of documents.all()) {
-    engine?.workspace.update(doc, await settings.get(doc.uri), "background");
-    void publishDiagnostics(doc);
-  }
+/** A settings change being applied: requests that arrive meanwhile answer once it is in place. */
+let reconfiguring: Promise<void> = Promise.resolve();
+
+connection.onDidChangeConfiguration(() => {
+  reconfiguring = (async () => {
+    settings.clear();
+    await reloadGlobalSettings();
+    for (const doc of documents.all()) {
+      engine?.workspace.update(doc, await settings.get(doc.uri), "background");
+      void publishDiagnostics(doc);
+    }
+  })().catch((error: unknown) => log.error(`applying the new settings failed: ${String(error)}`));
+  return reconfiguring;
 });
 
 /** Runs `fn` with the open document and its settings, or answers `empty` for a document we do not have. */
@@ -129,6 +135,7 @@ async function withDoc<T, E>(
   empty: E,
   fn: (doc: TextDocument, s: FromLensSettings, e: Engine) => T | Promise<T>,
 ): Promise<T | E> {
+  await reconfiguring;
   const doc = documents.get(uri);
   if (!doc || !engine) return empty;
   return fn(doc, await settings.get(uri), engine);

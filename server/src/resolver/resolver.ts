@@ -53,6 +53,10 @@ interface Job {
   owners: Set<string>;
   force: boolean;
   controller?: AbortController;
+  /** The settings generation the job read its settings in (set when it starts). */
+  generation?: number;
+  /** Settings changed while it ran: queue it again once it settles. */
+  again?: boolean;
 }
 
 const MEMO_LIMIT = 512;
@@ -77,6 +81,9 @@ export class Resolver {
   /** Token prefetch for the current batch; jobs start once it settles (it never rejects). */
   private preparing: Promise<void> = Promise.resolve();
   private readonly searches = new Map<string, Promise<string[]>>();
+  /** Bumped by `rederive`: a result settled in an older generation is worked out again. */
+  private generation = 0;
+  private readonly derivedIn = new Map<string, number>();
 
   constructor(private readonly options: ResolverOptions) {
     this.now = options.now ?? Date.now;
@@ -99,6 +106,7 @@ export class Resolver {
       const running = this.running.get(key);
       if (running) {
         running.owners.add(owner);
+        if (running.generation !== this.generation) running.again = true;
         continue;
       }
       const pending = this.queue.find((j) => j.key === key);
@@ -205,12 +213,24 @@ export class Resolver {
     });
   }
 
+  /**
+   * Settings that shape the facts or reach the registries changed (trusted registries, layer
+   * reading, mirrors, credentials…): every result in memory is worked out again at its next
+   * request, from the disk cache within the TTL (no request for what is cached), and what is
+   * resolving now runs again once it settles. What was shown stays shown meanwhile.
+   */
+  rederive(): void {
+    this.generation++;
+    for (const job of this.running.values()) job.again = true;
+  }
+
   /** Forgets everything in memory and on disk (the "Clear Cache" command). */
   clear(): void {
     for (const job of this.running.values()) job.controller?.abort();
     this.queue.length = 0;
     const keys = [...this.states.keys()];
     this.states.clear();
+    this.derivedIn.clear();
     this.memo.clear();
     this.unreachableUntil.clear();
     this.unreachableError.clear();
@@ -280,6 +300,7 @@ export class Resolver {
     const s = this.states.get(key);
     if (!s || s.state === "unknown") return true;
     if (s.state === "resolving") return false;
+    if ((this.derivedIn.get(key) ?? this.generation) !== this.generation) return true;
     if (s.state === "error") return isUnreachable(s.error) || s.error.kind === "cancelled";
     const ttl = this.options.settings().tagTtlMs;
     return s.freshness.kind !== "fresh" || this.now() - s.freshness.fetchedAt >= ttl;
@@ -305,6 +326,7 @@ export class Resolver {
     await this.preparing;
     const controller = new AbortController();
     job.controller = controller;
+    job.generation = this.generation;
     const settings = this.options.settings();
     const host = job.request.reference.registry;
     const backoff = (this.unreachableUntil.get(host) ?? 0) > this.now() && !job.force;
@@ -355,7 +377,11 @@ export class Resolver {
     if (controller.signal.aborted && job.owners.size === 0) {
       this.settle(job.key, this.previousOf(job.key) ?? { state: "unknown" });
     } else {
+      this.derivedIn.set(job.key, job.generation);
       this.settle(job.key, result);
+      if (job.again && job.owners.size > 0) {
+        for (const owner of job.owners) this.request([job.request], owner, job.priority, job.force);
+      }
     }
     if (this.memo.size > MEMO_LIMIT) {
       for (const k of [...this.memo.keys()].slice(0, this.memo.size - MEMO_LIMIT)) this.memo.delete(k);

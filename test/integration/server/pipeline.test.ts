@@ -172,6 +172,30 @@ describe("the server resolving images from a real registry", () => {
     }
   });
 
+  it("shows a changed trustedRegistries setting at once, worked out from the cache with no request", async () => {
+    const host = new URL(proxy.url).host;
+    const server = await launch();
+    try {
+      const uri = nextUri();
+      await server.open(uri, `FROM ${host}/library/python:3.12-slim\n`);
+      const before = await hoverText(server, uri, 0);
+      assert.match(before, /python 3\.12\.13/);
+      assert.doesNotMatch(before, /trusted by your settings/);
+      proxy.resetRequests();
+      server.settings = { ...server.settings, trustedRegistries: [host] };
+      await server.settingsChanged();
+      const after = await hoverText(server, uri, 0);
+      assert.match(after, /trusted by your settings/);
+      assert.equal(
+        proxy.requests.length,
+        0,
+        JSON.stringify(proxy.requests.map((r) => `${r.method} ${r.path}`)),
+      );
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
+  });
+
   it("revalidates a known tag with one HEAD after the TTL, and fetches nothing it has", async () => {
     proxy.resetRequests();
     const server = await launch({ cache: { tagTtl: 0 } });

@@ -504,6 +504,45 @@ describe("resolver", () => {
     assert.equal(source.calls.filter((c) => c.startsWith("tags")).length, 1);
   });
 
+  it("after rederive, works results out again from the cache with the new settings, and no request", async () => {
+    const r = makeResolver();
+    const request = { reference: ref("3.12-slim"), platform: "linux/amd64" };
+    r.request([request], "doc", "visible");
+    const before = await settled(r, request);
+    assert.ok(before.state === "resolved");
+    assert.equal(before.resolution.facts.trust.trustedBySettings, false);
+    source.calls.length = 0;
+    assert.deepEqual(r.request([request], "doc", "visible"), [], "within the TTL: nothing to do");
+
+    settings = { ...settings, trustedRegistries: [REGISTRY] };
+    r.rederive();
+    assert.deepEqual(r.request([request], "doc", "visible"), [requestKey(request)]);
+    const during = r.lookup(request);
+    assert.ok(during.state === "resolving" && during.previous !== undefined, "the old facts stay shown");
+    const after = await settled(r, request);
+    assert.ok(after.state === "resolved");
+    assert.equal(after.resolution.facts.trust.trustedBySettings, true);
+    assert.deepEqual(source.calls, [], "answered from the cache");
+    assert.deepEqual(r.request([request], "doc", "visible"), [], "and only once");
+  });
+
+  it("runs a resolution again when settings change while it is in flight", async () => {
+    let open!: () => void;
+    source.gate = new Promise((resolve) => (open = resolve));
+    const r = makeResolver();
+    const request = { reference: ref("3.12-slim"), platform: "linux/amd64" };
+    r.request([request], "doc", "visible");
+    await new Promise((resolve) => setImmediate(resolve));
+    settings = { ...settings, trustedRegistries: [REGISTRY] };
+    r.rederive();
+    open();
+    const first = await settled(r, request);
+    assert.ok(first.state === "resolved" || first.state === "resolving");
+    const last = r.lookup(request).state === "resolving" ? await settled(r, request) : r.lookup(request);
+    assert.ok(last.state === "resolved");
+    assert.equal(last.resolution.facts.trust.trustedBySettings, true, "the settings of after the change");
+  });
+
   it("clears memory and disk on request", async () => {
     const r = makeResolver();
     const request = { reference: ref("3.12-slim"), platform: "linux/amd64" };
