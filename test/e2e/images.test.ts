@@ -3,7 +3,7 @@
  * official images are served by a CNCF registry on loopback standing in for docker.io
  * (FROM_LENS_DOCKER_HUB_URL, as `npm run demo` does offline), Docker Hub's web API by a loopback
  * stand-in; nothing reaches the internet. A person hovers an
- * image, pins it with the CodeLens, and reads the Problems panel. Screenshots:
+ * image, reads the Problems panel, completes a tag, and pins with the CodeLens. Screenshots:
  * .test-output/screenshots/5-*.png … 8-*.png.
  */
 import * as assert from "node:assert/strict";
@@ -133,6 +133,36 @@ describe("FROM Lens image features in code-server, through the UI", { timeout: 9
       assert.match((await unknownTag.textContent()) ?? "", /3\.12-slimm/);
       await screenshot(page(), "6-image-problems");
       await page().keyboard.press("Control+Shift+M");
+    }));
+
+  it("completes tags after `name:`, with each tag's platforms and push date", () =>
+    step(page(), "6-tag-completion", async () => {
+      await page().locator(".monaco-editor .view-lines").first().click();
+      // Line 4 is `FROM python:3.12-slimm`: put the cursor after `python:3.1` and ask for completion.
+      await page().keyboard.press("Control+G");
+      const input = page().locator(".quick-input-widget input.input");
+      await input.waitFor({ state: "visible" });
+      await input.fill(":4:16");
+      await page().keyboard.press("Enter");
+      await input.waitFor({ state: "hidden" });
+      await page().locator(".statusbar-item", { hasText: "Ln 4, Col 16" }).first().waitFor();
+      await page().keyboard.press("Control+Space");
+      const rows = page().locator(".suggest-widget.visible .monaco-list-row");
+      await rows.filter({ hasText: "3.13-alpine" }).first().waitFor();
+      const focused = page().locator(".suggest-widget.visible .monaco-list-row.focused");
+      await focused.filter({ hasText: /linux amd64/ }).waitFor();
+      const labels = await rows.allTextContents();
+      assert.ok(
+        labels.some((l) => l.startsWith("3.12.13-slim")),
+        `tags from the registry: ${JSON.stringify(labels)}`,
+      );
+      // Ctrl+Space again opens the details beside the list: every platform, the digest, the push date.
+      await page().keyboard.press("Control+Space");
+      const details = page().locator(".suggest-details-container .suggest-details", { hasText: "Platforms" });
+      await details.waitFor();
+      assert.match((await details.textContent()) ?? "", /Pushed [^]*sha256:[^]*linux\/arm64\/v8/);
+      await screenshot(page(), "6-tag-completion");
+      await page().keyboard.press("Escape");
     }));
 
   it("clicking “Pin to digest” pins the image, keeping the tag", () =>

@@ -1,7 +1,7 @@
 /**
  * Completion inside an image reference: the repository's tags after `name:` (most specific
- * first, with "same image as …" for the tags that point where the written tag does), and the
- * tag's current digest after `@`. Answers only from what the resolver already knows (never waits
+ * first, with "same image as …" for the tags that point where the written tag does, and each
+ * tag's platforms and push date where the registry says), and the tag's current digest after `@`. Answers only from what the resolver already knows (never waits
  * on the network); undefined outside a tag or digest, so the server falls back to the standard
  * Dockerfile completion.
  */
@@ -9,9 +9,9 @@ import { CompletionItemKind, type CompletionItem, type Position, type Range } fr
 import type { ImageRef } from "../dockerfile";
 import { sortMostSpecificFirst } from "../facts/aliases";
 import { splitReferenceText, type Span } from "../reference";
-import type { Lookup, Resolution } from "../resolver/types";
+import type { FoundTag, Lookup, Resolution, TagSummary } from "../resolver/types";
 import type { FeatureContext } from "./context";
-import { shortDigest } from "./format";
+import { formatAgo, shortDigest } from "./format";
 import { knownResolution } from "./pin";
 import { rangeContains } from "./rules/support/text";
 
@@ -25,6 +25,59 @@ function tagsOf(lookup: Lookup): string[] | undefined {
   if (resolution?.tags !== undefined) return resolution.tags;
   if (lookup.state === "error" && lookup.tags !== undefined) return lookup.tags;
   return undefined;
+}
+
+function summariesOf(lookup: Lookup): Record<string, TagSummary> | undefined {
+  const resolution = knownResolution(lookup)?.resolution;
+  if (resolution?.tagSummaries !== undefined) return resolution.tagSummaries;
+  if (lookup.state === "error") return lookup.tagSummaries;
+  return undefined;
+}
+
+/**
+ * How many architectures the detail line names before "+N": the suggest widget shares one line
+ * between the label and the detail, so it stays short; the documentation lists them all.
+ */
+const DETAIL_ARCHITECTURES = 2;
+
+/**
+ * Platforms for a one-line detail, by OS, amd64 and arm64 first (what most people build on):
+ * "linux amd64, arm64 +6", "windows amd64". arm64's only variant, v8, is left out here.
+ */
+export function platformsDetail(platforms: readonly string[]): string {
+  const byOs = new Map<string, string[]>();
+  for (const platform of platforms) {
+    const [os = "", ...rest] = platform.split("/");
+    const arches = byOs.get(os) ?? [];
+    const arch = rest.join("/");
+    arches.push(arch === "arm64/v8" ? "arm64" : arch);
+    byOs.set(os, arches);
+  }
+  const rank = (arch: string): number => (arch === "amd64" ? 0 : arch.startsWith("arm64") ? 1 : 2);
+  return [...byOs.entries()]
+    .map(([os, arches]) => {
+      const sorted = arches
+        .map((arch, i) => ({ arch, i }))
+        .sort((a, b) => rank(a.arch) - rank(b.arch) || a.i - b.i)
+        .map((x) => x.arch);
+      const shown = sorted.slice(0, DETAIL_ARCHITECTURES).join(", ");
+      const more = sorted.length - DETAIL_ARCHITECTURES;
+      return `${os} ${shown}${more > 0 ? ` +${more}` : ""}`;
+    })
+    .join("; ");
+}
+
+function summaryDocumentation(name: string, tag: string, summary: TagSummary, now: Date): string {
+  const when =
+    summary.pushedAt === undefined
+      ? undefined
+      : `pushed ${formatAgo(summary.pushedAt, now)} (${summary.pushedAt.slice(0, 10)})`;
+  const digest = summary.digest === undefined ? undefined : `\`${shortDigest(summary.digest)}\``;
+  const line = [when, digest].filter((x) => x !== undefined).join(" · ");
+  const lines = [`**${name}:${tag}**`];
+  if (line !== "") lines.push(line.charAt(0).toUpperCase() + line.slice(1));
+  if (summary.platforms.length > 0) lines.push(`**Platforms** ${summary.platforms.join(", ")}`);
+  return lines.join("  \n");
 }
 
 interface Cursor {
@@ -58,11 +111,14 @@ function tagItems(
   cursor: Cursor,
   tagSpan: Span,
   name: string,
-  moreTags: readonly string[],
+  moreTags: readonly FoundTag[],
 ): CompletionItem[] {
   const written = cursor.text.slice(tagSpan.start, tagSpan.end);
   const own = ctx.lookup(cursor.ref);
-  const tags = [...(tagsOf(own) ?? tagsOf(ctx.lookup(sibling(cursor.ref, name))) ?? []), ...moreTags];
+  const repository = ctx.lookup(sibling(cursor.ref, name));
+  const tags = [...(tagsOf(own) ?? tagsOf(repository) ?? []), ...moreTags.map((t) => t.name)];
+  const summaries: Record<string, TagSummary> = { ...(summariesOf(own) ?? summariesOf(repository)) };
+  for (const found of moreTags) if (found.summary !== undefined) summaries[found.name] = found.summary;
   const current: Resolution | undefined = knownResolution(own)?.resolution;
   const aliases = new Set(current?.facts.aliases.map((a) => a.tag) ?? []);
   const digest = current?.tagDigest ?? current?.facts.indexDigest;
@@ -75,10 +131,29 @@ function tagItems(
       sortText: i.toString().padStart(6, "0"),
       textEdit: { range, newText: tag },
     };
-    if (current !== undefined && digest !== undefined) {
-      if (tag === written) item.detail = `current: ${shortDigest(digest)}`;
-      else if (aliases.has(tag)) item.detail = `same image as ${written} (${shortDigest(digest)})`;
+    // The detail shares one line with the label in the suggest widget: keep it short (sameness,
+    // then platforms); the documentation beside it has the digest, every platform and the push date.
+    const details: string[] = [];
+    const same = current !== undefined && digest !== undefined && (tag === written || aliases.has(tag));
+    if (same) details.push(tag === written ? "as written" : `same image as ${written}`);
+    const listed = Object.hasOwn(summaries, tag) ? summaries[tag] : undefined;
+    // Other registries list names only; the written tag's platforms are known from its resolution.
+    const platforms =
+      listed?.platforms ??
+      (tag === written && current !== undefined
+        ? current.facts.platforms.map((p) => [p.os, p.architecture, p.variant].filter(Boolean).join("/"))
+        : []);
+    if (platforms.length > 0) details.push(platformsDetail(platforms));
+    const knownDigest = listed?.digest ?? (same ? digest : undefined);
+    const summary: TagSummary = {
+      platforms,
+      ...(knownDigest !== undefined ? { digest: knownDigest } : {}),
+      ...(listed?.pushedAt !== undefined ? { pushedAt: listed.pushedAt } : {}),
+    };
+    if (summary.platforms.length > 0 || summary.digest !== undefined) {
+      item.documentation = { kind: "markdown", value: summaryDocumentation(name, tag, summary, ctx.now) };
     }
+    if (details.length > 0) item.detail = details.join(" · ");
     return item;
   });
 }
@@ -129,7 +204,7 @@ export function tagQueryAt(ctx: FeatureContext, position: Position): TagQuery | 
 export function provideTagCompletions(
   ctx: FeatureContext,
   position: Position,
-  moreTags: readonly string[] = [],
+  moreTags: readonly FoundTag[] = [],
 ): CompletionItem[] | undefined {
   const cursor = cursorIn(ctx, position);
   if (cursor === undefined) return undefined;

@@ -28,7 +28,7 @@ import type { TagList } from "../registry/tags";
 import { parseImageConfig } from "../registry/blob";
 import type { ImageConfig, ImageManifest } from "../registry/oci";
 import type { DiskCache } from "./cache";
-import type { Freshness, PinState, Resolution } from "./types";
+import type { FoundTag, Freshness, PinState, Resolution, TagSummary } from "./types";
 
 /** The registry calls the resolver makes: RegistryClient satisfies it; unit tests pass a fake. */
 export interface ImageSource {
@@ -81,7 +81,7 @@ export interface GatherOptions {
 
 export type GatherResult =
   | { ok: true; resolution: Resolution; freshness: Freshness }
-  | { ok: false; error: ResolveError; tags?: string[] };
+  | { ok: false; error: ResolveError; tags?: string[]; tagSummaries?: Record<string, TagSummary> };
 
 interface TagEntry {
   digest: string;
@@ -255,6 +255,30 @@ const BADGE: Record<HubRepository["trust"], HubData["badge"] | undefined> = {
   unknown: undefined,
 };
 
+/** What Hub's tag object says of the tag, for completion: platforms, digest, push date. */
+export function summarizeHubTag(t: HubTag): TagSummary {
+  const platforms: string[] = [];
+  for (const image of t.images) {
+    if (!image.os || !image.architecture || image.os === "unknown" || image.architecture === "unknown")
+      continue;
+    const platform = platformString({
+      os: image.os,
+      architecture: image.architecture,
+      ...(image.variant ? { variant: image.variant } : {}),
+    });
+    if (!platforms.includes(platform)) platforms.push(platform);
+  }
+  return {
+    platforms,
+    ...(t.digest ? { digest: t.digest } : {}),
+    ...(t.lastPushed ? { pushedAt: t.lastPushed } : {}),
+  };
+}
+
+function summaries(tags: readonly HubTag[]): Record<string, TagSummary> {
+  return Object.fromEntries(tags.map((t) => [t.name, summarizeHubTag(t)]));
+}
+
 /** The repository's tags: Hub's tag list (names and digests) or the registry's (names only). */
 async function tagsFor(
   o: GatherOptions,
@@ -279,20 +303,24 @@ async function tagsFor(
  * Hub's name filter (one page), or more pages of the registry's own list. Repository metadata:
  * cached as long as the other lists.
  */
-export async function searchTags(o: GatherOptions, ref: Reference, prefix: string): Promise<string[]> {
+export async function searchTags(o: GatherOptions, ref: Reference, prefix: string): Promise<FoundTag[]> {
   const repo = `${ref.registry}/${ref.repository}`;
   if (isDockerHub(ref)) {
     const page = await cachedJson(o, "hub-tag-search", `${repo}:${prefix}`, o.hubTtlMs, () =>
       o.source.hubTags(ref, { signal: o.signal, maxPages: 1, pageSize: 100, name: prefix }),
     );
     return page && "value" in page
-      ? page.value.tags.map((t) => t.name).filter((n) => n.startsWith(prefix))
+      ? page.value.tags
+          .filter((t) => t.name.startsWith(prefix))
+          .map((t) => ({ name: t.name, summary: summarizeHubTag(t) }))
       : [];
   }
   const list = await cachedJson(o, "tag-list-deep", repo, o.hubTtlMs, () =>
     o.source.listTags(ref, { signal: o.signal, maxPages: 20 }),
   );
-  return list && "value" in list ? list.value.tags.filter((t) => t.startsWith(prefix)) : [];
+  return list && "value" in list
+    ? list.value.tags.filter((t) => t.startsWith(prefix)).map((name) => ({ name }))
+    : [];
 }
 
 function platformString(p: { os: string; architecture: string; variant?: string }): string {
@@ -373,7 +401,12 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
         freshness = { kind: "offline", fetchedAt: entry.fetchedAt, reason: r.error.message };
       } else if (r.error.kind === "not-found" && r.error.what === "tag" && !ref.digest) {
         const tags = await tagsFor(o, ref);
-        return { ok: false, error: r.error, ...(tags ? { tags: tags.names } : {}) };
+        return {
+          ok: false,
+          error: r.error,
+          ...(tags ? { tags: tags.names } : {}),
+          ...(tags?.hub ? { tagSummaries: summaries(tags.hub) } : {}),
+        };
       } else if (r.error.kind === "not-found" && r.error.what === "tag") {
         tagMissing = true; // pinned: the digest decides what is pulled (checked below)
       } else if (!ref.digest || !isUnreachable(r.error)) {
@@ -429,6 +462,7 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
 
   let hub: HubData | undefined;
   let tags: string[] | undefined;
+  let tagSummaries: Record<string, TagSummary> | undefined;
   if (isDockerHub(ref)) {
     hub = {};
     const key = `${ref.repository}`;
@@ -449,6 +483,7 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
   const list = await tagsFor(o, ref);
   if (list) {
     tags = list.names;
+    if (list.hub) tagSummaries = summaries(list.hub);
     if (hub && list.hub) hub.tags = list.hub.map(toFactsHubTag);
   }
 
@@ -498,6 +533,7 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
     ...(tagDigest ? { tagDigest } : {}),
     ...(tagFetchedAt !== undefined ? { tagFetchedAt } : {}),
     ...(tags ? { tags } : {}),
+    ...(tagSummaries ? { tagSummaries } : {}),
   };
   if (ref.digest) {
     const pin: PinState = tagMissing

@@ -11,7 +11,7 @@ import type { ParsedManifest } from "../registry/manifest";
 import type { DiskCache } from "./cache";
 import { gather, isUnreachable, searchTags, type GatherOptions, type ImageSource } from "./gather";
 import type { ResolveError } from "../registry/errors";
-import type { Lookup, ResolverStatus } from "./types";
+import type { FoundTag, Lookup, ResolverStatus } from "./types";
 
 export type Priority = "visible" | "background";
 
@@ -80,7 +80,7 @@ export class Resolver {
   private readonly concurrency: number;
   /** Token prefetch for the current batch; jobs start once it settles (it never rejects). */
   private preparing: Promise<void> = Promise.resolve();
-  private readonly searches = new Map<string, Promise<string[]>>();
+  private readonly searches = new Map<string, Promise<FoundTag[]>>();
   /** Bumped by `rederive`: a result settled in an older generation is worked out again. */
   private generation = 0;
   private readonly derivedIn = new Map<string, number>();
@@ -276,7 +276,7 @@ export class Resolver {
    * search still running finishes into the cache for the next keystroke. Identical searches share
    * one request; offline, only the cache answers.
    */
-  searchTags(reference: Reference, prefix: string, waitMs: number): Promise<string[]> {
+  searchTags(reference: Reference, prefix: string, waitMs: number): Promise<FoundTag[]> {
     const key = `${reference.registry}/${reference.repository}:${prefix}`;
     let search = this.searches.get(key);
     if (!search) {
@@ -356,6 +356,7 @@ export class Resolver {
           state: "error",
           error: r.error,
           ...(r.tags ? { tags: r.tags } : {}),
+          ...(r.tagSummaries ? { tagSummaries: r.tagSummaries } : {}),
           ...(prev?.state === "resolved"
             ? { previous: { resolution: prev.resolution, freshness: prev.freshness } }
             : {}),

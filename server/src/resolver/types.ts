@@ -22,6 +22,22 @@ export type PinState =
   /** No tag written, or the tag could not be checked. */
   | { kind: "unchecked"; reason: string };
 
+/** What Docker Hub's tag list says of one tag (other registries list tag names only). */
+export interface TagSummary {
+  /** Runnable platforms as `os/architecture[/variant]`, in Hub's order; attestations left out. */
+  platforms: string[];
+  /** The tag's digest (the index digest of a multi-platform tag). */
+  digest?: string;
+  /** When the tag was last pushed, ISO 8601. */
+  pushedAt?: string;
+}
+
+/** A tag found by a tag search, with what the registry said of it. */
+export interface FoundTag {
+  name: string;
+  summary?: TagSummary;
+}
+
 export interface Resolution {
   reference: Reference;
   /** The digest the tag points at now (index digest for multi-platform images). */
@@ -36,6 +52,8 @@ export interface Resolution {
   platform: { wanted: string; offered: boolean };
   /** The repository's tags (bounded listing), when they were fetched: for "did you mean" and aliases. */
   tags?: string[];
+  /** Per-tag platforms, digest and push date of `tags`, where the registry says (Docker Hub). */
+  tagSummaries?: Record<string, TagSummary>;
 }
 
 export type Freshness =
@@ -55,6 +73,8 @@ export type Lookup =
       error: ResolveError;
       /** Known tags when the error is an unknown tag (for "did you mean"). */
       tags?: string[];
+      /** What the registry said of those tags (Docker Hub), for completion. */
+      tagSummaries?: Record<string, TagSummary>;
       /** What the cache still had, if anything (e.g. rate-limited but cached yesterday). */
       previous?: { resolution: Resolution; freshness: Freshness };
     };

@@ -298,9 +298,13 @@ describe("the server resolving images from a real registry", () => {
         textDocument: { uri },
         position: { line: 0, character: 17 },
       });
-      const labels = (Array.isArray(items) ? items : (items?.items ?? [])).map((i) => i.label);
+      const list = Array.isArray(items) ? items : (items?.items ?? []);
+      const labels = list.map((i) => i.label);
       for (const tag of ["3.12-slim", "3.12.13-slim-trixie", "3.13-alpine"])
         assert.ok(labels.includes(tag), `${tag} in ${labels.join(", ")}`);
+      // Each tag's platforms, from the Hub tag list the stand-in serves.
+      const alpine = list.find((i) => i.label === "3.13-alpine");
+      assert.match(alpine?.detail ?? "", /^linux amd64, arm64 \+1$/, JSON.stringify(alpine));
     } finally {
       assert.equal(await server.stop(), 0);
     }

@@ -3,11 +3,15 @@
  * digest matches) and the current digest after `@`, from what the resolver already knows.
  */
 import assert from "node:assert/strict";
-import { describe } from "node:test";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { describe, it } from "node:test";
 import { CompletionItemKind, type CompletionItem } from "vscode-languageserver";
-import { provideTagCompletions } from "../../../server/src/features/completion";
+import { platformsDetail, provideTagCompletions } from "../../../server/src/features/completion";
+import { parseHubTag } from "../../../server/src/registry/hub";
+import { summarizeHubTag } from "../../../server/src/resolver/gather";
 import { notFoundError } from "../../../server/src/registry/errors";
-import type { Lookup } from "../../../server/src/resolver/types";
+import type { Lookup, TagSummary } from "../../../server/src/resolver/types";
 import {
   failed,
   hubTagNames,
@@ -21,11 +25,24 @@ import {
 const PYTHON = realFactsWithHub("python:3.12-slim");
 const PYTHON_TAGS = hubTagNames("library/python");
 
+/** The tag summaries the resolver makes of Docker Hub's tag list (test/fixtures/hub, the API's shape). */
+function hubSummaries(repository: string): Record<string, TagSummary> {
+  const file = path.resolve(__dirname, "../../fixtures/hub", `${repository.replace("/", "__")}.json`);
+  const raw = JSON.parse(readFileSync(file, "utf8")) as { tags: unknown[] };
+  const tags = raw.tags.map(parseHubTag).filter((t) => t !== undefined);
+  return Object.fromEntries(tags.map((t) => [t.name, summarizeHubTag(t)]));
+}
+const PYTHON_SUMMARIES = hubSummaries("library/python");
+
 const LOOKUPS: Record<string, Lookup> = {
-  "python:3.12-slim": resolved("python:3.12-slim", PYTHON, { tags: PYTHON_TAGS }),
-  python: resolved("python", PYTHON, { tags: PYTHON_TAGS }),
+  "python:3.12-slim": resolved("python:3.12-slim", PYTHON, {
+    tags: PYTHON_TAGS,
+    tagSummaries: PYTHON_SUMMARIES,
+  }),
+  python: resolved("python", PYTHON, { tags: PYTHON_TAGS, tagSummaries: PYTHON_SUMMARIES }),
   "python:3.1": failed(notFoundError("tag", "docker.io/library/python:3.1", "registry-1.docker.io"), {
     tags: PYTHON_TAGS,
+    tagSummaries: PYTHON_SUMMARIES,
   }),
 };
 
@@ -74,10 +91,61 @@ describe("provideTagCompletions", () => {
     { lookups: LOOKUPS },
     (c) => {
       const detail = Object.fromEntries((complete(c) ?? []).map((i) => [i.label, i.detail]));
-      assert.equal(detail["3.12.13-slim"], "same image as 3.12-slim (sha256:229a2c5bfa27)");
-      assert.equal(detail["3.12-slim-trixie"], "same image as 3.12-slim (sha256:229a2c5bfa27)");
-      assert.equal(detail["3.12-slim"], "current: sha256:229a2c5bfa27");
+      // Short enough to share the suggest widget's line with the label.
+      const platforms = "linux amd64, arm64 +6";
+      assert.equal(detail["3.12.13-slim"], `same image as 3.12-slim · ${platforms}`);
+      assert.equal(detail["3.12-slim-trixie"], `same image as 3.12-slim · ${platforms}`);
+      assert.equal(detail["3.12-slim"], `as written · ${platforms}`);
+      assert.equal(detail["3.13-alpine"], platforms);
+    },
+  );
+
+  itBoth(
+    "names each tag's platforms and OS, with the full list, digest and push date in the documentation",
+    "FROM python:|\n",
+    { lookups: LOOKUPS },
+    (c) => {
+      const items = complete(c) ?? [];
+      const windows = items.find((i) => i.label === "3.13-windowsservercore-ltsc2022");
+      assert.equal(windows?.detail, "windows amd64");
+      const alpine = items.find((i) => i.label === "3.13-alpine");
+      assert.deepEqual(alpine?.documentation, {
+        kind: "markdown",
+        value:
+          "**python:3.13-alpine**  \n" +
+          "Pushed 4 months ago (2026-08-07) · `sha256:79e7a9b9ff1c`  \n" +
+          "**Platforms** linux/amd64, linux/arm/v6, linux/arm/v7, linux/arm64/v8, linux/386, linux/ppc64le, " +
+          "linux/riscv64, linux/s390x",
+      });
+    },
+  );
+
+  itBoth(
+    "still names platforms while the tag being typed does not exist yet",
+    "FROM python:3.1|\n",
+    { lookups: LOOKUPS },
+    (c) => {
+      const items = complete(c) ?? [];
+      assert.match(items.find((i) => i.label === "3.13-alpine")?.detail ?? "", /^linux amd64, arm64 \+6/);
+    },
+  );
+
+  itBoth(
+    "on a registry that lists names only, gives the written tag the platforms it resolved to",
+    "FROM python:3.12-sl|im\n",
+    { lookups: { "python:3.12-slim": resolved("python:3.12-slim", PYTHON, { tags: PYTHON_TAGS }) } },
+    (c) => {
+      const detail = Object.fromEntries((complete(c) ?? []).map((i) => [i.label, i.detail]));
+      assert.equal(detail["3.12-slim"], "as written · linux amd64, arm64 +6");
       assert.equal(detail["3.13-alpine"], undefined);
+      const written = (complete(c) ?? []).find((i) => i.label === "3.12-slim");
+      assert.deepEqual(written?.documentation, {
+        kind: "markdown",
+        value:
+          "**python:3.12-slim**  \n`sha256:229a2c5bfa27`  \n" +
+          "**Platforms** linux/amd64, linux/arm/v5, linux/arm/v7, linux/arm64/v8, linux/386, linux/ppc64le, " +
+          "linux/riscv64, linux/s390x",
+      });
     },
   );
 
@@ -150,4 +218,26 @@ describe("provideTagCompletions", () => {
       assert.equal(complete(c), undefined);
     });
   }
+});
+
+describe("platformsDetail", () => {
+  it("groups by OS, amd64 and arm64 first, and counts what it leaves out", () => {
+    assert.equal(platformsDetail(["linux/amd64"]), "linux amd64");
+    assert.equal(
+      platformsDetail([
+        "linux/386",
+        "linux/arm/v7",
+        "linux/arm64/v8",
+        "linux/amd64",
+        "linux/s390x",
+        "linux/ppc64le",
+      ]),
+      "linux amd64, arm64 +4",
+    );
+    assert.equal(
+      platformsDetail(["windows/amd64", "linux/amd64", "linux/arm64"]),
+      "windows amd64; linux amd64, arm64",
+    );
+    assert.equal(platformsDetail([]), "");
+  });
 });

@@ -22,7 +22,7 @@ import type { ImageFacts } from "../../../server/src/facts/types";
 import type { FeatureContext } from "../../../server/src/features/context";
 import { parseReference } from "../../../server/src/reference";
 import type { ResolveError } from "../../../server/src/registry/errors";
-import type { Freshness, Lookup, PinState, Resolution } from "../../../server/src/resolver/types";
+import type { Freshness, Lookup, PinState, Resolution, TagSummary } from "../../../server/src/resolver/types";
 import { DEFAULT_SETTINGS, type FromLensSettings } from "../../../server/src/settings";
 import { loadRecords, recordToInput, type RealRecord } from "../facts/realdata";
 
@@ -269,6 +269,7 @@ export interface ResolutionOptions {
   wanted?: string;
   offered?: boolean;
   tags?: string[];
+  tagSummaries?: Record<string, TagSummary>;
 }
 
 export function resolution(text: string, facts: ImageFacts, options: ResolutionOptions = {}): Resolution {
@@ -283,6 +284,7 @@ export function resolution(text: string, facts: ImageFacts, options: ResolutionO
   };
   if (options.pin !== undefined) r.pin = options.pin;
   if (options.tags !== undefined) r.tags = options.tags;
+  if (options.tagSummaries !== undefined) r.tagSummaries = options.tagSummaries;
   return r;
 }
 
@@ -299,9 +301,13 @@ export function resolved(
   };
 }
 
-export function failed(error: ResolveError, extra: { tags?: string[]; previous?: Lookup } = {}): Lookup {
+export function failed(
+  error: ResolveError,
+  extra: { tags?: string[]; tagSummaries?: Record<string, TagSummary>; previous?: Lookup } = {},
+): Lookup {
   const lookup: Lookup = { state: "error", error };
   if (extra.tags !== undefined) lookup.tags = extra.tags;
+  if (extra.tagSummaries !== undefined) lookup.tagSummaries = extra.tagSummaries;
   if (extra.previous?.state === "resolved") {
     lookup.previous = { resolution: extra.previous.resolution, freshness: extra.previous.freshness };
   }

@@ -12,9 +12,9 @@ import { parseImageConfig } from "../../../server/src/registry/blob";
 import type { Resolved } from "../../../server/src/registry/client";
 import { parseManifest, type FetchedManifest } from "../../../server/src/registry/manifest";
 import { DiskCache } from "../../../server/src/resolver/cache";
-import type { ImageSource } from "../../../server/src/resolver/gather";
+import { summarizeHubTag, type ImageSource } from "../../../server/src/resolver/gather";
 import { Resolver, requestKey, type ResolverSettings } from "../../../server/src/resolver/resolver";
-import type { Lookup } from "../../../server/src/resolver/types";
+import type { FoundTag, Lookup } from "../../../server/src/resolver/types";
 import { buildImage, presetFromRealdata, type BuiltImage } from "../../support/images";
 import { readTar } from "../../support/tar";
 import { ALPINE_3_22_OS_RELEASE, DEBIAN_TRIXIE_OS_RELEASE } from "../registry/tarWriter";
@@ -184,6 +184,8 @@ function makeResolver(concurrency = 4): Resolver {
     onDidChange: (keys) => changed.push(...keys),
   });
 }
+const names = (found: readonly FoundTag[]): string[] => found.map((t) => t.name);
+
 async function settled(r: Resolver, request: { reference: Reference; platform: string }): Promise<Lookup> {
   return r.waitFor(request, 5000);
 }
@@ -487,10 +489,10 @@ describe("resolver", () => {
       ["2.7", "2.7-slim", "3.11-slim", "3.12-slim"],
       "the first pages",
     );
-    assert.deepEqual(await r.searchTags(ref("3.12-slim"), "3.13", 5000), ["3.13"]);
+    assert.deepEqual(names(await r.searchTags(ref("3.12-slim"), "3.13", 5000)), ["3.13"]);
     const calls = source.calls.length;
     const found = await r.searchTags(ref("3.12-slim"), "3.1", 5000);
-    assert.deepEqual(found, ["3.11-slim", "3.12-slim", "3.13"], "from the cached deeper listing");
+    assert.deepEqual(names(found), ["3.11-slim", "3.12-slim", "3.13"], "from the cached deeper listing");
     assert.equal(source.calls.length, calls);
   });
 
@@ -500,7 +502,11 @@ describe("resolver", () => {
     const r = makeResolver();
     assert.deepEqual(await r.searchTags(ref("x"), "3", 10), [], "nothing within the wait");
     open();
-    assert.deepEqual(await r.searchTags(ref("x"), "3", 5000), ["3.12-slim"], "the same search, finished");
+    assert.deepEqual(
+      names(await r.searchTags(ref("x"), "3", 5000)),
+      ["3.12-slim"],
+      "the same search, finished",
+    );
     assert.equal(source.calls.filter((c) => c.startsWith("tags")).length, 1);
   });
 
@@ -699,5 +705,27 @@ describe("reading the base layer's os-release (fromLens.facts.inspectLayers)", (
     source.layerAnswer = undefined;
     assert.equal((await resolveOs()).resolution.facts.os.status, "known");
     assert.equal(layerReads(), 2);
+  });
+});
+
+describe("summarizeHubTag", () => {
+  it("lists runnable platforms once each, leaving out attestation entries, with digest and push date", () => {
+    const digest = `sha256:${"ab".repeat(32)}`;
+    assert.deepEqual(
+      summarizeHubTag({
+        name: "1.0",
+        digest,
+        lastPushed: "2026-11-20T10:00:00Z",
+        images: [
+          { os: "linux", architecture: "amd64" },
+          { os: "unknown", architecture: "unknown" },
+          { os: "linux", architecture: "arm64", variant: "v8" },
+          { os: "linux", architecture: "amd64" },
+          { architecture: "amd64" },
+        ],
+      }),
+      { platforms: ["linux/amd64", "linux/arm64/v8"], digest, pushedAt: "2026-11-20T10:00:00Z" },
+    );
+    assert.deepEqual(summarizeHubTag({ name: "x", images: [] }), { platforms: [] });
   });
 });
