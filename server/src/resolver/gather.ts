@@ -290,7 +290,9 @@ async function tagsFor(
       o.source.hubTags(ref, { signal: o.signal, maxPages: 1, pageSize: 100 }),
     );
     if (page && "value" in page) return { names: page.value.tags.map((t) => t.name), hub: page.value.tags };
-    return undefined;
+    if (page?.error.kind === "cancelled") return undefined;
+    // Hub's web API gave no list (a private repository, hub.docker.com blocked by a proxy, down):
+    // the registry's own list still names the tags, for "did you mean" and completion.
   }
   const list = await cachedJson(o, "tag-list", key, o.hubTtlMs, () =>
     o.source.listTags(ref, { signal: o.signal, maxPages: 2 }),
@@ -309,11 +311,13 @@ export async function searchTags(o: GatherOptions, ref: Reference, prefix: strin
     const page = await cachedJson(o, "hub-tag-search", `${repo}:${prefix}`, o.hubTtlMs, () =>
       o.source.hubTags(ref, { signal: o.signal, maxPages: 1, pageSize: 100, name: prefix }),
     );
-    return page && "value" in page
-      ? page.value.tags
-          .filter((t) => t.name.startsWith(prefix))
-          .map((t) => ({ name: t.name, summary: summarizeHubTag(t) }))
-      : [];
+    if (page && "value" in page) {
+      return page.value.tags
+        .filter((t) => t.name.startsWith(prefix))
+        .map((t) => ({ name: t.name, summary: summarizeHubTag(t) }));
+    }
+    if (page?.error.kind === "cancelled") return [];
+    // As in tagsFor: without Hub's web API, search the registry's own list.
   }
   const list = await cachedJson(o, "tag-list-deep", repo, o.hubTtlMs, () =>
     o.source.listTags(ref, { signal: o.signal, maxPages: 20 }),

@@ -18,7 +18,7 @@ import {
   type TextDocumentEdit,
 } from "vscode-languageserver-protocol";
 import { faultPaths, startFaultServer, type FaultServer } from "../../support/faultServer";
-import { pushImage } from "../../support/images";
+import { buildImage, pushImage } from "../../support/images";
 import { startHubApi, type HubApiServer } from "../../support/hubApi";
 import { startServer, type TestServer } from "../../support/lsp";
 import { startRegistry, type Registry } from "../../support/registry";
@@ -147,6 +147,26 @@ describe("the server resolving images from a real registry", () => {
       const stale = published.diagnostics.find((d) => d.code === "stale-pin");
       const text = typeof stale?.message === "string" ? stale.message : (stale?.message.value ?? "");
       assert.match(text, /no longer exists on Docker Hub[^]*This digest is the tag 3\.12\.13-slim/);
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
+  });
+
+  it("a Docker Hub repository the web API does not show (private) still gets 'did you mean' from the registry", async () => {
+    // Pushed to the registry only: the Hub API stand-in answers 404 for it, as hub.docker.com does
+    // for a private repository it is not asked about with credentials.
+    const image = buildImage({ format: "oci", platforms: [{ os: "linux", architecture: "amd64" }] });
+    await pushImage(registry, "acme/private-app", "1.4.2", image);
+    const server = await launch();
+    try {
+      const uri = nextUri();
+      await server.open(uri, "FROM acme/private-app:1.4.3\n");
+      const published = await server.diagnostics(uri, (p) =>
+        p.diagnostics.some((d) => d.code === "unknown-tag"),
+      );
+      const unknown = published.diagnostics.find((d) => d.code === "unknown-tag");
+      const text = typeof unknown?.message === "string" ? unknown.message : (unknown?.message.value ?? "");
+      assert.match(text, /Did you mean 1\.4\.2\?/);
     } finally {
       assert.equal(await server.stop(), 0);
     }

@@ -382,6 +382,22 @@ describe("resolver", () => {
     assert.deepEqual(lookup.tags, ["3.12-slim"]);
   });
 
+  it("on Docker Hub, falls back to the registry's tag list when Hub's web API gives none (private repository)", async () => {
+    // FakeSource's Hub web API answers with an error, as hub.docker.com does for a private repository.
+    const r = makeResolver();
+    const request = {
+      reference: { registry: "docker.io", repository: "library/python", tag: "3.12-slimm" },
+      platform: "linux/amd64",
+    };
+    r.request([request], "doc", "visible");
+    const lookup = await settled(r, request);
+    assert.ok(lookup.state === "error");
+    assert.deepEqual(lookup.tags, ["3.12-slim"]);
+    assert.ok(source.calls.includes("tags library/python ×2"), JSON.stringify(source.calls));
+    const found = await r.searchTags(request.reference, "3.1", 5000);
+    assert.deepEqual(names(found), ["3.12-slim"]);
+  });
+
   it("serves the cache marked offline when the registry is unreachable, and leaves the host alone for a while", async () => {
     const r = makeResolver();
     const request = { reference: ref("3.12-slim"), platform: "linux/amd64" };
