@@ -4,7 +4,10 @@
  * optional or nullable because Hub omits and nulls fields freely.
  */
 
-/** Search v4 `badge`: the only Hub field that tells Verified Publisher and Sponsored OSS apart. */
+/**
+ * Search v4 `badge`: the only Hub field that tells Verified Publisher and Sponsored OSS apart.
+ * These are the values known today; any other is passed through and read as an unknown badge.
+ */
 export type HubBadge = "official" | "verified_publisher" | "open_source" | "none";
 
 /** One `images[]` entry of a Hub tag: per-platform digest and compressed size. */
@@ -32,7 +35,7 @@ export interface HubData {
    * The repository's badge from Hub search v4 (`badge`), when it was looked up: null or "none" =
    * no badge. Leave undefined when not looked up (then a non-library image's trust is unknown).
    */
-  badge?: HubBadge | null;
+  badge?: HubBadge | (string & Record<never, never>) | null;
   /** v1 search's `is_official`, where that is all that was available. */
   is_official?: boolean;
   /** The tag being resolved, for its push date and per-platform sizes. */

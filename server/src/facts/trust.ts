@@ -83,9 +83,15 @@ function hubTrust(repository: string, hub: HubData | undefined): { level: TrustL
       evidence: `Community image: Docker Hub shows no Official, Verified Publisher or Sponsored OSS badge for ${repository}`,
     };
   }
+  if (badge !== undefined) {
+    return {
+      level: "unknown",
+      evidence: `Docker Hub shows the badge "${badge}" for ${repository}, which FROM Lens does not know`,
+    };
+  }
   if (hub?.is_official === true)
     return { level: "official", evidence: `Docker Hub search marks ${repository} as official` };
-  return { level: "unknown", evidence: `Docker Hub trust badges for ${repository} were not looked up` };
+  return { level: "unknown", evidence: `Docker Hub did not say which trust badge ${repository} has` };
 }
 
 export function deriveTrust(sources: TrustSources): TrustFact {

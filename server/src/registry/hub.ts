@@ -23,8 +23,6 @@ import type { Result } from "./errors";
 import { sleep } from "./transport";
 import type { HttpResponse, HttpTransport } from "./transport";
 
-export type Trust = "official" | "verified-publisher" | "sponsored-oss" | "community" | "unknown";
-
 export interface HubImage {
   os?: string;
   architecture?: string;
@@ -58,9 +56,12 @@ export interface HubRepository {
   lastUpdated?: string;
   isPrivate?: boolean;
   categories: string[];
-  trust: Trust;
-  /** Where `trust` came from, shown in the hover: "namespace library", "Hub search badge verified_publisher". */
-  trustEvidence: string;
+  /**
+   * Hub search's `badge` for the repository, as Hub spells it ("verified_publisher",
+   * "open_source", "none", …); undefined when not looked up (`library/` repositories, or
+   * `badge: false`) or when search does not list the repository. facts/trust.ts says what it means.
+   */
+  badge?: string;
 }
 
 export interface HubTagPage {
@@ -137,13 +138,6 @@ export function parseHubTag(v: unknown): HubTag | undefined {
     },
   );
 }
-
-const BADGES: Record<string, Trust> = {
-  official: "official",
-  verified_publisher: "verified-publisher",
-  open_source: "sponsored-oss",
-  none: "community",
-};
 
 /** Client for the Hub web API; one per RegistryClient. */
 export class HubApi {
@@ -289,8 +283,6 @@ export class HubApi {
         namespace: str(d.namespace) ?? p.ns,
         name: str(d.name) ?? p.repo,
         categories,
-        trust: "unknown",
-        trustEvidence: "no badge information",
       },
       {
         description: str(d.description),
@@ -300,27 +292,16 @@ export class HubApi {
         isPrivate: typeof d.is_private === "boolean" ? d.is_private : undefined,
       },
     );
-    if (p.ns === "library") {
-      info.trust = "official";
-      info.trustEvidence = "namespace library (Docker Official Image)";
-      return ok(info);
-    }
-    if (opts.badge === false) return ok(info);
+    // Official images are known by their namespace: no search needed.
+    if (p.ns === "library" || opts.badge === false) return ok(info);
     const badge = await this.badge(repository, opts.signal);
-    if (badge.ok && badge.value) {
-      info.trust = badge.value.trust;
-      info.trustEvidence = `Docker Hub search badge "${badge.value.badge}"`;
-    } else if (!badge.ok && badge.error.kind === "cancelled") {
-      return badge;
-    }
+    if (badge.ok && badge.value !== undefined) info.badge = badge.value;
+    else if (!badge.ok && badge.error.kind === "cancelled") return badge;
     return ok(info);
   }
 
-  /** The search badge of one repository, or undefined when search does not list it. */
-  async badge(
-    repository: string,
-    signal?: AbortSignal,
-  ): Promise<Result<{ badge: string; trust: Trust } | undefined>> {
+  /** The search badge of one repository ("none" when it has none), or undefined when search does not list it. */
+  async badge(repository: string, signal?: AbortSignal): Promise<Result<string | undefined>> {
     const url = this.url("/api/search/v4", { query: repository });
     const r = await this.getJson(url, `docker.io/${repository}`, "repository", signal);
     if (!r.ok) return r.error.kind === "not-found" ? ok(undefined) : r;
@@ -329,8 +310,7 @@ export class HubApi {
       if (!isRecord(x)) continue;
       const name = str(x.name) ?? str(x.slug) ?? str(x.id);
       if (name !== repository) continue;
-      const badge = typeof x.badge === "string" ? x.badge : "none";
-      return ok({ badge, trust: BADGES[badge] ?? "unknown" });
+      return ok(typeof x.badge === "string" ? x.badge : "none");
     }
     return ok(undefined);
   }

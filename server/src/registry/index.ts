@@ -28,7 +28,7 @@ export {
   platformMatches,
   verifyDigest,
 } from "./manifest";
-export type { HubImage, HubListOptions, HubRepository, HubTag, HubTagPage, Trust } from "./hub";
+export type { HubImage, HubListOptions, HubRepository, HubTag, HubTagPage } from "./hub";
 export type { TagList } from "./tags";
 export type { HostRateLimitState, RateLimitInfo } from "./ratelimit";
 export { DEFAULT_LIMITS, DEFAULT_TIMEOUTS, REQUEST_KINDS } from "./transport";

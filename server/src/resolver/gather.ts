@@ -247,14 +247,6 @@ function toFactsHubTag(t: HubTag): FactsHubTag {
   };
 }
 
-const BADGE: Record<HubRepository["trust"], HubData["badge"] | undefined> = {
-  official: "official",
-  "verified-publisher": "verified_publisher",
-  "sponsored-oss": "open_source",
-  community: "none",
-  unknown: undefined,
-};
-
 /** What Hub's tag object says of the tag, for completion: platforms, digest, push date. */
 export function summarizeHubTag(t: HubTag): TagSummary {
   const platforms: string[] = [];
@@ -470,13 +462,12 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
   if (isDockerHub(ref)) {
     hub = {};
     const key = `${ref.repository}`;
-    const repo = await cachedJson(o, "hub-repository", key, o.hubTtlMs, () =>
+    // (Cached as "hub-repo": entries of the earlier "hub-repository" shape held no raw badge.)
+    const repo = await cachedJson(o, "hub-repo", key, o.hubTtlMs, () =>
       o.source.hubRepository(ref, { signal: o.signal, badge: true }),
     );
-    if (repo && "value" in repo) {
-      const badge = BADGE[repo.value.trust];
-      if (badge !== undefined) hub.badge = badge;
-    }
+    // Hub's badge as Hub spells it; facts/trust.ts says what it means.
+    if (repo && "value" in repo && repo.value.badge !== undefined) hub.badge = repo.value.badge;
     if (checkTag && !tagMissing) {
       const tag = await cachedJson(o, "hub-tag", formatReference(tagRef), o.tagTtlMs, () =>
         o.source.hubTag(tagRef, { signal: o.signal }),

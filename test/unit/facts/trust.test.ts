@@ -39,7 +39,17 @@ describe("trust", () => {
     );
     const t = deriveTrust({ registry: "docker.io", repository: "someone/tool" });
     assert.equal(t.level, "unknown");
-    assert.match(t.evidence, /not looked up/);
+    assert.match(t.evidence, /did not say which trust badge/);
+  });
+
+  it("reads a badge Hub may add later as unknown, naming it", () => {
+    const t = deriveTrust({
+      registry: "docker.io",
+      repository: "someone/tool",
+      hub: { badge: "docker_sponsored" },
+    });
+    assert.equal(t.level, "unknown");
+    assert.match(t.evidence, /badge "docker_sponsored" for someone\/tool, which FROM Lens does not know/);
   });
 
   it("has no badge for other registries and says how to trust them", () => {

@@ -321,6 +321,31 @@ describe("resolver", () => {
     });
   });
 
+  it("passes Docker Hub's search badge to the facts: a Verified Publisher image says so", async () => {
+    const image = source.tags.get("library/python:3.12-slim");
+    assert.ok(image);
+    source.tags.set("acme/tool:1.0", image);
+    const hubSource = Object.assign(Object.create(source) as FakeSource, {
+      hubRepository: () =>
+        Promise.resolve(ok({ namespace: "acme", name: "tool", categories: [], badge: "verified_publisher" })),
+    });
+    const r = new Resolver({
+      source: hubSource,
+      cache: new DiskCache({ dir, maxBytes: 1 << 24, now: () => clock }),
+      settings: () => settings,
+      now: () => clock,
+    });
+    const request = {
+      reference: { registry: "docker.io", repository: "acme/tool", tag: "1.0" },
+      platform: "linux/amd64",
+    };
+    r.request([request], "doc", "visible");
+    const lookup = await settled(r, request);
+    assert.ok(lookup.state === "resolved");
+    assert.equal(lookup.resolution.facts.trust.level, "verified-publisher");
+    assert.match(lookup.resolution.facts.trust.evidence, /Verified Publisher/);
+  });
+
   it("recognises a pin to one platform's manifest inside a multi-platform index", async () => {
     const r = makeResolver();
     const image = source.tags.get("library/python:3.12-slim");
