@@ -13,7 +13,12 @@ import type { Resolved } from "../../../server/src/registry/client";
 import { parseManifest, type FetchedManifest } from "../../../server/src/registry/manifest";
 import { DiskCache } from "../../../server/src/resolver/cache";
 import { summarizeHubTag, type ImageSource } from "../../../server/src/resolver/gather";
-import { Resolver, requestKey, type ResolverSettings } from "../../../server/src/resolver/resolver";
+import {
+  Resolver,
+  requestKey,
+  type ResolveRequest,
+  type ResolverSettings,
+} from "../../../server/src/resolver/resolver";
 import type { FoundTag, Lookup } from "../../../server/src/resolver/types";
 import { buildImage, presetFromRealdata, type BuiltImage } from "../../support/images";
 import { readTar } from "../../support/tar";
@@ -170,13 +175,13 @@ let source: FakeSource;
 let changed: string[];
 let settings: ResolverSettings;
 let prepared: string[][];
-function makeResolver(concurrency = 4): Resolver {
+function makeResolver(concurrency = 4, from: ImageSource = source): Resolver {
   return new Resolver({
     prepare: (refs) => {
       prepared.push(refs.map((r) => `${r.repository}:${r.tag ?? ""}`));
       return Promise.resolve();
     },
-    source,
+    source: from,
     cache: new DiskCache({ dir, maxBytes: 1 << 24, now: () => clock }),
     settings: () => settings,
     now: () => clock,
@@ -185,6 +190,11 @@ function makeResolver(concurrency = 4): Resolver {
   });
 }
 const names = (found: readonly FoundTag[]): string[] => found.map((t) => t.name);
+/** A request for a Docker Hub image on linux/amd64. */
+const onHub = (repository: string, tag: string): ResolveRequest => ({
+  reference: { registry: "docker.io", repository, tag },
+  platform: "linux/amd64",
+});
 
 async function settled(r: Resolver, request: { reference: Reference; platform: string }): Promise<Lookup> {
   return r.waitFor(request, 5000);
@@ -303,12 +313,7 @@ describe("resolver", () => {
         platforms: [{ os: "linux", architecture: "amd64", env: ["PYTHON_VERSION=3.12.14"] }],
       }),
     );
-    const r = new Resolver({
-      source: hubSource,
-      cache: new DiskCache({ dir, maxBytes: 1 << 24, now: () => clock }),
-      settings: () => settings,
-      now: () => clock,
-    });
+    const r = makeResolver(4, hubSource);
     source.tags.set("library/python:old", old);
     const request = { reference: hubRef(old.digest), platform: "linux/amd64" };
     r.request([request], "doc", "visible");
@@ -329,16 +334,8 @@ describe("resolver", () => {
       hubRepository: () =>
         Promise.resolve(ok({ namespace: "acme", name: "tool", categories: [], badge: "verified_publisher" })),
     });
-    const r = new Resolver({
-      source: hubSource,
-      cache: new DiskCache({ dir, maxBytes: 1 << 24, now: () => clock }),
-      settings: () => settings,
-      now: () => clock,
-    });
-    const request = {
-      reference: { registry: "docker.io", repository: "acme/tool", tag: "1.0" },
-      platform: "linux/amd64",
-    };
+    const r = makeResolver(4, hubSource);
+    const request = onHub("acme/tool", "1.0");
     r.request([request], "doc", "visible");
     const lookup = await settled(r, request);
     assert.ok(lookup.state === "resolved");
@@ -410,10 +407,7 @@ describe("resolver", () => {
   it("on Docker Hub, falls back to the registry's tag list when Hub's web API gives none (private repository)", async () => {
     // FakeSource's Hub web API answers with an error, as hub.docker.com does for a private repository.
     const r = makeResolver();
-    const request = {
-      reference: { registry: "docker.io", repository: "library/python", tag: "3.12-slimm" },
-      platform: "linux/amd64",
-    };
+    const request = onHub("library/python", "3.12-slimm");
     r.request([request], "doc", "visible");
     const lookup = await settled(r, request);
     assert.ok(lookup.state === "error");
