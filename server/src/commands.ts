@@ -16,6 +16,7 @@ import {
   type RefreshArgs,
 } from "./protocol";
 import type { FromLensSettings } from "./settings";
+import { isRecord } from "./json";
 
 /** How long "pin all" waits for a document's images to resolve before pinning what it has. */
 const PIN_ALL_WAIT_MS = 20_000;
@@ -27,10 +28,6 @@ export interface CommandEnv {
   applyEdit: (edit: WorkspaceEdit) => Promise<boolean>;
   documentChanges: boolean;
   refreshAll: () => void;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null;
 }
 
 function argsOf<T>(args: unknown[], check: (v: Record<string, unknown>) => boolean): T | undefined {

@@ -5,6 +5,7 @@
  * The client imports the same type; package.json's `contributes.configuration` mirrors it (a
  * unit test keeps the two in step).
  */
+import { isRecord } from "./json";
 
 export const LOG_LEVELS = ["off", "error", "warn", "info", "debug"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -139,10 +140,6 @@ export const DEFAULT_SETTINGS: FromLensSettings = {
   validate: { ...VALIDATE_RULES },
   format: { ignoreMultilineInstructions: false },
 };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function oneOf<T extends string>(allowed: readonly T[], value: unknown, fallback: T): T {
   return typeof value === "string" && (allowed as readonly string[]).includes(value)

@@ -8,6 +8,7 @@
  * case. References: go-containerregistry pkg/v1/remote/internal/authchallenge (one challenge per
  * line only), renovate lib/util/http/www-authenticate.ts (several per line).
  */
+import { setOwn } from "../json";
 
 export interface Challenge {
   /** Lower case: `bearer`, `basic`, `negotiate`, … */
@@ -134,7 +135,8 @@ function parseOne(s: string): Challenge[] {
       i++; // the "=" that paramAhead saw
       skipWs();
       const value = readValue();
-      if (!(name in challenge.params)) challenge.params[name] = value;
+      // Own properties only: a parameter may be named "constructor" or "__proto__".
+      if (!Object.hasOwn(challenge.params, name)) setOwn(challenge.params, name, value);
       skipWs();
       if (i >= n) break;
       if (s[i] !== ",") {

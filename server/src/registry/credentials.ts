@@ -16,6 +16,7 @@ import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { isRecord } from "../json";
 
 export type Credential =
   | { kind: "anonymous" }
@@ -345,8 +346,4 @@ export function secretsOf(c: Credential): string[] {
     default:
       return [c.token];
   }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null;
 }

@@ -8,6 +8,7 @@
  * Error codes: distribution/distribution registry/api/errcode/register.go; which codes are
  * temporary: google/go-containerregistry pkg/v1/remote/transport/error.go.
  */
+import { isRecord } from "../json";
 
 export type Result<T, E = ResolveError> = { ok: true; value: T } | { ok: false; error: E };
 
@@ -386,10 +387,6 @@ export function isDockerHubHost(host: string): boolean {
     host === "auth.docker.io" ||
     host === "hub.docker.com"
   );
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null;
 }
 
 // ---------------------------------------------------------------------------------------------

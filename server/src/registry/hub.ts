@@ -22,6 +22,7 @@ import {
 import type { Result } from "./errors";
 import { sleep } from "./transport";
 import type { HttpResponse, HttpTransport } from "./transport";
+import { isRecord } from "../json";
 
 export interface HubImage {
   os?: string;
@@ -85,15 +86,15 @@ export interface HubListOptions {
 
 export const DEFAULT_HUB_API_URL = "https://hub.docker.com";
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 function str(v: unknown): string | undefined {
   return typeof v === "string" && v !== "" ? v : undefined;
 }
 function num(v: unknown): number | undefined {
   if (typeof v === "number" && Number.isFinite(v)) return v;
-  if (typeof v === "string" && /^\d+$/.test(v)) return Number(v);
+  if (typeof v === "string" && /^\d+$/.test(v)) {
+    const n = Number(v);
+    return Number.isSafeInteger(n) ? n : undefined; // 400 digits read as Infinity
+  }
   return undefined;
 }
 function assignDefined<T extends object>(target: T, values: Partial<T>): T {

@@ -19,6 +19,7 @@ import {
 import type { Descriptor, ImageIndex, ImageManifest, Platform } from "./oci";
 import { headerValue } from "./transport";
 import type { RegistryEndpoint, RegistrySession } from "./transport";
+import { isRecord, setOwn } from "../json";
 
 // ---------------------------------------------------------------------------------------------
 // Digests
@@ -92,10 +93,6 @@ export function baseMediaType(contentType: string | undefined): string | undefin
   return t || undefined;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
 function schema1Error(host?: string): ResolveError {
   return badResponse(
     "schema1",
@@ -110,7 +107,8 @@ function parseDescriptor(v: unknown): Descriptor | undefined {
   const d: Descriptor = {
     mediaType: typeof v.mediaType === "string" ? v.mediaType : "",
     digest: v.digest,
-    size: typeof v.size === "number" && Number.isFinite(v.size) ? v.size : 0,
+    // OCI: a non-negative int64. Anything else (negative, fractional, huge) reads as unknown, 0.
+    size: typeof v.size === "number" && Number.isSafeInteger(v.size) && v.size >= 0 ? v.size : 0,
   };
   if (Array.isArray(v.urls)) d.urls = v.urls.filter((u): u is string => typeof u === "string");
   if (isRecord(v.annotations)) d.annotations = stringRecord(v.annotations);
@@ -134,8 +132,17 @@ function parseDescriptor(v: unknown): Descriptor | undefined {
 
 function stringRecord(r: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(r)) if (typeof v === "string") out[k] = v;
+  for (const [k, v] of Object.entries(r)) if (typeof v === "string") setOwn(out, k, v); // "__proto__" too
   return out;
+}
+
+/**
+ * A JSON value from a registry, short, for a message. JSON.stringify, not String(): parsed JSON
+ * can hold an object whose own `toString` is not a function.
+ */
+function shownValue(v: unknown): string {
+  const text = JSON.stringify(v) ?? "nothing";
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
 /**
@@ -186,7 +193,7 @@ export function parseManifest(
     return err(
       badResponse(
         "malformed",
-        `${host ?? "The registry"} sent a manifest with schemaVersion ${String(data.schemaVersion)}, expected 2.`,
+        `${host ?? "The registry"} sent a manifest with schemaVersion ${shownValue(data.schemaVersion)}, expected 2.`,
         host,
       ),
     );

@@ -32,6 +32,27 @@ export interface HostRateLimitState {
 
 export type HeaderBag = Record<string, string | string[] | undefined>;
 
+/**
+ * The longest a 429 blocks a host. Docker Hub's window is 6 hours; a reset further off than a day
+ * is a lie or a mistake, and must not block a host for good.
+ */
+export const MAX_RATE_LIMIT_WAIT_MS = 24 * 60 * 60 * 1000;
+
+/** The latest time a Date can hold (ECMAScript: ±8.64e15 ms). */
+const MAX_TIME_MS = 8.64e15;
+
+/** A whole number written in decimal digits, when it is one JavaScript holds exactly. */
+function wholeNumber(text: string): number | undefined {
+  if (!/^\d+$/.test(text)) return undefined;
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** A time a Date can hold. */
+function dateTime(at: number): number {
+  return Math.min(at, MAX_TIME_MS);
+}
+
 /** Parses one `ratelimit-*` value: `100;w=21600`, `100`, `100, 100;w=21600`, `0;w=21600;comment="x"`. */
 export function parseRateLimitValue(
   value: string | undefined,
@@ -42,23 +63,24 @@ export function parseRateLimitValue(
   let windowSeconds: number | undefined;
   for (const item of value.split(",")) {
     const parts = item.split(";").map((p) => p.trim());
-    const head = parts[0];
-    if (head === undefined || !/^\d+$/.test(head)) continue;
-    count ??= Number(head);
+    const head = wholeNumber(parts[0] ?? "");
+    if (head === undefined) continue;
+    count ??= head;
     for (const p of parts.slice(1)) {
       const m = /^w\s*=\s*"?(\d+)"?$/i.exec(p);
-      if (m?.[1] !== undefined) windowSeconds ??= Number(m[1]);
+      const w = m?.[1] === undefined ? undefined : wholeNumber(m[1]);
+      if (w !== undefined) windowSeconds ??= w;
     }
   }
   if (count === undefined) return undefined;
   return windowSeconds === undefined ? { count } : { count, windowSeconds };
 }
 
-/** Reads `Retry-After` (delta seconds or an HTTP date) as an epoch-ms time. */
+/** Reads `Retry-After` (delta seconds or an HTTP date) as an epoch-ms time a Date can hold. */
 export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
   if (value === undefined) return undefined;
   const v = value.trim();
-  if (/^\d+$/.test(v)) return now + Number(v) * 1000;
+  if (/^\d+$/.test(v)) return dateTime(now + Number(v) * 1000);
   const t = Date.parse(v);
   return Number.isNaN(t) ? undefined : t;
 }
@@ -93,11 +115,12 @@ export function parseRateLimitHeaders(input: HeaderBag, now: number): RateLimitI
     seen = true;
   }
   const reset = header(headers, "x-ratelimit-reset") ?? header(headers, "ratelimit-reset");
-  if (reset !== undefined && /^\d+$/.test(reset.trim())) {
-    const n = Number(reset.trim());
+  const resetNumber = reset === undefined ? undefined : wholeNumber(reset.trim());
+  if (resetNumber !== undefined) {
     // X-RateLimit-Reset is a unix time; the IETF `RateLimit-Reset` is delta seconds. Values far
     // below today's unix time can only be deltas.
-    info.resetAt = n > 1_000_000_000 ? n * 1000 : now + n * 1000;
+    const at = resetNumber > 1_000_000_000 ? resetNumber * 1000 : now + resetNumber * 1000;
+    info.resetAt = dateTime(at);
     seen = true;
   }
   const retryAfter = parseRetryAfter(header(headers, "retry-after"), now);
@@ -148,6 +171,10 @@ export class RateLimitTracker {
       estimate = true;
     } else {
       resetAt = now + this.defaultCooldownMs;
+      estimate = true;
+    }
+    if (resetAt > now + MAX_RATE_LIMIT_WAIT_MS) {
+      resetAt = now + MAX_RATE_LIMIT_WAIT_MS;
       estimate = true;
     }
     s.blockedUntil = Math.max(s.blockedUntil ?? 0, resetAt);

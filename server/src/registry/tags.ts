@@ -20,21 +20,86 @@ export interface TagList {
 /** The `rel="next"` target of a Link header, resolved against `base`; undefined when none. */
 export function parseLinkNext(headers: readonly string[], base: URL): URL | undefined {
   for (const h of headers) {
-    // Link: <url>; rel="next", <url2>; rel="prev" — commas may appear inside <…>, so match links.
-    const re = /<([^>]*)>\s*((?:;\s*[^;,]+)*)/g;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(h)) !== null) {
-      const params = m[2] ?? "";
-      if (/;\s*rel\s*=\s*"?([^";]*\s)?next(\s[^";]*)?"?/i.test(params)) {
-        try {
-          return new URL(m[1] ?? "", base);
-        } catch {
-          return undefined;
-        }
+    for (const link of parseLinks(h)) {
+      if (!link.rels.includes("next")) continue;
+      try {
+        return new URL(link.target, base);
+      } catch {
+        return undefined;
       }
     }
   }
   return undefined;
+}
+
+/**
+ * The links of one Link header (RFC 8288 §3): `<target>` then `;`-separated parameters, links
+ * separated by commas. Commas and semicolons inside `<…>` or a quoted value are data; `rel` is a
+ * space-separated list of relation types, compared case-insensitively ("next-archive" is not "next").
+ */
+function parseLinks(header: string): { target: string; rels: string[] }[] {
+  const links: { target: string; rels: string[] }[] = [];
+  let i = 0;
+  const n = header.length;
+  const skipBlanks = (): void => {
+    while (i < n && (header[i] === " " || header[i] === "\t")) i++;
+  };
+  while (i < n) {
+    const open = header.indexOf("<", i);
+    if (open === -1) break;
+    const close = header.indexOf(">", open + 1);
+    if (close === -1) break;
+    const target = header.slice(open + 1, close);
+    i = close + 1;
+    let rels: string[] = [];
+    // Parameters until the comma that ends this link.
+    for (;;) {
+      skipBlanks();
+      if (i >= n || header[i] === ",") {
+        i++;
+        break;
+      }
+      if (header[i] !== ";") {
+        // Not a parameter: skip to the next link.
+        const comma = header.indexOf(",", i);
+        i = comma === -1 ? n : comma + 1;
+        break;
+      }
+      i++;
+      skipBlanks();
+      const nameStart = i;
+      while (i < n && !"=;, \t".includes(header[i] ?? "")) i++;
+      const name = header.slice(nameStart, i).toLowerCase();
+      skipBlanks();
+      let value = "";
+      if (header[i] === "=") {
+        i++;
+        skipBlanks();
+        if (header[i] === '"') {
+          i++;
+          while (i < n && header[i] !== '"') {
+            if (header[i] === "\\" && i + 1 < n) i++;
+            value += header[i];
+            i++;
+          }
+          i++; // the closing quote
+        } else {
+          const valueStart = i;
+          while (i < n && !";, \t".includes(header[i] ?? "")) i++;
+          value = header.slice(valueStart, i);
+        }
+      }
+      // RFC 8288 §3.3: only the first rel parameter counts.
+      if (name === "rel" && rels.length === 0) {
+        rels = value
+          .toLowerCase()
+          .split(/[ \t]+/)
+          .filter((r) => r !== "");
+      }
+    }
+    links.push({ target, rels });
+  }
+  return links;
 }
 
 export async function listTags(

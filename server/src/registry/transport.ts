@@ -1297,7 +1297,10 @@ function basicHeader(username: string, password: string): string {
   return `Basic ${Buffer.from(`${username}:${password}`, "utf8").toString("base64")}`;
 }
 
-/** `token ?? access_token`; `expires_in` defaults to 60 s (token.md). */
+/** A token is kept at most this long, whatever `expires_in` says (a 401 refreshes it anyway). */
+const MAX_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
+
+/** `token ?? access_token`; `expires_in` defaults to 60 s (token.md), capped at a day. */
 export function parseTokenResponse(body: Uint8Array): TokenResponse | undefined {
   let data: unknown;
   try {
@@ -1316,5 +1319,5 @@ export function parseTokenResponse(body: Uint8Array): TokenResponse | undefined 
   if (!token) return undefined;
   const expires =
     typeof d.expires_in === "number" && Number.isFinite(d.expires_in) && d.expires_in > 0 ? d.expires_in : 60;
-  return { token, expiresInSeconds: expires };
+  return { token, expiresInSeconds: Math.min(expires, MAX_TOKEN_LIFETIME_SECONDS) };
 }

@@ -176,6 +176,37 @@ describe("parsing manifests", () => {
   });
 });
 
+describe("parsing what a lying registry sends (cases the fuzz test found)", () => {
+  it("answers malformed, never throws, for a schemaVersion whose toString is not a function", () => {
+    const r = parseManifest(Buffer.from('{"schemaVersion":{"toString":0},"manifests":[]}'), undefined);
+    assert.ok(!r.ok && r.error.kind === "bad-response" && r.error.reason === "malformed");
+    assert.match(r.error.message, /schemaVersion \{"toString":0\}, expected 2/);
+  });
+
+  it("keeps an annotation named __proto__ as data", () => {
+    const r = parseManifest(
+      Buffer.from(`{"schemaVersion":2,"manifests":[],"annotations":{"__proto__":"x","a":"b"}}`),
+      MediaType.ociIndex,
+    );
+    assert.ok(r.ok && r.value.kind === "index");
+    assert.deepEqual(Object.entries(r.value.index.annotations ?? {}), [
+      ["__proto__", "x"],
+      ["a", "b"],
+    ]);
+  });
+
+  it("reads a negative, fractional or huge descriptor size as 0 (unknown)", () => {
+    for (const size of [-1, 1.5, 2 ** 60]) {
+      const r = parseManifest(
+        bytes({ schemaVersion: 2, manifests: [{ ...amd64, size }] }),
+        MediaType.ociIndex,
+      );
+      assert.ok(r.ok && r.value.kind === "index");
+      assert.equal(r.value.index.manifests[0]?.size, 0, String(size));
+    }
+  });
+});
+
 describe("digests", () => {
   it("validates the sha256 and sha512 forms", () => {
     assert.equal(isDigest(d(1)), true);

@@ -28,6 +28,20 @@ describe("tag list Link headers (distribution pagination)", () => {
     assert.equal(parseLinkNext([], base), undefined);
     assert.equal(parseLinkNext(['</x>; rel="prev"'], base), undefined);
   });
+
+  it("reads relation types whole, and quoted parameters as data (found by the fuzz test)", () => {
+    assert.equal(
+      parseLinkNext(["</archive>; rel=next-archive"], base),
+      undefined,
+      "next-archive is not next",
+    );
+    assert.equal(
+      parseLinkNext(['</a>; title="a, b; rel=next", </b>; rel="prev next"'], base)?.pathname,
+      "/b",
+      "the first link's rel is inside its title",
+    );
+    assert.equal(parseLinkNext(['</a>; REL="Next"'], base)?.pathname, "/a", "case-insensitive");
+  });
 });
 
 describe("Docker Hub tag objects", () => {
@@ -108,6 +122,13 @@ describe("token responses (distribution token.md)", () => {
     assert.deepEqual(parseTokenResponse(enc({ access_token: "t2", expires_in: 3600 })), {
       token: "t2",
       expiresInSeconds: 3600,
+    });
+  });
+
+  it("keeps a token at most a day, whatever expires_in claims", () => {
+    assert.deepEqual(parseTokenResponse(enc({ token: "t", expires_in: 1e12 })), {
+      token: "t",
+      expiresInSeconds: 86_400,
     });
   });
 

@@ -112,6 +112,22 @@ describe("the per-host rate-limit tracker", () => {
     assert.deepEqual(b, { resetAt: NOW + 21_600_000, estimate: true });
   });
 
+  it("never blocks a host for more than a day, whatever a registry claims (found by the fuzz test)", () => {
+    const { t } = tracker();
+    const day = 24 * 60 * 60 * 1000;
+    assert.deepEqual(t.block("a.example", { "retry-after": "9".repeat(400) }), {
+      resetAt: NOW + day,
+      estimate: true,
+    });
+    assert.deepEqual(t.block("b.example", { "ratelimit-limit": "100;w=99999999999" }), {
+      resetAt: NOW + day,
+      estimate: true,
+    });
+    assert.equal(parseRateLimitValue(`${"4".repeat(400)};w=10`), undefined, "a count JavaScript cannot hold");
+    const far = parseRetryAfter("9".repeat(400), NOW);
+    assert.ok(far !== undefined && !Number.isNaN(new Date(far).getTime()), "a time a Date can hold");
+  });
+
   it("uses the default cool-down for a bare 429 (Hub's anti-abuse limit)", () => {
     const { t } = tracker();
     assert.deepEqual(t.block("registry-1.docker.io", {}), { resetAt: NOW + 60_000, estimate: true });
