@@ -51,7 +51,7 @@ function parseLinks(header: string): { target: string; rels: string[] }[] {
     if (close === -1) break;
     const target = header.slice(open + 1, close);
     i = close + 1;
-    let rels: string[] = [];
+    let rels: string[] | undefined;
     // Parameters until the comma that ends this link.
     for (;;) {
       skipBlanks();
@@ -90,14 +90,14 @@ function parseLinks(header: string): { target: string; rels: string[] }[] {
         }
       }
       // RFC 8288 §3.3: only the first rel parameter counts.
-      if (name === "rel" && rels.length === 0) {
+      if (name === "rel" && rels === undefined) {
         rels = value
           .toLowerCase()
           .split(/[ \t]+/)
           .filter((r) => r !== "");
       }
     }
-    links.push({ target, rels });
+    links.push({ target, rels: rels ?? [] });
   }
   return links;
 }

@@ -41,6 +41,7 @@ describe("tag list Link headers (distribution pagination)", () => {
       "the first link's rel is inside its title",
     );
     assert.equal(parseLinkNext(['</a>; REL="Next"'], base)?.pathname, "/a", "case-insensitive");
+    assert.equal(parseLinkNext(['</a>; rel=""; rel=next'], base), undefined, "only the first rel counts");
   });
 });
 
