@@ -139,7 +139,7 @@ export class Engine {
     }
     if (clientChanged || facts !== this.factsKey) {
       this.factsKey = facts;
-      this.resolver.rederive();
+      this.resolver.rederive(clientChanged);
     }
   }
 

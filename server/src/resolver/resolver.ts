@@ -215,13 +215,19 @@ export class Resolver {
 
   /**
    * Settings that shape the facts or reach the registries changed (trusted registries, layer
-   * reading, mirrors, credentials…): every result in memory is worked out again at its next
-   * request, from the disk cache within the TTL (no request for what is cached), and what is
-   * resolving now runs again once it settles. What was shown stays shown meanwhile.
+   * reading, mirrors, CA file, insecure registries…): every result in memory is worked out again
+   * at its next request, from the disk cache within the TTL (no request for what is cached), and
+   * what is resolving now runs again once it settles. What was shown stays shown meanwhile.
+   * `registriesChanged`: hosts left alone after a failure are asked again at once (the new CA or
+   * mirror may be the fix).
    */
-  rederive(): void {
+  rederive(registriesChanged = false): void {
     this.generation++;
     for (const job of this.running.values()) job.again = true;
+    if (registriesChanged) {
+      this.unreachableUntil.clear();
+      this.unreachableError.clear();
+    }
   }
 
   /** Forgets everything in memory and on disk (the "Clear Cache" command). */

@@ -437,6 +437,21 @@ describe("resolver", () => {
     assert.equal(source.calls.length, calls, "no requests to a host that just failed");
   });
 
+  it("asks a host that just failed again at once when the registry settings change", async () => {
+    const r = makeResolver();
+    const request = { reference: ref("3.12-slim"), platform: "linux/amd64" };
+    source.failure = { kind: "network", message: "certificate signed by unknown authority" };
+    r.request([request], "doc", "visible");
+    assert.equal((await settled(r, request)).state, "error");
+    source.failure = undefined; // say the user set fromLens.caFile
+    r.rederive(false);
+    r.request([request], "doc", "visible");
+    assert.equal((await settled(r, request)).state, "error", "facts-only changes keep the backoff");
+    r.rederive(true);
+    r.request([request], "doc", "visible");
+    assert.equal((await settled(r, request)).state, "resolved");
+  });
+
   it("in offline mode makes no requests and says what is missing", async () => {
     settings.offline = true;
     const r = makeResolver();
