@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { basicAuthHeader } from "../../support/http";
 import { parseChallenge, pushImage } from "../../support/images";
 import { startRegistry } from "../../support/registry";
-import { startTokenServer } from "../../support/tokenServer";
+import { parseScope, startTokenServer } from "../../support/tokenServer";
 import { ACCEPT, assertReadBack, bearer, pythonImage } from "./helpers";
 
 describe("startRegistry (token auth)", () => {
@@ -34,7 +34,13 @@ describe("startRegistry (token auth)", () => {
     await pushImage(registry, "library/python", "3.12-slim", image, registry.users[0]);
     // The push's token came with the user's credentials (the writer may also have asked anonymously
     // first, in whatever order its concurrent uploads ran).
-    const pushRequests = ts.requests.filter((r) => r.scope.includes("repository:library/python:pull,push"));
+    // The registry lists the challenge's actions in either order ("pull,push" or "push,pull").
+    const pushRequests = ts.requests.filter((r) =>
+      r.scope.some((s) => {
+        const access = parseScope(s);
+        return access?.name === "library/python" && access.actions.includes("push");
+      }),
+    );
     assert.ok(
       pushRequests.some((r) => r.user === registry.users[0]?.user && r.authorized),
       JSON.stringify(pushRequests),
