@@ -11,6 +11,7 @@ import { sortMostSpecificFirst } from "../facts/aliases";
 import { splitReferenceText, type Span } from "../reference";
 import type { FoundTag, Lookup, Resolution, TagSummary } from "../resolver/types";
 import type { FeatureContext } from "./context";
+import { setOwn } from "../json";
 import { formatAgo, shortDigest } from "./format";
 import { knownResolution } from "./pin";
 import { rangeContains } from "./rules/support/text";
@@ -118,7 +119,8 @@ function tagItems(
   const repository = ctx.lookup(sibling(cursor.ref, name));
   const tags = [...(tagsOf(own) ?? tagsOf(repository) ?? []), ...moreTags.map((t) => t.name)];
   const summaries: Record<string, TagSummary> = { ...(summariesOf(own) ?? summariesOf(repository)) };
-  for (const found of moreTags) if (found.summary !== undefined) summaries[found.name] = found.summary;
+  // setOwn: a tag may be named "__proto__" (the tag grammar allows it).
+  for (const found of moreTags) if (found.summary !== undefined) setOwn(summaries, found.name, found.summary);
   const current: Resolution | undefined = knownResolution(own)?.resolution;
   const aliases = new Set(current?.facts.aliases.map((a) => a.tag) ?? []);
   const digest = current?.tagDigest ?? current?.facts.indexDigest;
