@@ -10,7 +10,6 @@ import { provideCodeLenses, SHOW_OUTPUT_COMMAND } from "../../../server/src/feat
 import { ServerCommand, type ApplyEditsArgs } from "../../../server/src/protocol";
 import type { Lookup } from "../../../server/src/resolver/types";
 import {
-  DAY,
   HOUR,
   MINUTE,
   NOW,
@@ -28,6 +27,7 @@ import {
   settingsWith,
   type CaseOptions,
   type FeatureCase,
+  pinnedPythonLookups,
 } from "./fixtures";
 
 process.env.TZ = "UTC";
@@ -38,35 +38,6 @@ const ALPINE = realFacts("alpine:3.22");
 const LOOKUPS: Record<string, Lookup> = {
   [PYTHON_SLIM]: resolved(PYTHON_SLIM, PYTHON),
   "alpine:3.22": resolved("alpine:3.22", ALPINE),
-  [`python:3.12-slim@${PYTHON_SLIM_DIGEST}`]: resolved(`python:3.12-slim@${PYTHON_SLIM_DIGEST}`, PYTHON, {
-    pin: { kind: "current" },
-  }),
-  [`python:3.12-slim@${PYTHON_SLIM_OLD_DIGEST}`]: resolved(
-    `python:3.12-slim@${PYTHON_SLIM_OLD_DIGEST}`,
-    PYTHON,
-    {
-      pin: {
-        kind: "moved",
-        currentDigest: PYTHON_SLIM_DIGEST,
-        movedAt: new Date(NOW.getTime() - 5 * DAY).toISOString(),
-      },
-    },
-  ),
-  [`python:3.12-slim@${PYTHON_SLIM_OLD_AMD64}`]: resolved(
-    `python:3.12-slim@${PYTHON_SLIM_OLD_AMD64}`,
-    PYTHON,
-    {
-      pin: {
-        kind: "platform-manifest",
-        platform: "linux/amd64",
-        indexDigest: PYTHON_SLIM_DIGEST,
-        platformDigestNow: PYTHON_SLIM_AMD64,
-      },
-    },
-  ),
-  [`python:3.12.9-slim@${PYTHON_SLIM_DIGEST}`]: resolved(`python:3.12.9-slim@${PYTHON_SLIM_DIGEST}`, PYTHON, {
-    pin: { kind: "tag-missing" },
-  }),
   "golang:1.25-bookworm": resolving(),
   "ghcr.io/acme/private:1.0": failed({
     kind: "unauthorized",
@@ -74,6 +45,7 @@ const LOOKUPS: Record<string, Lookup> = {
     message:
       "ghcr.io asks for credentials to read ghcr.io/acme/private:1.0 (HTTP 401). Log in with `docker login ghcr.io` or check the name.",
   }),
+  ...pinnedPythonLookups(),
 };
 
 const opts: CaseOptions = { lookups: LOOKUPS };

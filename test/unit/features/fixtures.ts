@@ -288,6 +288,48 @@ export function resolution(text: string, facts: ImageFacts, options: ResolutionO
   return r;
 }
 
+/** python:3.12-slim pinned each way a pin can stand: what the tests write, by state. */
+export const PINNED_PYTHON = {
+  /** The tag still points at the pinned index. */
+  current: `python:3.12-slim@${PYTHON_SLIM_DIGEST}`,
+  /** An older index: the tag moved 5 days ago. */
+  moved: `python:3.12-slim@${PYTHON_SLIM_OLD_DIGEST}`,
+  /** A deliberate pin of an older amd64 manifest; the tag's amd64 image is now PYTHON_SLIM_AMD64. */
+  platform: `python:3.12-slim@${PYTHON_SLIM_OLD_AMD64}`,
+  /** A tag gone from the registry, next to a digest that still exists. */
+  tagMissing: `python:3.12.9-slim@${PYTHON_SLIM_DIGEST}`,
+} as const;
+
+/** Resolved lookups for PINNED_PYTHON, with pythonSlimFacts() unless other facts are given per state. */
+export function pinnedPythonLookups(
+  facts: Partial<Record<keyof typeof PINNED_PYTHON, ImageFacts>> = {},
+): Record<string, Lookup> {
+  const python = pythonSlimFacts();
+  return {
+    [PINNED_PYTHON.current]: resolved(PINNED_PYTHON.current, facts.current ?? python, {
+      pin: { kind: "current" },
+    }),
+    [PINNED_PYTHON.moved]: resolved(PINNED_PYTHON.moved, facts.moved ?? python, {
+      pin: {
+        kind: "moved",
+        currentDigest: PYTHON_SLIM_DIGEST,
+        movedAt: new Date(NOW.getTime() - 5 * DAY).toISOString(),
+      },
+    }),
+    [PINNED_PYTHON.platform]: resolved(PINNED_PYTHON.platform, facts.platform ?? python, {
+      pin: {
+        kind: "platform-manifest",
+        platform: "linux/amd64",
+        indexDigest: PYTHON_SLIM_DIGEST,
+        platformDigestNow: PYTHON_SLIM_AMD64,
+      },
+    }),
+    [PINNED_PYTHON.tagMissing]: resolved(PINNED_PYTHON.tagMissing, facts.tagMissing ?? python, {
+      pin: { kind: "tag-missing" },
+    }),
+  };
+}
+
 /** A resolved lookup, cached 12 minutes ago unless told otherwise. */
 export function resolved(
   text: string,

@@ -10,12 +10,10 @@ import { MediaType } from "../../../server/src/registry/oci";
 import type { ImageFacts } from "../../../server/src/facts/types";
 import type { Lookup } from "../../../server/src/resolver/types";
 import {
-  DAY,
   HOUR,
   MINUTE,
   NOW,
   PYTHON_SLIM,
-  PYTHON_SLIM_AMD64,
   PYTHON_SLIM_DIGEST,
   PYTHON_SLIM_OLD_AMD64,
   PYTHON_SLIM_OLD_DIGEST,
@@ -29,6 +27,7 @@ import {
   ubuntuNobleFacts,
   type CaseOptions,
   type FeatureCase,
+  pinnedPythonLookups,
 } from "./fixtures";
 
 process.env.TZ = "UTC";
@@ -63,35 +62,10 @@ const LOOKUPS: Record<string, Lookup> = {
   "python:3.13-windowsservercore-ltsc2022": resolved("python:3.13-windowsservercore-ltsc2022", WINDOWS),
   "hello-world": resolved("hello-world", HELLO),
   "ghcr.io/acme/private:1.0": UNAUTHORIZED,
-  [`python:3.12-slim@${PYTHON_SLIM_DIGEST}`]: resolved(`python:3.12-slim@${PYTHON_SLIM_DIGEST}`, PYTHON, {
-    pin: { kind: "current" },
+  ...pinnedPythonLookups({
+    moved: { ...PYTHON, indexDigest: PYTHON_SLIM_OLD_DIGEST },
+    platform: PYTHON_AMD64_ONLY,
   }),
-  [`python:3.12-slim@${PYTHON_SLIM_OLD_DIGEST}`]: resolved(
-    `python:3.12-slim@${PYTHON_SLIM_OLD_DIGEST}`,
-    { ...PYTHON, indexDigest: PYTHON_SLIM_OLD_DIGEST },
-    {
-      pin: {
-        kind: "moved",
-        currentDigest: PYTHON_SLIM_DIGEST,
-        movedAt: new Date(NOW.getTime() - 5 * DAY).toISOString(),
-      },
-    },
-  ),
-  [`python:3.12.9-slim@${PYTHON_SLIM_DIGEST}`]: resolved(`python:3.12.9-slim@${PYTHON_SLIM_DIGEST}`, PYTHON, {
-    pin: { kind: "tag-missing" },
-  }),
-  [`python:3.12-slim@${PYTHON_SLIM_OLD_AMD64}`]: resolved(
-    `python:3.12-slim@${PYTHON_SLIM_OLD_AMD64}`,
-    PYTHON_AMD64_ONLY,
-    {
-      pin: {
-        kind: "platform-manifest",
-        platform: "linux/amd64",
-        indexDigest: PYTHON_SLIM_DIGEST,
-        platformDigestNow: PYTHON_SLIM_AMD64,
-      },
-    },
-  ),
 };
 
 function card(c: FeatureCase): string {

@@ -9,8 +9,6 @@ import { describe } from "node:test";
 import { pinAllEdits, pinEdits, type PinPlan } from "../../../server/src/features/pin";
 import type { Lookup } from "../../../server/src/resolver/types";
 import {
-  DAY,
-  NOW,
   PYTHON_SLIM,
   PYTHON_SLIM_AMD64,
   PYTHON_SLIM_DIGEST,
@@ -23,6 +21,7 @@ import {
   settingsWith,
   ubuntuNobleFacts,
   type FeatureCase,
+  pinnedPythonLookups,
 } from "./fixtures";
 import { pythonSlimFacts } from "./fixtures";
 
@@ -42,36 +41,7 @@ const LOOKUPS: Record<string, Lookup> = {
     ...ALPINE,
     indexDigest: DOCKERFILE_FRONTEND_DIGEST,
   }),
-  [`python:3.12-slim@${PYTHON_SLIM_OLD_DIGEST}`]: resolved(
-    `python:3.12-slim@${PYTHON_SLIM_OLD_DIGEST}`,
-    PYTHON,
-    {
-      pin: {
-        kind: "moved",
-        currentDigest: PYTHON_SLIM_DIGEST,
-        movedAt: new Date(NOW.getTime() - 5 * DAY).toISOString(),
-      },
-    },
-  ),
-  [`python:3.12-slim@${PYTHON_SLIM_DIGEST}`]: resolved(`python:3.12-slim@${PYTHON_SLIM_DIGEST}`, PYTHON, {
-    pin: { kind: "current" },
-  }),
-  [`python:3.12.9-slim@${PYTHON_SLIM_DIGEST}`]: resolved(`python:3.12.9-slim@${PYTHON_SLIM_DIGEST}`, PYTHON, {
-    pin: { kind: "tag-missing" },
-  }),
-  // A deliberate pin of the amd64 manifest of an older index; the tag's amd64 image is now PYTHON_SLIM_AMD64.
-  [`python:3.12-slim@${PYTHON_SLIM_OLD_AMD64}`]: resolved(
-    `python:3.12-slim@${PYTHON_SLIM_OLD_AMD64}`,
-    PYTHON,
-    {
-      pin: {
-        kind: "platform-manifest",
-        platform: "linux/amd64",
-        indexDigest: PYTHON_SLIM_DIGEST,
-        platformDigestNow: PYTHON_SLIM_AMD64,
-      },
-    },
-  ),
+  ...pinnedPythonLookups(),
 };
 
 function edits(c: FeatureCase, raw: string, mode: "pin" | "update" = "pin"): PinPlan {

@@ -11,7 +11,6 @@ import { stalePin } from "../../../../server/src/features/rules/stalePin";
 import { unpinned } from "../../../../server/src/features/rules/unpinned";
 import type { Lookup } from "../../../../server/src/resolver/types";
 import {
-  DAY,
   NOW,
   PYTHON_SLIM_AMD64,
   PYTHON_SLIM_DIGEST,
@@ -20,6 +19,7 @@ import {
   failed,
   hubFixture,
   itBoth,
+  pinnedPythonLookups,
   pythonSlimFacts,
   realInput,
   resolved,
@@ -29,7 +29,6 @@ import { notFoundError } from "../../../../server/src/registry/errors";
 import { applyFix, fixesOf, only, run } from "./helpers";
 
 const PYTHON = pythonSlimFacts();
-const MOVED_AT = new Date(NOW.getTime() - 5 * DAY).toISOString();
 
 /** python@<3.12-slim's digest>: no tag, so every tag of that digest is an alias (test/fixtures/hub). */
 function digestOnlyFacts(): ReturnType<typeof deriveFacts> {
@@ -42,29 +41,6 @@ function digestOnlyFacts(): ReturnType<typeof deriveFacts> {
 const LOOKUPS: Record<string, Lookup> = {
   "python:3.12-slim": resolved("python:3.12-slim", PYTHON),
   python: resolved("python", PYTHON),
-  [`python:3.12-slim@${PYTHON_SLIM_DIGEST}`]: resolved(`python:3.12-slim@${PYTHON_SLIM_DIGEST}`, PYTHON, {
-    pin: { kind: "current" },
-  }),
-  [`python:3.12-slim@${PYTHON_SLIM_OLD_DIGEST}`]: resolved(
-    `python:3.12-slim@${PYTHON_SLIM_OLD_DIGEST}`,
-    PYTHON,
-    {
-      pin: { kind: "moved", currentDigest: PYTHON_SLIM_DIGEST, movedAt: MOVED_AT },
-    },
-  ),
-  // The amd64 manifest of an older index: a platform pin whose tag has moved on.
-  [`python:3.12-slim@${PYTHON_SLIM_OLD_AMD64}`]: resolved(
-    `python:3.12-slim@${PYTHON_SLIM_OLD_AMD64}`,
-    PYTHON,
-    {
-      pin: {
-        kind: "platform-manifest",
-        platform: "linux/amd64",
-        indexDigest: PYTHON_SLIM_DIGEST,
-        platformDigestNow: PYTHON_SLIM_AMD64,
-      },
-    },
-  ),
   // The current amd64 manifest of python:3.12-slim (real, from repo-info).
   [`python:3.12-slim@${PYTHON_SLIM_AMD64}`]: resolved(`python:3.12-slim@${PYTHON_SLIM_AMD64}`, PYTHON, {
     pin: {
@@ -74,17 +50,10 @@ const LOOKUPS: Record<string, Lookup> = {
       platformDigestNow: PYTHON_SLIM_AMD64,
     },
   }),
-  // A tag that is gone from the registry, pinned to a digest that still exists.
-  [`python:3.12.9-slim@${PYTHON_SLIM_DIGEST}`]: resolved(
-    `python:3.12.9-slim@${PYTHON_SLIM_DIGEST}`,
-    digestOnlyFacts(),
-    {
-      pin: { kind: "tag-missing" },
-    },
-  ),
   [`python@${PYTHON_SLIM_DIGEST}`]: resolved(`python@${PYTHON_SLIM_DIGEST}`, digestOnlyFacts(), {
     pin: { kind: "unchecked", reason: "No tag is written next to the digest." },
   }),
+  ...pinnedPythonLookups({ tagMissing: digestOnlyFacts() }),
 };
 
 describe("unpinned", () => {
