@@ -1,11 +1,23 @@
 /**
- * Runtime and server versions an image is built around, from the version variables official
- * images set in their config Env (PYTHON_VERSION=3.12.13), BusyBox's build line, or, failing
- * those, the image's own `org.opencontainers.image.version` label (traefik). The variable names
- * are the ones docker-library's Dockerfiles use; helper tools (GOSU_VERSION, NJS_VERSION) are left out.
+ * Runtime and server versions an image is built around. The one the image is named after comes
+ * first, found by docker-library's conventions rather than a list of images:
+ *   1. the repository's own version variable in the config Env, spelled from the repository name
+ *      (redis → REDIS_VERSION, r-base → R_BASE_VERSION, rakudo-star → rakudo_version,
+ *      websphere-liberty → LIBERTY_VERSION, bash → _BASH_VERSION);
+ *   2. a well-known variable naming it (PG_VERSION for postgres, OTP_VERSION for erlang);
+ *   3. such a version ARG of the image's own build (history `ARG LIBERTY_VERSION=26.0.0.8`);
+ *   4. a version label the image itself set, not one inherited from its base (Ubuntu's
+ *      org.opencontainers.image.version=24.04 and UBI's version=9.8 are the base's: see ownBuild.ts);
+ *   5. a download of the program named in its own Env or ARG values (flink-2.3.0-bin…tgz,
+ *      couchbase-server-enterprise_8.0.2…deb), or a `version='3.1.1'` set in its own RUN line
+ *      that fetches it (registry_${version}_linux…).
+ * Then the other runtimes the well-known variables name (PYTHON_VERSION=3.12.13 under an app,
+ * JAVA_VERSION), and BusyBox's build line. Helper tools (GOSU_VERSION, NJS_VERSION) are left out.
+ * Every fact says which variable, label or history line it came from.
  */
 import { Annotation } from "../registry/oci";
 import { quoteLine } from "./config";
+import { baseSetsLabel, instructionOf, ownLines, stripNop } from "./ownBuild";
 import { repositoryName } from "./tagTokens";
 import type { OsFact, RuntimeFact } from "./types";
 
@@ -72,6 +84,10 @@ export const RUNTIME_VARIABLES: readonly RuntimeVariable[] = [
   { env: "DRUPAL_VERSION", name: "drupal" },
   { env: "NEXTCLOUD_VERSION", name: "nextcloud" },
   { env: "ODOO_VERSION", name: "odoo" },
+  { env: "LEIN_VERSION", name: "leiningen" },
+  { env: "CLOJURE_VERSION", name: "clojure" },
+  // ROS images name their release (jazzy, humble) rather than a number.
+  { env: "ROS_DISTRO", name: "ros" },
 ];
 
 export interface RuntimeSources {
@@ -86,7 +102,7 @@ function fromEnv(env: ReadonlyMap<string, string>): RuntimeFact[] {
   const found: RuntimeFact[] = [];
   for (const v of RUNTIME_VARIABLES) {
     const value = env.get(v.env)?.trim();
-    if (value === undefined || value === "") continue;
+    if (value === undefined || !usableValue(value)) continue;
     const name = v.nameFor?.(value) ?? v.name;
     if (found.some((r) => r.name === name || (v.nameFor !== undefined && r.name === v.name))) continue;
     found.push({ name, version: value, evidence: `config Env ${v.env}=${value}` });
@@ -103,20 +119,159 @@ function fromBusyBox(lines: readonly string[]): RuntimeFact | undefined {
   return undefined;
 }
 
+/** A value that states a version: not empty, not an unexpanded "$VAR", not a URL or path. */
+function usableValue(value: string): boolean {
+  return value !== "" && !/[$\s/]/.test(value) && value.length <= 64;
+}
+
 /**
- * The image's own version label, unless it is the distro's (Ubuntu's base sets
- * org.opencontainers.image.version=24.04, and images built on it inherit the label).
+ * The stems a repository's version variable is spelled with: the name with hyphens (and dots) as
+ * underscores, run together, and each part of a compound name ("websphere-liberty" → LIBERTY,
+ * "rakudo-star" → RAKUDO). Matched case-insensitively, with an optional leading underscore.
  */
-function fromVersionLabel(sources: RuntimeSources): RuntimeFact | undefined {
-  const value = sources.labels[Annotation.version]?.trim();
-  if (value === undefined || value === "") return undefined;
-  if (sources.os.status === "known" && sources.os.version === value) return undefined;
+export function versionStems(repository: string): string[] {
+  const name = repositoryName(repository).toUpperCase();
+  const parts = name.split(/[-_.]+/).filter((p) => p !== "");
+  const stems = [
+    parts.join("_"),
+    parts.join(""),
+    ...(parts.length > 1 ? parts.filter((p) => p.length >= 4) : []),
+  ];
+  return [...new Set(stems)];
+}
+
+function stemPattern(repository: string): RegExp {
+  const stems = versionStems(repository).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  return new RegExp(`^_?(?:${stems.join("|")})_VERSION$`, "i");
+}
+
+/** 1. The repository's own `<NAME>_VERSION` in the config Env. */
+function ownVersionVariable(sources: RuntimeSources, name: string): RuntimeFact | undefined {
+  const pattern = stemPattern(sources.repository);
+  for (const [key, raw] of sources.env) {
+    const value = raw.trim();
+    if (pattern.test(key) && usableValue(value)) {
+      return { name, version: value, evidence: `config Env ${key}=${value}` };
+    }
+  }
+  return undefined;
+}
+
+/** `ARG K=V` / `ENV K=V` pairs of one history line (buildkit and classic-builder forms). */
+function assignments(line: string, instruction: "ARG" | "ENV"): [string, string][] {
+  const clean = stripNop(line);
+  if (instructionOf(clean) !== instruction) return [];
+  const body = clean.slice(instruction.length).trim();
+  const pairs: [string, string][] = [];
+  for (const m of body.matchAll(/(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S*)/g)) {
+    if (m[1] !== undefined && m[2] !== undefined) pairs.push([m[1], m[2].replace(/^(["'])(.*)\1$/, "$2")]);
+  }
+  return pairs;
+}
+
+/** 3. A version ARG of the image's own build: `ARG LIBERTY_VERSION=26.0.0.8`, `ARG version=21.0.5.11-1`. */
+function ownVersionArg(sources: RuntimeSources, name: string): RuntimeFact | undefined {
+  const pattern = stemPattern(sources.repository);
+  for (const line of ownLines(sources.historyLines)) {
+    for (const [key, value] of assignments(line, "ARG")) {
+      if ((pattern.test(key) || /^version$/i.test(key)) && usableValue(value)) {
+        return { name, version: value, evidence: `config history ${quoteLine(line, key)}` };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Version labels, most specific first; `<stem>.version` keys (liberty.version) are found by name. */
+const VERSION_LABELS: readonly string[] = [Annotation.version, "org.label-schema.version"];
+
+/**
+ * 4. A version label the image set itself: not set to the same value by its base's LABEL lines,
+ * and not the base OS's own version (a squashed history shows no base lines).
+ */
+function ownVersionLabel(sources: RuntimeSources, name: string): RuntimeFact | undefined {
+  const stems = versionStems(sources.repository).map((s) => s.toLowerCase());
+  const keys = Object.keys(sources.labels);
+  const candidates = [
+    ...VERSION_LABELS,
+    ...keys.filter((k) =>
+      stems.some((s) => k.toLowerCase() === `${s}.version` || k.toLowerCase().endsWith(`.${s}.version`)),
+    ),
+    "version",
+  ];
+  for (const key of candidates) {
+    const value = sources.labels[key]?.trim();
+    if (value === undefined || !usableValue(value)) continue;
+    if (sources.os.status === "known" && sources.os.version === value) continue;
+    if (baseSetsLabel(sources.historyLines, key, value)) continue;
+    return { name, version: value, evidence: `label ${key}=${value} (the ${name} image's own version)` };
+  }
+  return undefined;
+}
+
+/** `flink-2.3.0`, `couchbase-server-enterprise_8.0.2`, `apache-zookeeper-3.9.3-bin`: the program's own download. */
+function artifactPattern(repository: string): RegExp {
+  const name = repositoryName(repository)
+    .split(/[-_.]+/)
+    .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+    .join("[-_.]");
+  return new RegExp(`(?<![\\w.])${name}(?:[-_][a-z][a-z0-9]*)*[-_]v?(\\d+(?:\\.\\d+)+)(?![\\d])`, "i");
+}
+
+/** 5a. The program's download named in an Env value or an ARG of its own build. */
+function ownArtifact(sources: RuntimeSources, name: string): RuntimeFact | undefined {
+  const pattern = artifactPattern(sources.repository);
+  for (const [key, value] of sources.env) {
+    const m = pattern.exec(value);
+    if (m?.[1] !== undefined) {
+      return { name, version: m[1], evidence: `config Env ${key} names ${m[0]}` };
+    }
+  }
+  for (const line of ownLines(sources.historyLines)) {
+    for (const [key, value] of assignments(line, "ARG")) {
+      const m = pattern.exec(value);
+      if (m?.[1] !== undefined) {
+        return { name, version: m[1], evidence: `config history ${quoteLine(line, key)} names ${m[0]}` };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** 5b. `version='3.1.1'` (or `<NAME>_VERSION=…`) set in an own RUN line that also names the program. */
+function ownShellVersion(sources: RuntimeSources, name: string): RuntimeFact | undefined {
+  const stems = versionStems(sources.repository).join("|");
+  const assignment = new RegExp(
+    `(?:^|[\\s;&(])(?:_?(?:${stems})_)?version=(["']?)(\\d[\\w.+~-]*)\\1(?=[\\s;&)]|$)`,
+    "i",
+  );
+  const program = repositoryName(sources.repository);
+  for (const line of ownLines(sources.historyLines)) {
+    if (instructionOf(line) !== "RUN") continue;
+    const m = assignment.exec(line);
+    if (m?.[2] === undefined) continue;
+    const rest = line.slice(m.index + m[0].length).toLowerCase();
+    if (!rest.includes(program)) continue;
+    const at = m[0].trim().replace(/^[;&(]/, "");
+    return { name, version: m[2], evidence: `config history ${quoteLine(line, at)} sets ${at}` };
+  }
+  return undefined;
+}
+
+/** The version of the program the repository is named after, by the conventions above. */
+function repositoryRuntime(
+  sources: RuntimeSources,
+  fromVariables: readonly RuntimeFact[],
+): RuntimeFact | undefined {
   const name = repositoryName(sources.repository);
-  return {
-    name,
-    version: value,
-    evidence: `label ${Annotation.version}=${value} (the ${name} image's own version)`,
-  };
+  return (
+    ownVersionVariable(sources, name) ??
+    fromVariables.find((r) => r.name === name) ??
+    ownVersionArg(sources, name) ??
+    ownVersionLabel(sources, name) ??
+    ownArtifact(sources, name) ??
+    ownShellVersion(sources, name)
+  );
 }
 
 /** Runtimes found, the one named like the repository first (python:… → python). */
@@ -124,12 +279,7 @@ export function deriveRuntimes(sources: RuntimeSources): RuntimeFact[] {
   const found = fromEnv(sources.env);
   const busybox = fromBusyBox(sources.historyLines);
   if (busybox !== undefined) found.push(busybox);
-  if (found.length === 0) {
-    const labelled = fromVersionLabel(sources);
-    if (labelled !== undefined) found.push(labelled);
-  }
-  const repo = repositoryName(sources.repository);
-  const primary = found.findIndex((r) => r.name === repo);
-  if (primary > 0) found.unshift(...found.splice(primary, 1));
-  return found;
+  const own = repositoryRuntime(sources, found);
+  if (own === undefined) return found;
+  return [own, ...found.filter((r) => r !== own && r.name !== own.name)];
 }
