@@ -4,7 +4,8 @@
  *
  * Base OS sources, in order of trust: the platform (Windows os.version), base-image annotations,
  * config labels, config history, config Env, the tag name, /etc/os-release; then weak fallbacks
- * (a scratch-shaped history, the busybox repository, Chainguard's registry).
+ * (a scratch-shaped history, the busybox repository, Chainguard's registry, the package manager
+ * the build runs on an unnamed base).
  */
 import type { Descriptor, ImageConfig, ImageManifest } from "../registry/oci";
 import { findAliases } from "./aliases";
@@ -14,7 +15,13 @@ import { deriveLibc } from "./libc";
 import { distro, type OsCandidate } from "./os/candidate";
 import { deriveBaseOs } from "./os/deriveOs";
 import { osFromAnnotations, type AnnotationSet } from "./os/fromAnnotations";
-import { osFromEnv, osFromHistory, scratchFromHistory } from "./os/fromHistory";
+import {
+  osFromEnv,
+  osFromHistory,
+  osFromPackageManager,
+  osReleaseVersionFromHistory,
+  scratchFromHistory,
+} from "./os/fromHistory";
 import { osFromLabels } from "./os/fromLabels";
 import { osFromPlatform } from "./os/fromPlatform";
 import { osFromTag } from "./os/fromTag";
@@ -74,6 +81,7 @@ function weakOsCandidates(input: FactsInput, lines: readonly string[]): (OsCandi
     registry.toLowerCase() === "cgr.dev"
       ? distro("wolfi", "registry cgr.dev: Chainguard's images are built on Wolfi")
       : undefined,
+    osFromPackageManager(lines),
   ];
 }
 
@@ -120,6 +128,7 @@ export function deriveFacts(input: FactsInput, now: Date): ImageFacts {
       ],
       weak: weakOsCandidates(input, lines),
       checked: checkedSummary(input, d, lines),
+      versionHint: osReleaseVersionFromHistory(lines),
     },
     now,
   );

@@ -5,27 +5,41 @@
  * image's shape; otherwise "unknown" with what was checked.
  */
 import { quoteLine } from "./config";
-import { scratchFromHistory } from "./os/fromHistory";
+import { packageManagerFromHistory, scratchFromHistory } from "./os/fromHistory";
 import { tagTokens } from "./tagTokens";
 import type { Libc, LibcFact, OsFact } from "./types";
 
-const GLIBC_DISTROS: ReadonlySet<string> = new Set([
-  "debian",
-  "ubuntu",
-  "oraclelinux",
-  "almalinux",
-  "rockylinux",
-  "fedora",
-  "photon",
-  "amazonlinux",
-  "rhel",
-  "centos",
-  "opensuse-leap",
-  "opensuse-tumbleweed",
-  "sles",
-  "arch",
-  "archlinux",
-]);
+/**
+ * Distros whose C library follows from the distro: each row names where that is stated (the
+ * distro's own C-library package or its documentation). Distros that ship both (Void, Gentoo
+ * profiles) are left out: their libc does not follow from the name.
+ */
+export const DISTRO_LIBC: Readonly<Record<string, { libc: Libc; source: string }>> = {
+  alpine: { libc: "musl", source: "https://alpinelinux.org/about/ (built around musl libc and busybox)" },
+  debian: { libc: "glibc", source: "https://packages.debian.org/stable/libc6" },
+  ubuntu: { libc: "glibc", source: "https://packages.ubuntu.com/noble/libc6" },
+  fedora: { libc: "glibc", source: "https://src.fedoraproject.org/rpms/glibc" },
+  rhel: {
+    libc: "glibc",
+    source: "https://gitlab.com/redhat/centos-stream/rpms/glibc (RHEL's glibc sources)",
+  },
+  centos: { libc: "glibc", source: "https://gitlab.com/redhat/centos-stream/rpms/glibc" },
+  almalinux: { libc: "glibc", source: "https://git.almalinux.org/rpms/glibc" },
+  rockylinux: { libc: "glibc", source: "https://git.rockylinux.org/staging/rpms/glibc" },
+  oraclelinux: {
+    libc: "glibc",
+    source: "https://yum.oracle.com/repo/OracleLinux/OL9/baseos/latest/x86_64/ (glibc)",
+  },
+  amazonlinux: { libc: "glibc", source: "https://github.com/amazonlinux/amazon-linux-2023 (glibc package)" },
+  photon: { libc: "glibc", source: "https://github.com/vmware/photon/tree/master/SPECS/glibc" },
+  wolfi: { libc: "glibc", source: "https://github.com/wolfi-dev/os/blob/main/glibc.yaml" },
+  archlinux: { libc: "glibc", source: "https://archlinux.org/packages/core/x86_64/glibc/" },
+  mageia: { libc: "glibc", source: "https://madb.mageia.org/package/show/name/glibc" },
+  clearlinux: { libc: "glibc", source: "https://github.com/clearlinux-pkgs/glibc" },
+  "opensuse-leap": { libc: "glibc", source: "https://software.opensuse.org/package/glibc" },
+  "opensuse-tumbleweed": { libc: "glibc", source: "https://software.opensuse.org/package/glibc" },
+  sles: { libc: "glibc", source: "https://software.opensuse.org/package/glibc" },
+};
 
 export interface LibcSources {
   os: OsFact;
@@ -38,26 +52,19 @@ export interface LibcSources {
 function fromOs(os: OsFact): LibcFact | undefined {
   if (os.status !== "known") return undefined;
   if (os.distro === "windows") return undefined;
-  if (os.distro === "alpine") {
-    return {
-      value: "musl",
-      evidence:
-        "Alpine Linux is built on musl libc, not glibc (base OS from " + shortSource(os.evidence) + ")",
-    };
-  }
+  const row = DISTRO_LIBC[os.distro];
+  if (row === undefined) return undefined;
+  const base = `base OS from ${shortSource(os.evidence)}`;
   if (os.distro === "wolfi") {
     return {
-      value: "glibc",
-      evidence: "Wolfi uses apk packages like Alpine but is built on glibc, not musl",
+      value: row.libc,
+      evidence: `Wolfi uses apk packages like Alpine but is built on glibc, not musl (${base})`,
     };
   }
-  if (GLIBC_DISTROS.has(os.distro)) {
-    return {
-      value: "glibc",
-      evidence: `${os.name} is built on glibc (base OS from ${shortSource(os.evidence)})`,
-    };
+  if (row.libc === "musl") {
+    return { value: "musl", evidence: `${os.name} is built on musl libc, not glibc (${base})` };
   }
-  return undefined;
+  return { value: row.libc, evidence: `${os.name} is built on ${row.libc} (${base})` };
 }
 
 /** "config history \"RUN # debian.sh …\" names …" → "config history". */
@@ -85,6 +92,14 @@ function fromBusyBox(lines: readonly string[]): LibcFact | undefined {
   return undefined;
 }
 
+/** An unnamed base's package manager: apk → musl, apt-get / dnf / tdnf / pacman / urpmi → glibc. */
+function fromPackageManager(lines: readonly string[]): LibcFact | undefined {
+  const hint = packageManagerFromHistory(lines);
+  return hint === undefined
+    ? undefined
+    : { value: hint.libc, evidence: `${hint.evidence}, which is built on ${hint.libc}` };
+}
+
 function fromTag(tag: string | undefined): LibcFact | undefined {
   if (tag === undefined) return undefined;
   for (const token of tagTokens(tag)) {
@@ -102,7 +117,11 @@ export function deriveLibc(sources: LibcSources): LibcFact {
       evidence: "Windows images have no Unix C library: the glibc/musl question applies to Linux images only",
     };
   }
-  const found = fromOs(os) ?? fromBusyBox(sources.historyLines) ?? fromTag(sources.tag);
+  const found =
+    fromOs(os) ??
+    fromBusyBox(sources.historyLines) ??
+    fromTag(sources.tag) ??
+    (os.status === "unknown" ? fromPackageManager(sources.historyLines) : undefined);
   if (found !== undefined) return found;
   if (os.status !== "known") {
     const scratch = scratchFromHistory(sources.historyLines);

@@ -21,6 +21,8 @@ export type HandDistro =
   | "fedora"
   | "photon"
   | "wolfi"
+  | "rhel"
+  | "archlinux"
   | "windows";
 
 export interface HandRelease {
@@ -61,6 +63,12 @@ export const DISTRO_NAMES: Readonly<Record<string, string>> = {
   windows: "Windows Server",
   rhel: "Red Hat Enterprise Linux",
   centos: "CentOS",
+  archlinux: "Arch Linux",
+  mageia: "Mageia",
+  clearlinux: "Clear Linux OS",
+  "opensuse-leap": "openSUSE Leap",
+  "opensuse-tumbleweed": "openSUSE Tumbleweed",
+  sles: "SUSE Linux Enterprise Server",
 };
 
 /** What the codenames mean, for hovers that explain a tag like `bookworm` or `noble`. */
@@ -133,6 +141,10 @@ export const HAND_RELEASES: readonly HandRelease[] = [
   { distro: "rockylinux", cycle: "8", released: "2021-05-01", eol: "2029-05-31", activeSupportEnds: "2024-05-31", source: "https://endoflife.date/rocky-linux", vendor: "https://wiki.rockylinux.org/rocky/version/" },
 
   // Fedora: each release is supported until about a month after the release two later.
+  // 45 and 46 appear in official images (fedora:rawhide states DISTTAG=f46container, 2026-09) before their release
+  // and lifecycle dates are published here: shown with an unknown EOL until a row is re-read from the source.
+  { distro: "fedora", cycle: "46", released: "unknown", eol: "unknown", source: "https://github.com/docker-library/repo-info/blob/master/repos/fedora/remote/rawhide.md", vendor: "https://fedorapeople.org/groups/schedule/f-46/f-46-key-tasks.html" },
+  { distro: "fedora", cycle: "45", released: "unknown", eol: "unknown", source: "https://fedorapeople.org/groups/schedule/f-45/f-45-key-tasks.html", vendor: "https://docs.fedoraproject.org/en-US/releases/lifecycle/" },
   { distro: "fedora", cycle: "44", released: "2026-04-28", eol: "2027-06-02", source: "https://endoflife.date/fedora", vendor: "https://docs.fedoraproject.org/en-US/releases/lifecycle/" },
   { distro: "fedora", cycle: "43", released: "2025-10-28", eol: "2026-12-09", source: "https://endoflife.date/fedora", vendor: "https://docs.fedoraproject.org/en-US/releases/lifecycle/" },
   { distro: "fedora", cycle: "42", released: "2025-04-15", eol: "2026-05-27", source: "https://endoflife.date/fedora", vendor: "https://docs.fedoraproject.org/en-US/releases/lifecycle/" },
@@ -155,6 +167,15 @@ export const HAND_RELEASES: readonly HandRelease[] = [
   { distro: "photon", cycle: "3.0", released: "2019-02-08", eol: "2025-10-02", source: "https://endoflife.date/photon", vendor: "https://vmware.github.io/photon/assets/files/html/3.0/What-is-New-in-Photon-OS-3.0.html" },
   { distro: "photon", cycle: "2.0", released: "2017-11-01", eol: "2022-12-01", source: "https://endoflife.date/photon", vendor: "https://web.archive.org/web/20221224152228/https://blogs.vmware.com/cloudnative/2017/11/01/version-2-0-project-photon-os/" },
   { distro: "photon", cycle: "1.0", released: "2016-06-11", eol: "2022-02-28", source: "https://endoflife.date/photon", vendor: "https://web.archive.org/web/20220628122239/https://blogs.vmware.com/cloudnative/2016/06/16/vmwares-photon-os-1-0-now-available/" },
+
+  // Red Hat Enterprise Linux (the Universal Base Image follows it): full support five years, maintenance
+  // (the EOL shown) ten, then paid Extended Life Cycle Support.
+  { distro: "rhel", cycle: "10", released: "2025-05-20", eol: "2035-05-31", activeSupportEnds: "2030-05-31", source: "https://endoflife.date/rhel", vendor: "https://access.redhat.com/support/policy/updates/errata" },
+  { distro: "rhel", cycle: "9", released: "2022-05-17", eol: "2032-05-31", activeSupportEnds: "2027-05-31", source: "https://endoflife.date/rhel", vendor: "https://access.redhat.com/support/policy/updates/errata" },
+  { distro: "rhel", cycle: "8", released: "2019-05-07", eol: "2029-05-31", activeSupportEnds: "2024-05-31", source: "https://endoflife.date/rhel", vendor: "https://access.redhat.com/support/policy/updates/errata" },
+
+  // Arch Linux: a rolling release; the image's VERSION_ID is its build date, not a release.
+  { distro: "archlinux", cycle: "rolling", released: "unknown", eol: "unknown", rolling: true, source: "https://wiki.archlinux.org/title/Arch_Linux", vendor: "https://archlinux.org/" },
 
   // Wolfi (Chainguard): a rolling "undistro" with apk packages built against glibc; no releases, no EOL.
   { distro: "wolfi", cycle: "rolling", released: "unknown", eol: "unknown", rolling: true, source: "https://github.com/wolfi-dev/os", vendor: "https://edu.chainguard.dev/open-source/wolfi/overview/" },

@@ -22,6 +22,11 @@ export interface OsEvidence {
   weak: readonly (OsCandidate | undefined)[];
   /** What was looked at, for the evidence of an unknown result: "index annotations, labels, 12 history lines, tag name". */
   checked: string;
+  /**
+   * A version the image states for its own OS without naming the distro (a VERSION_ID the build
+   * writes into /etc/os-release): it fills in the version of whichever distro the sources name.
+   */
+  versionHint?: { version: string; evidence: string } | undefined;
 }
 
 export function deriveBaseOs(sources: OsEvidence, now: Date): OsFact {
@@ -37,6 +42,11 @@ export function deriveBaseOs(sources: OsEvidence, now: Date): OsFact {
       (c): c is DistroCandidate => c.kind === "distro" && c !== primary && c.distro === primary.distro,
     ),
   );
+  const hint = sources.versionHint;
+  if (hint !== undefined && refined.version === undefined && refined.codename === undefined) {
+    refined.version = hint.version;
+    refined.evidence += `; version ${hint.version}: ${hint.evidence}`;
+  }
   return complete(refined, now);
 }
 

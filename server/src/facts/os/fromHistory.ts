@@ -4,6 +4,7 @@
  * found is the base. Markers, as docker-library/repo-info shows them:
  *   Debian   RUN # debian.sh --arch 'amd64' out/ 'bookworm' '@1700000000'   (debuerreotype)
  *   Alpine   ADD alpine-minirootfs-3.20.3-x86_64.tar.gz / # buildkit
+ *            (edge: a dated snapshot, alpine-minirootfs-20260805-x86_64.tar.gz, states no release)
  *   Ubuntu   ARG LAUNCHPAD_BUILD_ARCH + LABEL org.opencontainers.image.version=24.04, or
  *            rockcraft's umoci config … --config.label org.opencontainers.image.version=26.04
  *   Oracle   ADD oraclelinux-9-slim-amd64-rootfs.tar.xz /
@@ -12,6 +13,8 @@
  *   Photon   ADD photon-rootfs-5.0-deb740b97.x86_64.tar.gz /
  *   Amazon   .amzn2023 package releases (the base itself is only COPY /rootfs/)
  *   Windows  Apply image 10.0.20348.4294, Install update 10.0.20348.5622
+ *   Red Hat  LABEL com.redhat.component="ubi9-minimal-container" name="ubi9/ubi-minimal" version="9.8"
+ *            (Universal Base Image; images on top often override name/version with their own)
  *   BusyBox  BusyBox 1.38.0 (musl), Alpine 3.23.5   — a static binary: no distro (Alpine was the build host)
  */
 import { quoteLine } from "../config";
@@ -42,10 +45,19 @@ const debian: Detector = (lines, i) => {
 };
 
 const alpine: Detector = (lines, i) => {
-  const m = /alpine-minirootfs-(\d+\.\d+(?:\.\d+)*)/.exec(lines[i] ?? "");
-  return m?.[1] === undefined
+  const line = lines[i] ?? "";
+  const m = /alpine-minirootfs-(\d+\.\d+(?:\.\d+)*)/.exec(line);
+  if (m?.[1] !== undefined) {
+    return distro("alpine", `${at(lines, i, "alpine-minirootfs")}: Alpine minirootfs ${m[1]}`, m[1]);
+  }
+  // edge (the development branch) ships dated snapshots: the date is not a release number.
+  const snapshot = /alpine-minirootfs-(\d{8})-/.exec(line);
+  return snapshot?.[1] === undefined
     ? undefined
-    : distro("alpine", `${at(lines, i, "alpine-minirootfs")}: Alpine minirootfs ${m[1]}`, m[1]);
+    : distro(
+        "alpine",
+        `${at(lines, i, "alpine-minirootfs")}: an Alpine minirootfs snapshot of ${snapshot[1]} (edge), no release number`,
+      );
 };
 
 const ROOTFS_TARBALLS: readonly { pattern: RegExp; distro: string; what: string }[] = [
@@ -121,6 +133,33 @@ const ubuntuRockcraft: Detector = (lines, i) => {
       );
 };
 
+/** Red Hat UBI's base LABEL line: the component names the UBI major, `version` (or the CPE) the minor. */
+const redHatUbi: Detector = (lines, i) => {
+  const line = lines[i] ?? "";
+  if (!/\bLABEL\b/.test(line)) return undefined;
+  const component = /\bcom\.redhat\.component=["']?(ubi(\d+)(?:-[a-z]+)?-container)\b/.exec(line);
+  const major = component?.[2];
+  if (component?.[1] === undefined || major === undefined) return undefined;
+  const version = rhelVersion(major, /(?:^|\s)version=["']?([\d.]+)/.exec(line)?.[1], line);
+  return distro(
+    "rhel",
+    `${at(lines, i, "com.redhat.component")}: Red Hat Universal Base Image ${major}, RHEL ${version}`,
+    version,
+  );
+};
+
+/**
+ * The RHEL release a UBI states: its `version` when it belongs to the component's major (9.8 for
+ * ubi9), else the CPE's (cpe:/o:redhat:enterprise_linux:10.2), else just the major.
+ */
+export function rhelVersion(major: string, version: string | undefined, cpeText: string): string {
+  const belongs = (v: string | undefined): v is string =>
+    v !== undefined && (v === major || v.startsWith(`${major}.`));
+  if (belongs(version)) return version;
+  const cpe = /\benterprise_linux:(\d+(?:\.\d+)?)/.exec(cpeText)?.[1];
+  return belongs(cpe) ? cpe : major;
+}
+
 /** Windows: "Apply image <build>" lays down the base; later "Install update <build>" lines patch it. */
 const windows: Detector = (lines, i) => {
   const m = /\bApply image (10\.0\.\d+\.\d+)/.exec(lines[i] ?? "");
@@ -151,6 +190,7 @@ const busybox: Detector = (lines, i) => {
 const DETECTORS: readonly Detector[] = [
   debian,
   alpine,
+  redHatUbi,
   rootfsTarball,
   fedora,
   ubuntuLaunchpad,
@@ -201,4 +241,103 @@ export function scratchFromHistory(lines: readonly string[]): OsCandidate | unde
     kind: "no-distro",
     evidence: `${FROM} starts with ${quoteLine(first)} on an empty (scratch) root and never runs a command: no distro userland`,
   };
+}
+
+/**
+ * A VERSION_ID the build itself writes into /etc/os-release (Arch Linux's image appends
+ * `VERSION_ID=20260823.0.578598` with sed): a version for whichever distro the other sources name.
+ */
+export function osReleaseVersionFromHistory(
+  lines: readonly string[],
+): { version: string; evidence: string } | undefined {
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? "";
+    if (!line.includes("/etc/os-release")) continue;
+    const m = /\bVERSION_ID=["']?([\w.+~-]+?)["']?(?=['"\s]|$).*\/etc\/os-release/.exec(line);
+    if (m?.[1] !== undefined) {
+      return {
+        version: m[1],
+        evidence: `${at(lines, i, "VERSION_ID")} writes VERSION_ID=${m[1]} into /etc/os-release`,
+      };
+    }
+  }
+  return undefined;
+}
+
+/** A package manager and what using it says: the distro when only one uses it, and the C library. */
+export interface PackageManagerHint {
+  tool: string;
+  /** The distro, when the tool belongs to one; undefined for a family (apt-get: Debian or Ubuntu). */
+  distro?: string;
+  family: string;
+  libc: "glibc" | "musl";
+  evidence: string;
+}
+
+const PACKAGE_MANAGERS: readonly {
+  tool: string;
+  pattern: RegExp;
+  distro?: string;
+  family: string;
+  libc: "glibc" | "musl";
+}[] = [
+  {
+    tool: "apk",
+    pattern: /\bapk\s+(?:add|update|upgrade|del|--no-cache)\b/,
+    distro: "alpine",
+    family: "Alpine Linux",
+    libc: "musl",
+  },
+  { tool: "pacman", pattern: /\bpacman\s+-S/, distro: "archlinux", family: "Arch Linux", libc: "glibc" },
+  { tool: "urpmi", pattern: /\burpmi\b/, distro: "mageia", family: "Mageia", libc: "glibc" },
+  {
+    tool: "tdnf",
+    pattern: /\btdnf\s+(?:install|update|upgrade|makecache|clean)\b/,
+    family: "Photon OS or Azure Linux",
+    libc: "glibc",
+  },
+  {
+    tool: "microdnf/dnf/yum",
+    pattern: /\b(?:microdnf|dnf|yum)\s+(?:-y\s+)?(?:install|update|upgrade|makecache|clean|--\S+)/,
+    family: "Fedora / Red Hat Enterprise Linux family",
+    libc: "glibc",
+  },
+  {
+    tool: "apt-get",
+    pattern: /\b(?:apt-get|apt)\s+(?:-\S+\s+)*(?:install|update|upgrade|dist-upgrade)\b/,
+    family: "Debian or Ubuntu",
+    libc: "glibc",
+  },
+];
+
+/**
+ * The package manager the first RUN lines use. A base laid down by an opaque `ADD file:<hash>`
+ * (the classic builder's rootfs) names no distro, but `apk add` on top says Alpine and musl,
+ * `apt-get` a Debian-family glibc system. Never a release: that is not in the command.
+ */
+export function packageManagerFromHistory(lines: readonly string[]): PackageManagerHint | undefined {
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? "";
+    if (!/^(?:RUN\b|\/bin\/sh -c (?!#\(nop\)))/.test(line)) continue;
+    for (const pm of PACKAGE_MANAGERS) {
+      const m = pm.pattern.exec(line);
+      if (m === null) continue;
+      const hint: PackageManagerHint = {
+        tool: pm.tool,
+        family: pm.family,
+        libc: pm.libc,
+        evidence: `${at(lines, i, m[0])} uses ${pm.tool.split("/")[0] ?? pm.tool}, the package manager of ${pm.family}`,
+      };
+      if (pm.distro !== undefined) hint.distro = pm.distro;
+      return hint;
+    }
+  }
+  return undefined;
+}
+
+/** The package manager as a (weak) base-OS source: a distro only where one distro uses the tool. */
+export function osFromPackageManager(lines: readonly string[]): OsCandidate | undefined {
+  const hint = packageManagerFromHistory(lines);
+  if (hint?.distro === undefined) return undefined;
+  return distro(hint.distro, `${hint.evidence} (release unknown)`);
 }

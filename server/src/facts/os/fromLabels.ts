@@ -1,7 +1,8 @@
 /**
  * Base OS from image config labels: a base.name label, Ubuntu's own labels
  * (`org.opencontainers.image.ref.name=ubuntu` or rockcraft's `title=ubuntu`, with
- * `org.opencontainers.image.version=24.04`), and Photon's `name=Photon OS x86_64/5.0 Base Image`.
+ * `org.opencontainers.image.version=24.04`), Photon's `name=Photon OS x86_64/5.0 Base Image`, and
+ * Red Hat UBI's `com.redhat.component=ubi9-minimal-container` (with its `version` or `cpe`).
  * Labels are inherited and overridable (mariadb replaces the version label with its own), so a
  * version label counts only beside a label that names Ubuntu, and only if it is an Ubuntu release.
  */
@@ -9,6 +10,7 @@ import { Annotation } from "../../registry/oci";
 import { UBUNTU_RELEASES } from "../distroTable";
 import { distro, type OsCandidate } from "./candidate";
 import { osFromBaseName } from "./fromAnnotations";
+import { rhelVersion } from "./fromHistory";
 
 const TITLE = "org.opencontainers.image.title";
 
@@ -34,11 +36,30 @@ function osFromPhotonLabel(labels: Readonly<Record<string, string>>): OsCandidat
   return m?.[1] === undefined ? undefined : distro("photon", `label name=${name ?? ""}`, m[1]);
 }
 
+/**
+ * UBI's component label survives in images built on it, but its `name` and `version` are often
+ * replaced by the image's own (kibana sets version=9.5.3 on UBI 9.8), so the config's `version`
+ * is never read as the RHEL release: the CPE's release counts (enterprise_linux:10.2), else the
+ * component's major. The history's UBI LABEL line (fromHistory.ts) gives the minor where kept.
+ */
+function osFromRedHatLabels(labels: Readonly<Record<string, string>>): OsCandidate | undefined {
+  const component = labels["com.redhat.component"];
+  const major = component === undefined ? undefined : /^ubi(\d+)(?:-[a-z]+)?-container$/.exec(component)?.[1];
+  if (component === undefined || major === undefined) return undefined;
+  const version = rhelVersion(major, undefined, labels["cpe"] ?? "");
+  return distro(
+    "rhel",
+    `label com.redhat.component=${component}: Red Hat Universal Base Image ${major}, RHEL ${version}`,
+    version,
+  );
+}
+
 export function osFromLabels(labels: Readonly<Record<string, string>>): OsCandidate | undefined {
   const baseName = labels[Annotation.baseName];
   return (
     (baseName === undefined ? undefined : osFromBaseName(baseName, "config label")) ??
     osFromUbuntuLabels(labels) ??
-    osFromPhotonLabel(labels)
+    osFromPhotonLabel(labels) ??
+    osFromRedHatLabels(labels)
   );
 }
