@@ -1,6 +1,6 @@
 /**
  * Typed access to the shared reference data (docker-library/repo-info extract,
- * `../shared/realdata/tags.json`), and image-config presets built from it.
+ * `../shared/realdata/tags.json` and `tags-2.json`), and image-config presets built from it.
  */
 import { readFileSync } from "node:fs";
 import type { HistoryEntry } from "../../server/src/registry/oci";
@@ -27,10 +27,11 @@ export interface RealdataRecord {
   amd64: { digest: string; entrypoint: string[] | null; cmd: string[] | null; historyExcerpt: string[] };
   env: Record<string, string>;
   labels: Record<string, string>;
+  /** `null` (baseOs, version, codename, runtime, runtime.version): the metadata does not establish it. */
   expected: {
-    baseOs: { distro: string; version: string; codename?: string | null } | null;
+    baseOs: { distro: string; version: string | null; codename?: string | null } | null;
     libc: string;
-    runtime: { name: string; version: string; source: string } | null;
+    runtime: { name: string; version: string | null; source: string } | null;
   };
   evidence: string;
   sameIndexDigestAs: string[];
@@ -38,19 +39,23 @@ export interface RealdataRecord {
   notes?: string;
 }
 
+/** The record files of ../shared/realdata: the first dev set and the wider second one (see its README). */
+export const REALDATA_FILES = ["tags.json", "tags-2.json"] as const;
+
 let records: RealdataRecord[] | undefined;
 
-/** All records of tags.json (read once). */
+/** All records of every file in REALDATA_FILES, in file order (read once). */
 export function realdataRecords(): RealdataRecord[] {
-  records ??= (JSON.parse(readFileSync(realdataPath("tags.json"), "utf8")) as { records: RealdataRecord[] })
-    .records;
+  records ??= REALDATA_FILES.flatMap(
+    (file) => (JSON.parse(readFileSync(realdataPath(file), "utf8")) as { records: RealdataRecord[] }).records,
+  );
   return records;
 }
 
 /** One record by id, e.g. "python:3.12-slim"; throws when absent. */
 export function realdataRecord(id: string): RealdataRecord {
   const record = realdataRecords().find((r) => r.id === id);
-  if (!record) throw new Error(`realdata: no record "${id}" in tags.json`);
+  if (!record) throw new Error(`realdata: no record "${id}" in ${REALDATA_FILES.join(" or ")}`);
   return record;
 }
 
