@@ -5,7 +5,8 @@
  *      (redis → REDIS_VERSION, r-base → R_BASE_VERSION, rakudo-star → rakudo_version,
  *      websphere-liberty → LIBERTY_VERSION, bash → _BASH_VERSION);
  *   2. a well-known variable naming it (PG_VERSION for postgres, OTP_VERSION for erlang);
- *   3. such a version ARG of the image's own build (history `ARG LIBERTY_VERSION=26.0.0.8`);
+ *   3. such a version ARG of the image's own build (history `ARG LIBERTY_VERSION=26.0.0.8`), or a
+ *      bare VERSION / version ARG or ENV it sets above its base;
  *   4. a version label the image itself set, not one inherited from its base (Ubuntu's
  *      org.opencontainers.image.version=24.04 and UBI's version=9.8 are the base's: see ownBuild.ts);
  *   5. a download of the program named in its own Env or ARG values (flink-2.3.0-bin…tgz,
@@ -169,11 +170,15 @@ function assignments(line: string, instruction: "ARG" | "ENV"): [string, string]
   return pairs;
 }
 
-/** 3. A version ARG of the image's own build: `ARG LIBERTY_VERSION=26.0.0.8`, `ARG version=21.0.5.11-1`. */
+/**
+ * 3. A version ARG of the image's own build (`ARG LIBERTY_VERSION=26.0.0.8`, amazoncorretto's
+ * `ARG version=1.8.0_502.b07-1`), or a bare `ENV VERSION=2.0.15` its own build sets (eclipse-mosquitto):
+ * a bare VERSION counts only above the base, where no parent image can have set it.
+ */
 function ownVersionArg(sources: RuntimeSources, name: string): RuntimeFact | undefined {
   const pattern = stemPattern(sources.repository);
   for (const line of ownLines(sources.historyLines)) {
-    for (const [key, value] of assignments(line, "ARG")) {
+    for (const [key, value] of [...assignments(line, "ARG"), ...assignments(line, "ENV")]) {
       if ((pattern.test(key) || /^version$/i.test(key)) && usableValue(value)) {
         return { name, version: value, evidence: `config history ${quoteLine(line, key)}` };
       }
@@ -218,21 +223,22 @@ function artifactPattern(repository: string): RegExp {
   return new RegExp(`(?<![\\w.])${name}(?:[-_][a-z][a-z0-9]*)*[-_]v?(\\d+(?:\\.\\d+)+)(?![\\d])`, "i");
 }
 
-/** 5a. The program's download named in an Env value or an ARG of its own build. */
+/** 5a. The program's download named in an ARG of its own build or an Env value (PATH last). */
 function ownArtifact(sources: RuntimeSources, name: string): RuntimeFact | undefined {
   const pattern = artifactPattern(sources.repository);
-  for (const [key, value] of sources.env) {
-    const m = pattern.exec(value);
-    if (m?.[1] !== undefined) {
-      return { name, version: m[1], evidence: `config Env ${key} names ${m[0]}` };
-    }
-  }
   for (const line of ownLines(sources.historyLines)) {
     for (const [key, value] of assignments(line, "ARG")) {
       const m = pattern.exec(value);
       if (m?.[1] !== undefined) {
         return { name, version: m[1], evidence: `config history ${quoteLine(line, key)} names ${m[0]}` };
       }
+    }
+  }
+  const env = [...sources.env].sort(([a], [b]) => Number(a === "PATH") - Number(b === "PATH"));
+  for (const [key, value] of env) {
+    const m = pattern.exec(value);
+    if (m?.[1] !== undefined) {
+      return { name, version: m[1], evidence: `config Env ${key} names ${m[0]}` };
     }
   }
   return undefined;
@@ -253,7 +259,7 @@ function ownShellVersion(sources: RuntimeSources, name: string): RuntimeFact | u
     const rest = line.slice(m.index + m[0].length).toLowerCase();
     if (!rest.includes(program)) continue;
     const at = m[0].trim().replace(/^[;&(]/, "");
-    return { name, version: m[2], evidence: `config history ${quoteLine(line, at)} sets ${at}` };
+    return { name, version: m[2], evidence: `config history: a RUN line naming ${program} sets ${at}` };
   }
   return undefined;
 }
