@@ -22,7 +22,7 @@ import {
   osReleaseVersionFromHistory,
   scratchFromHistory,
 } from "./os/fromHistory";
-import { osFromLabels } from "./os/fromLabels";
+import { osFromLabels, osFromRedHatLabels } from "./os/fromLabels";
 import { osFromPlatform } from "./os/fromPlatform";
 import { osFromTag } from "./os/fromTag";
 import { osFromOsRelease, parseOsRelease } from "./os/osRelease";
@@ -122,6 +122,7 @@ export function deriveFacts(input: FactsInput, now: Date): ImageFacts {
         osFromAnnotations(annotationSets(input, d)),
         osFromLabels(labels),
         osFromHistory(lines),
+        osFromRedHatLabels(labels),
         osFromEnv(env),
         osFromTag(reference.repository, reference.tag),
         input.osRelease === undefined ? undefined : osFromOsRelease(parseOsRelease(input.osRelease)),

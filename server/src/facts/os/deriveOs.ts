@@ -45,7 +45,7 @@ export function deriveBaseOs(sources: OsEvidence, now: Date): OsFact {
   const hint = sources.versionHint;
   if (hint !== undefined && refined.version === undefined && refined.codename === undefined) {
     refined.version = hint.version;
-    refined.evidence += `; version ${hint.version}: ${hint.evidence}`;
+    refined.evidence += `; VERSION_ID ${hint.version} from ${hint.evidence}`;
   }
   return complete(refined, now);
 }

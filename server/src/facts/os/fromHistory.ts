@@ -143,7 +143,7 @@ const redHatUbi: Detector = (lines, i) => {
   const version = rhelVersion(major, /(?:^|\s)version=["']?([\d.]+)/.exec(line)?.[1], line);
   return distro(
     "rhel",
-    `${at(lines, i, "com.redhat.component")}: Red Hat Universal Base Image ${major}, RHEL ${version}`,
+    `${at(lines, i, "com.redhat.component")}: Red Hat UBI ${major} = RHEL ${version}`,
     version,
   );
 };
@@ -257,7 +257,7 @@ export function osReleaseVersionFromHistory(
     if (m?.[1] !== undefined) {
       return {
         version: m[1],
-        evidence: `${at(lines, i, "VERSION_ID")} writes VERSION_ID=${m[1]} into /etc/os-release`,
+        evidence: `${at(lines, i, "VERSION_ID")} writes it into /etc/os-release`,
       };
     }
   }

@@ -2,7 +2,8 @@
  * Base OS from image config labels: a base.name label, Ubuntu's own labels
  * (`org.opencontainers.image.ref.name=ubuntu` or rockcraft's `title=ubuntu`, with
  * `org.opencontainers.image.version=24.04`), Photon's `name=Photon OS x86_64/5.0 Base Image`, and
- * Red Hat UBI's `com.redhat.component=ubi9-minimal-container` (with its `version` or `cpe`).
+ * Red Hat UBI's `com.redhat.component=ubi9-minimal-container` (osFromRedHatLabels: it ranks below
+ * the history, whose UBI LABEL line keeps the minor release the config's labels may have lost).
  * Labels are inherited and overridable (mariadb replaces the version label with its own), so a
  * version label counts only beside a label that names Ubuntu, and only if it is an Ubuntu release.
  */
@@ -42,14 +43,14 @@ function osFromPhotonLabel(labels: Readonly<Record<string, string>>): OsCandidat
  * is never read as the RHEL release: the CPE's release counts (enterprise_linux:10.2), else the
  * component's major. The history's UBI LABEL line (fromHistory.ts) gives the minor where kept.
  */
-function osFromRedHatLabels(labels: Readonly<Record<string, string>>): OsCandidate | undefined {
+export function osFromRedHatLabels(labels: Readonly<Record<string, string>>): OsCandidate | undefined {
   const component = labels["com.redhat.component"];
   const major = component === undefined ? undefined : /^ubi(\d+)(?:-[a-z]+)?-container$/.exec(component)?.[1];
   if (component === undefined || major === undefined) return undefined;
   const version = rhelVersion(major, undefined, labels["cpe"] ?? "");
   return distro(
     "rhel",
-    `label com.redhat.component=${component}: Red Hat Universal Base Image ${major}, RHEL ${version}`,
+    `label com.redhat.component=${component}: Red Hat UBI ${major} = RHEL ${version}`,
     version,
   );
 }
@@ -59,7 +60,6 @@ export function osFromLabels(labels: Readonly<Record<string, string>>): OsCandid
   return (
     (baseName === undefined ? undefined : osFromBaseName(baseName, "config label")) ??
     osFromUbuntuLabels(labels) ??
-    osFromPhotonLabel(labels) ??
-    osFromRedHatLabels(labels)
+    osFromPhotonLabel(labels)
   );
 }
