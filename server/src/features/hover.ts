@@ -413,6 +413,9 @@ function osName(os: KnownOs): string {
   if (os.distro === "windows" && os.codename !== null) {
     return `${os.name} ${os.codename}${os.version === null ? "" : ` (${os.version})`}`;
   }
+  // Only the distro is known (an opaque base with `apk add` on top): say so rather than guess.
+  if (os.version === null && os.codename === null && os.release === null)
+    return `${os.name} (release unknown)`;
   return [os.name, os.version, os.codename].filter((s): s is string => s !== null && s !== "").join(" ");
 }
 
