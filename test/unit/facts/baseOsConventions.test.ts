@@ -200,6 +200,20 @@ describe("rolling and role tags claim a version only when the metadata states on
   });
 });
 
+describe("development streams", () => {
+  it("reads AlmaLinux Kitten 10 as a development stream: major 10, no AlmaLinux 10 end of life", () => {
+    const os = knownOs({
+      repository: "library/crate",
+      history: ["ADD almalinux-10-kitten-default-amd64.tar.xz / # buildkit", 'CMD ["/bin/bash"]'],
+    });
+    assert.equal(brief(os), "almalinux 10 -");
+    assert.equal(os.eol, "unknown");
+    assert.equal(os.release, null);
+    assert.match(os.evidence, /AlmaLinux Kitten 10 root filesystem \(a development stream\)/);
+    assert.match(os.eolNote, /development stream/);
+  });
+});
+
 describe("where the image's own build starts in the history", () => {
   it("ends the base after debuerreotype's line, Ubuntu's CMD, UBI's CMD and Windows' update lines", () => {
     assert.equal(

@@ -8,6 +8,11 @@ export interface DistroCandidate {
   /** As precise as this source knows it; undefined if it names only the distro. */
   version?: string;
   codename?: string;
+  /**
+   * Set when the source names a development stream rather than a release (AlmaLinux Kitten): its
+   * number is the major it leads to, and no release line (or end of life) of that major applies.
+   */
+  developmentStream?: string;
   evidence: string;
 }
 

@@ -45,7 +45,7 @@ export function deriveBaseOs(sources: OsEvidence, now: Date): OsFact {
   const hint = sources.versionHint;
   if (hint !== undefined && refined.version === undefined && refined.codename === undefined) {
     refined.version = hint.version;
-    refined.evidence += `; VERSION_ID ${hint.version} from ${hint.evidence}`;
+    refined.evidence += `; ${hint.evidence}`;
   }
   return complete(refined, now);
 }
@@ -97,10 +97,14 @@ function tableNote(c: DistroCandidate, line: ReleaseLine): string {
 }
 
 function complete(c: DistroCandidate, now: Date): KnownOs {
-  const line = lookup(c);
+  // A development stream (AlmaLinux Kitten 10) is not the release it leads to: no lifecycle applies.
+  const line = c.developmentStream === undefined ? lookup(c) : undefined;
   const version = c.version ?? line?.version ?? null;
   const eol = line?.eol ?? "unknown";
-  const fallbackNote = `${distroName(c.distro)}${version === null ? "" : ` ${version}`} is not in FROM Lens's release tables, so its end-of-life is unknown.`;
+  const fallbackNote =
+    c.developmentStream !== undefined
+      ? `${c.developmentStream} is a development stream, not a release: it has no end-of-life date of its own.`
+      : `${distroName(c.distro)}${version === null ? "" : ` ${version}`} is not in FROM Lens's release tables, so its end-of-life is unknown.`;
   const known: KnownOs = {
     status: "known",
     distro: c.distro,

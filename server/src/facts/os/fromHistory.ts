@@ -72,9 +72,22 @@ const rootfsTarball: Detector = (lines, i) => {
   if (!/\b(?:ADD|COPY)\b/.test(line)) return undefined;
   for (const t of ROOTFS_TARBALLS) {
     const m = t.pattern.exec(line);
-    if (m?.[1] !== undefined) {
-      return distro(t.distro, `${at(lines, i, m[0])}: ${t.what} ${m[1]} root filesystem`, m[1]);
+    if (m?.[1] === undefined) continue;
+    // almalinux-10-kitten-…: AlmaLinux Kitten, the development stream ahead of AlmaLinux 10.
+    const stream = new RegExp(`${m[0].replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(kitten|stream)\\b`, "i").exec(
+      line,
+    )?.[1];
+    if (stream !== undefined) {
+      const name = `${t.what} ${stream.charAt(0).toUpperCase()}${stream.slice(1).toLowerCase()}`;
+      const c = distro(
+        t.distro,
+        `${at(lines, i, m[0])}: ${name} ${m[1]} root filesystem (a development stream)`,
+        m[1],
+      );
+      c.developmentStream = name;
+      return c;
     }
+    return distro(t.distro, `${at(lines, i, m[0])}: ${t.what} ${m[1]} root filesystem`, m[1]);
   }
   return undefined;
 };
@@ -257,7 +270,7 @@ export function osReleaseVersionFromHistory(
     if (m?.[1] !== undefined) {
       return {
         version: m[1],
-        evidence: `${at(lines, i, "VERSION_ID")} writes it into /etc/os-release`,
+        evidence: `a config history RUN line writes VERSION_ID=${m[1]} into /etc/os-release`,
       };
     }
   }
