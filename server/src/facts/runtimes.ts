@@ -19,6 +19,7 @@
 import { Annotation } from "../registry/oci";
 import { quoteLine } from "./config";
 import { baseSetsLabel, instructionOf, ownLines, stripNop } from "./ownBuild";
+import { distroOfRepository } from "./os/fromTag";
 import { repositoryName } from "./tagTokens";
 import type { OsFact, RuntimeFact } from "./types";
 
@@ -195,6 +196,9 @@ const VERSION_LABELS: readonly string[] = [Annotation.version, "org.label-schema
  * and not the base OS's own version (a squashed history shows no base lines).
  */
 function ownVersionLabel(sources: RuntimeSources, name: string): RuntimeFact | undefined {
+  // A distro's own image labels its OS release (archlinux: 20260823.0.578598), not a program's.
+  const distro = distroOfRepository(sources.repository);
+  if (distro !== undefined && sources.os.status === "known" && sources.os.distro === distro) return undefined;
   const stems = versionStems(sources.repository).map((s) => s.toLowerCase());
   const keys = Object.keys(sources.labels);
   const candidates = [

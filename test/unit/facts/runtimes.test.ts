@@ -280,5 +280,12 @@ describe("runtimes by docker-library convention (no list of images)", () => {
       labels: { "org.opencontainers.image.version": "20260823.0.578598" },
     });
     assert.deepEqual(r, []);
+
+    const squashed = runtimesOf({
+      repository: "library/archlinux",
+      tag: "latest",
+      labels: { "org.opencontainers.image.version": "20260901.0.580000" },
+    });
+    assert.deepEqual(squashed, [], "a distro image's version label is its OS release");
   });
 });

@@ -28,6 +28,11 @@ const DISTRO_REPOSITORIES: Readonly<Record<string, string>> = {
   nanoserver: "windows",
 };
 
+/** The distro a repository is the base image of ("library/archlinux" → archlinux), if it is one. */
+export function distroOfRepository(repository: string): string | undefined {
+  return DISTRO_REPOSITORIES[repositoryName(repository)];
+}
+
 /** "Debian 12 \"Bookworm\"", or "Debian \"Sid\"" for a release without a number. */
 function releaseName(distroName: string, version: string | null | undefined, codename: string): string {
   return version == null ? `${distroName} "${codename}"` : `${distroName} ${version} "${codename}"`;
