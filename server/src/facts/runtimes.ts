@@ -10,8 +10,8 @@
  *   4. a version label the image itself set, not one inherited from its base (Ubuntu's
  *      org.opencontainers.image.version=24.04 and UBI's version=9.8 are the base's: see ownBuild.ts);
  *   5. a download of the program named in its own Env or ARG values (flink-2.3.0-bin…tgz,
- *      couchbase-server-enterprise_8.0.2…deb), or a `version='3.1.1'` set in its own RUN line
- *      that fetches it (registry_${version}_linux…).
+ *      couchbase-server-enterprise_8.0.2…deb) or fetched by its own RUN line (perl-5.40.0.tar.xz),
+ *      or a `version='3.1.1'` set in its own RUN line that names it (registry_${version}_linux…).
  * Then the other runtimes the well-known variables name (PYTHON_VERSION=3.12.13 under an app,
  * JAVA_VERSION), and BusyBox's build line. Helper tools (GOSU_VERSION, NJS_VERSION) are left out.
  * Every fact says which variable, label or history line it came from.
@@ -32,6 +32,8 @@ interface RuntimeVariable {
 
 /** Eclipse Temurin (Adoptium) release names look like "jdk-21.0.5+11" or "jdk8u432-b06". */
 function javaName(value: string): string {
+  // IBM Semeru's release names are Temurin-like with the OpenJ9 version appended (jdk-21.0.9+10_openj9-0.56.0).
+  if (/_openj9-/.test(value)) return "ibm-semeru-runtimes";
   return /^jdk-?\d|^jdk8u/.test(value) ? "eclipse-temurin" : "java";
 }
 
@@ -87,6 +89,7 @@ export const RUNTIME_VARIABLES: readonly RuntimeVariable[] = [
   { env: "NEXTCLOUD_VERSION", name: "nextcloud" },
   { env: "ODOO_VERSION", name: "odoo" },
   { env: "LEIN_VERSION", name: "leiningen" },
+  { env: "NATS_SERVER", name: "nats" },
   { env: "CLOJURE_VERSION", name: "clojure" },
   // ROS images name their release (jazzy, humble) rather than a number.
   { env: "ROS_DISTRO", name: "ros" },
@@ -134,10 +137,13 @@ function usableValue(value: string): boolean {
 export function versionStems(repository: string): string[] {
   const name = repositoryName(repository).toUpperCase();
   const parts = name.split(/[-_.]+/).filter((p) => p !== "");
+  const whole = parts.join("_");
   const stems = [
-    parts.join("_"),
+    whole,
     parts.join(""),
     ...(parts.length > 1 ? parts.filter((p) => p.length >= 4) : []),
+    // arangodb → ARANGO_VERSION: a database named "<x>db" often spells its variable without the "db".
+    ...(/^[A-Z]{4,}DB$/.test(whole) ? [whole.slice(0, -2)] : []),
   ];
   return [...new Set(stems)];
 }
@@ -243,6 +249,18 @@ function ownArtifact(sources: RuntimeSources, name: string): RuntimeFact | undef
     const m = pattern.exec(value);
     if (m?.[1] !== undefined) {
       return { name, version: m[1], evidence: `config Env ${key} names ${m[0]}` };
+    }
+  }
+  // A RUN line of its own build that fetches the program's archive (perl-5.40.0.tar.xz).
+  const archive = new RegExp(
+    `${pattern.source}[^\\s"'/]*?\\.(?:tar\\.(?:gz|xz|bz2|zst)|tgz|txz|zip|deb|rpm|jar)\\b`,
+    "i",
+  );
+  for (const line of ownLines(sources.historyLines)) {
+    if (instructionOf(line) !== "RUN") continue;
+    const m = archive.exec(line);
+    if (m?.[1] !== undefined) {
+      return { name, version: m[1], evidence: `config history: a RUN line fetches ${m[0]}` };
     }
   }
   return undefined;

@@ -257,6 +257,45 @@ describe("runtimes by docker-library convention (no list of images)", () => {
     assert.deepEqual(unrelated, []);
   });
 
+  it("reads the program's archive fetched by its own RUN line (perl), never another program's", () => {
+    const debianBase = ["# debian.sh --arch 'amd64' out/ 'trixie' '@1787529600'"];
+    const perl = runtimesOf({
+      repository: "library/perl",
+      history: [
+        ...debianBase,
+        "WORKDIR /usr/src/perl",
+        "RUN true     && curl -fL https://www.cpan.org/src/5.0/perl-5.42.0.tar.xz -o perl-5.42.0.tar.xz     && tar --strip-components=1 -xaf perl-5.42.0.tar.xz -C /usr/src/perl",
+      ],
+    });
+    assert.deepEqual(brief(perl), ["perl 5.42.0"]);
+    assert.equal(perl[0]?.evidence, "config history: a RUN line fetches perl-5.42.0.tar.xz");
+
+    const other = runtimesOf({
+      repository: "library/perl",
+      history: [...debianBase, "RUN curl -fL https://example.org/cpanminus-1.7047.tar.gz -o c.tgz"],
+    });
+    assert.deepEqual(other, []);
+  });
+
+  it("spells <x>db databases without the db (ARANGO_VERSION) and names Semeru's JAVA_VERSION", () => {
+    assert.deepEqual(
+      brief(runtimesOf({ repository: "library/arangodb", env: { ARANGO_VERSION: "3.12.4" } })),
+      ["arangodb 3.12.4"],
+    );
+    assert.deepEqual(
+      brief(
+        runtimesOf({
+          repository: "library/ibm-semeru-runtimes",
+          env: { JAVA_VERSION: "jdk-21.0.9+10_openj9-0.56.0" },
+        }),
+      ),
+      ["ibm-semeru-runtimes jdk-21.0.9+10_openj9-0.56.0"],
+    );
+    assert.deepEqual(brief(runtimesOf({ repository: "library/nats", env: { NATS_SERVER: "2.11.8" } })), [
+      "nats 2.11.8",
+    ]);
+  });
+
   it("reads ROS_DISTRO and Leiningen's LEIN_VERSION", () => {
     assert.deepEqual(brief(runtimesOf({ repository: "library/ros", env: { ROS_DISTRO: "jazzy" } })), [
       "ros jazzy",
