@@ -141,6 +141,8 @@ describe("bases behind an opaque ADD file: layer", () => {
     assert.equal(brief(facts.os), "alpine - -");
     assert.equal(facts.os.release, null);
     assert.match(facts.os.evidence, /apk.*release unknown/);
+    assert.equal(facts.os.eol, "unknown");
+    assert.match(facts.os.eolNote, /does not state which Alpine Linux release/);
     assert.equal(facts.libc.value, "musl");
   });
 

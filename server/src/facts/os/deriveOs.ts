@@ -104,7 +104,9 @@ function complete(c: DistroCandidate, now: Date): KnownOs {
   const fallbackNote =
     c.developmentStream !== undefined
       ? `${c.developmentStream} is a development stream, not a release: it has no end-of-life date of its own.`
-      : `${distroName(c.distro)}${version === null ? "" : ` ${version}`} is not in FROM Lens's release tables, so its end-of-life is unknown.`;
+      : version === null && c.codename === undefined
+        ? `The image does not state which ${distroName(c.distro)} release it is, so its end-of-life is unknown.`
+        : `${distroName(c.distro)}${version === null ? "" : ` ${version}`} is not in FROM Lens's release tables, so its end-of-life is unknown.`;
   const known: KnownOs = {
     status: "known",
     distro: c.distro,
