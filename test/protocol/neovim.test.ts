@@ -166,6 +166,7 @@ describe("Neovim as the client", () => {
       }
     } finally {
       await registry.stop();
+      // FROM_LENS_DEBUG=1 keeps the folder, with Neovim's LSP log in nvim/lsp.log.
       if (!process.env.FROM_LENS_DEBUG) rmSync(dir, { recursive: true, force: true });
     }
   });
