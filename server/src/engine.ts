@@ -131,7 +131,9 @@ export class Engine {
    * cache) as the documents ask, so the change shows at once rather than at the next refresh.
    */
   configure(settings: FromLensSettings): void {
+    const goingOffline = settings.offline && !this.settings.offline;
     this.settings = settings;
+    if (goingOffline) this.resolver.abortRunning();
     const key = registryKey(settings);
     const facts = factsKey(settings);
     const clientChanged = key !== this.clientKey;
