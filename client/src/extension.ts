@@ -11,7 +11,12 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from "vscode-languageclient/node";
-import { SETTINGS_SECTION, StatusNotification, type InitializationOptions } from "../../server/src/protocol";
+import {
+  ClientCommand,
+  SETTINGS_SECTION,
+  StatusNotification,
+  type InitializationOptions,
+} from "../../server/src/protocol";
 import { registerCommands } from "./commands";
 import { StatusBar } from "./statusBar";
 
@@ -31,6 +36,8 @@ function initializationOptions(context: vscode.ExtensionContext): Initialization
   return {
     storagePath: context.globalStorageUri.fsPath,
     workspaceTrusted: vscode.workspace.isTrusted,
+    // commands.ts registers these: the server may put them in lenses.
+    clientCommands: Object.values(ClientCommand),
     ...(proxy ? { httpProxy: proxy } : {}),
     ...(noProxy.length > 0 ? { httpNoProxy: noProxy } : {}),
   };

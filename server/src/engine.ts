@@ -7,7 +7,9 @@ import * as os from "node:os";
 import { join } from "node:path";
 import type { Logger } from "./log";
 import type { InitializationOptions } from "./protocol";
+import type { Reference } from "./reference";
 import { createRegistryClient, type RegistryClient } from "./registry";
+import { err, ok, type ResolveError } from "./registry/errors";
 import type { RegistryClientOptions } from "./registry";
 import { DiskCache } from "./resolver/cache";
 import { Resolver } from "./resolver/resolver";
@@ -94,16 +96,17 @@ export class Engine {
       onProblem: (m) => log.warn(m),
     });
     this.resolver = new Resolver({
-      // The client may be rebuilt; the resolver always reaches the current one.
+      // The client may be rebuilt; the resolver always reaches the current one. Offline, no call
+      // reaches it at all: also none of a lookup that began before offline was switched on.
       source: {
-        resolve: (...a) => this.client.resolve(...a),
-        manifest: (...a) => this.client.manifest(...a),
-        config: (...a) => this.client.config(...a),
-        listTags: (...a) => this.client.listTags(...a),
-        hubTag: (...a) => this.client.hubTag(...a),
-        hubRepository: (...a) => this.client.hubRepository(...a),
-        hubTags: (...a) => this.client.hubTags(...a),
-        readLayerFile: (...a) => this.client.readLayerFile(...a),
+        resolve: (...a) => this.offline(a[0]) ?? this.client.resolve(...a),
+        manifest: (...a) => this.offline(a[0]) ?? this.client.manifest(...a),
+        config: (...a) => this.offline(a[0]) ?? this.client.config(...a),
+        listTags: (...a) => this.offline(a[0]) ?? this.client.listTags(...a),
+        hubTag: (...a) => this.offline(a[0]) ?? this.client.hubTag(...a),
+        hubRepository: (...a) => this.offline(a[0]) ?? this.client.hubRepository(...a),
+        hubTags: (...a) => this.offline(a[0]) ?? this.client.hubTags(...a),
+        readLayerFile: (...a) => this.offline(a[0]) ?? this.client.readLayerFile(...a),
       },
       cache: this.cache,
       settings: () => ({
@@ -114,7 +117,8 @@ export class Engine {
         inspectLayers: this.settings.facts.inspectLayers,
       }),
       stats: () => this.stats(),
-      prepare: (references) => this.client.authorize(references),
+      prepare: (references) =>
+        this.settings.offline ? Promise.resolve(ok(undefined)) : this.client.authorize(references),
       onDidChange,
       log: (m) => log.debug(m),
     });
@@ -127,7 +131,9 @@ export class Engine {
    * cache) as the documents ask, so the change shows at once rather than at the next refresh.
    */
   configure(settings: FromLensSettings): void {
+    const goingOffline = settings.offline && !this.settings.offline;
     this.settings = settings;
+    if (goingOffline) this.resolver.abortRunning();
     const key = registryKey(settings);
     const facts = factsKey(settings);
     const clientChanged = key !== this.clientKey;
@@ -141,6 +147,18 @@ export class Engine {
       this.factsKey = facts;
       this.resolver.rederive(clientChanged);
     }
+  }
+
+  /** The answer of every registry call while the offline setting is on; undefined when online. */
+  private offline(reference: Reference): Promise<{ ok: false; error: ResolveError }> | undefined {
+    if (!this.settings.offline) return undefined;
+    return Promise.resolve(
+      err({
+        kind: "offline",
+        host: reference.registry,
+        message: `FROM Lens is offline ("fromLens.offline"): it did not contact ${reference.registry}.`,
+      }),
+    );
   }
 
   status(): ResolverStatus {

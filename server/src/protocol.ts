@@ -22,6 +22,16 @@ export interface InitializationOptions {
    * offline demo set it (to a loopback registry); credentials stay under Docker Hub's key.
    */
   hubRegistryUrl?: string;
+  /**
+   * Client-side commands the client can run (the VS Code client: `fromLens.showOutput`). Lenses
+   * that run one are offered only to a client that lists it; other editors get server commands.
+   */
+  clientCommands?: string[];
+  /**
+   * Settings for editors that pass them at start: `{ fromLens: { offline: true, … } }`, the same
+   * shape `workspace/didChangeConfiguration` carries. Lowest layer (see documentSettings.ts).
+   */
+  settings?: { fromLens?: unknown };
 }
 
 /** server → client: what the status bar shows. Sent whenever it changes. */
@@ -53,6 +63,15 @@ export const ServerCommand = {
   refresh: "fromLens.server.refresh",
   /** Empty the memory and disk caches. */
   clearCache: "fromLens.server.clearCache",
+} as const;
+
+/**
+ * Client-side commands: UI only a client can show. A client lists the ones it has in
+ * `initializationOptions.clientCommands`; the server offers them to no other client.
+ */
+export const ClientCommand = {
+  /** Show the "FROM Lens" output channel (the VS Code client). */
+  showOutput: "fromLens.showOutput",
 } as const;
 
 export interface ApplyEditsArgs {

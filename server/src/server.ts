@@ -7,12 +7,15 @@
 import {
   CodeLensRefreshRequest,
   DidChangeConfigurationNotification,
+  MessageType,
   ProposedFeatures,
+  ShowMessageNotification,
   TextDocuments,
   createConnection,
 } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { clientSupport, serverCapabilities, type ClientSupport } from "./capabilities";
+import { clientFeatures, codeActionsAsCommands, type ClientFeatures } from "./clientCapabilities";
 import { executeCommand } from "./commands";
 import { DocumentSettings } from "./documentSettings";
 import { Engine } from "./engine";
@@ -27,11 +30,13 @@ import { rangeContains } from "./ranges";
 import { DEFAULT_SETTINGS, type FromLensSettings } from "./settings";
 import { routeStandardFeatures } from "./standardRoutes";
 import { BatchProgress } from "./progress";
+import { PublishedDiagnostics } from "./publishedDiagnostics";
 import { statusParams } from "./status";
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 let support: ClientSupport = clientSupport({});
+let features: ClientFeatures = clientFeatures({}, undefined);
 let global: FromLensSettings = DEFAULT_SETTINGS;
 const log = createLogger(connection.console, () => global.logLevel);
 const settings = new DocumentSettings((uri) =>
@@ -42,11 +47,14 @@ const settings = new DocumentSettings((uri) =>
 let service = standard.createStandardService({});
 let engine: Engine | undefined;
 const pending = new Set<string>();
+const published = new PublishedDiagnostics();
 const progress = new BatchProgress(() => connection.window.createWorkDoneProgress());
 let refreshTimer: NodeJS.Timeout | undefined;
 
 connection.onInitialize((params) => {
   support = clientSupport(params.capabilities);
+  features = clientFeatures(params.capabilities, params.initializationOptions);
+  settings.initialize(params.initializationOptions);
   service = standard.createStandardService(params.capabilities);
   service.setLogger({ log: (m) => log.debug(`dockerfile-language-service: ${m}`) });
   const init = (params.initializationOptions ?? {}) as InitializationOptions;
@@ -98,6 +106,7 @@ async function publishDiagnostics(doc: TextDocument): Promise<void> {
     // Given the standard diagnostics, FROM Lens' rules skip what dockerfile-utils already reports.
     ...provideDiagnostics(engine.workspace.context(doc, s), { standardDiagnostics }),
   ];
+  if (!published.changed(doc.uri, doc.version, diagnostics)) return;
   await connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
 }
 
@@ -110,6 +119,7 @@ async function onContent(doc: TextDocument): Promise<void> {
 documents.onDidChangeContent((e) => void onContent(e.document));
 documents.onDidClose((e) => {
   settings.forget(e.document.uri);
+  published.forget(e.document.uri);
   engine?.workspace.close(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
@@ -117,9 +127,9 @@ documents.onDidClose((e) => {
 /** A settings change being applied: requests that arrive meanwhile answer once it is in place. */
 let reconfiguring: Promise<void> = Promise.resolve();
 
-connection.onDidChangeConfiguration(() => {
+connection.onDidChangeConfiguration((change) => {
   reconfiguring = (async () => {
-    settings.clear();
+    settings.push(change.settings);
     await reloadGlobalSettings();
     for (const doc of documents.all()) {
       engine?.workspace.update(doc, await settings.get(doc.uri), "background");
@@ -146,12 +156,15 @@ connection.onHover((p) =>
     const ref = e.workspace.refs(doc).find((r) => rangeContains(r.range, p.position));
     if (ref) await e.workspace.settle(ref, s, s.hover.waitMs);
     return (
-      provideHover(e.workspace.context(doc, s), p.position) ?? service.computeHover(doc.getText(), p.position)
+      provideHover(e.workspace.context(doc, s), p.position, features.hoverFormat) ??
+      service.computeHover(doc.getText(), p.position)
     );
   }),
 );
 connection.onCodeLens((p) =>
-  withDoc(p.textDocument.uri, [], (doc, s, e) => provideCodeLenses(e.workspace.context(doc, s))),
+  withDoc(p.textDocument.uri, [], (doc, s, e) =>
+    provideCodeLenses(e.workspace.context(doc, s), { clientCommands: features.clientCommands }),
+  ),
 );
 connection.onCompletion((p) =>
   withDoc(p.textDocument.uri, [], async (doc, s, e) => {
@@ -160,18 +173,22 @@ connection.onCompletion((p) =>
   }),
 );
 connection.onCodeAction((p) =>
-  withDoc(p.textDocument.uri, [], (doc, s, e) => [
-    ...provideCodeActions(e.workspace.context(doc, s), p.range, p.context.diagnostics, {
-      documentChanges: support.documentChanges,
-    }),
-    ...standard.standardCodeActions(
-      service,
-      { uri: doc.uri, version: doc.version, text: doc.getText() },
-      p.range,
-      p.context,
-      support.documentChanges,
-    ),
-  ]),
+  withDoc(p.textDocument.uri, [], (doc, s, e) => {
+    const actions = [
+      ...provideCodeActions(e.workspace.context(doc, s), p.range, p.context.diagnostics, {
+        documentChanges: support.documentChanges,
+      }),
+      ...standard.standardCodeActions(
+        service,
+        { uri: doc.uri, version: doc.version, text: doc.getText() },
+        p.range,
+        p.context,
+        support.documentChanges,
+      ),
+    ];
+    // Without codeActionLiteralSupport a client takes only Commands (LSP 3.8+): the server's applyEdits.
+    return features.codeActionLiterals ? actions : codeActionsAsCommands(actions, doc);
+  }),
 );
 connection.onExecuteCommand(async (p) => {
   const result = await executeCommand(p.command, p.arguments ?? [], {
@@ -182,7 +199,12 @@ connection.onExecuteCommand(async (p) => {
     documentChanges: support.documentChanges,
     refreshAll: () => documents.all().forEach((d) => void onContent(d)),
   });
-  if (!result.ok) void connection.window.showWarningMessage(result.message);
+  // A notification, not window/showMessageRequest: editors show a request as a blocking prompt.
+  if (!result.ok)
+    void connection.sendNotification(ShowMessageNotification.type, {
+      type: MessageType.Warning,
+      message: result.message,
+    });
   return result;
 });
 routeStandardFeatures(

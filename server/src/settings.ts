@@ -1,7 +1,8 @@
 /**
  * The one typed settings object of FROM Lens: its type, its defaults, and `normalizeSettings`,
- * which turns whatever the client sent (`workspace/configuration` for section `fromLens`) into a
- * complete, valid object, falling back to the default for every missing or malformed value.
+ * which turns whatever the client sent (the `fromLens` section, in any of the three ways
+ * documentSettings.ts layers: initializationOptions, didChangeConfiguration,
+ * workspace/configuration) into a complete, valid object, falling back to the default for every missing or malformed value.
  * The client imports the same type; package.json's `contributes.configuration` mirrors it (a
  * unit test keeps the two in step).
  */

@@ -72,6 +72,8 @@ export interface TestServer {
   /** The `fromLens` settings section the client answers with; change it, then `settingsChanged()`. */
   settings: Record<string, unknown>;
   stderr(): string;
+  /** Every `textDocument/publishDiagnostics`, in order (also those `diagnostics()` handed out). */
+  publishLog: PublishDiagnosticsParams[];
   /** Edits the server asked the client to apply (`workspace/applyEdit`). */
   appliedEdits: WorkspaceEdit[];
   /** `window/showMessage` notifications. */
@@ -98,6 +100,8 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   /** Answer `workspace/applyEdit` with applied: true (default) and record it. */
   applyEdits?: boolean;
+  /** The client's capabilities (default: CAPABILITIES, close to VS Code's). */
+  capabilities?: ClientCapabilities;
 }
 
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
@@ -117,6 +121,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   );
   const state = { settings: options.settings ?? {} };
   const published: PublishDiagnosticsParams[] = [];
+  const publishLog: PublishDiagnosticsParams[] = [];
   const appliedEdits: WorkspaceEdit[] = [];
   const messages: { type: number; message: string }[] = [];
   const statuses: unknown[] = [];
@@ -129,6 +134,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   }[] = [];
   connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => state.settings));
   connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
+    publishLog.push(p);
     const i = waiters.findIndex((w) => w.uri === p.uri && w.accept(p));
     if (i >= 0) waiters.splice(i, 1)[0]?.resolve(p);
     else published.push(p);
@@ -151,7 +157,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const initializeResult = await connection.sendRequest(InitializeRequest.type, {
     processId: process.pid,
     rootUri: null,
-    capabilities: CAPABILITIES,
+    capabilities: options.capabilities ?? CAPABILITIES,
     initializationOptions: options.initializationOptions ?? {},
   });
   await connection.sendNotification(InitializedNotification.type, {});
@@ -167,6 +173,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
       state.settings = value;
     },
     stderr: () => stderr,
+    publishLog,
     appliedEdits,
     messages,
     statuses,

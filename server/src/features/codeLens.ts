@@ -2,29 +2,37 @@
  * One row of lenses above each remote image reference: "Pin to digest", "Update pin (tag moved
  * 5 days ago)", a quiet "Pinned ✓ current", "Resolving…", or what went wrong. Every lens runs a
  * command (a lens without one is dead text in VS Code): edits go through the server's applyEdits
- * command, status lenses refresh, error lenses open the output channel. Stage references and
- * scratch never get a lens. Pure: built from the resolver's synchronous answers.
+ * command, status lenses refresh, error lenses open the output channel in a client that has that
+ * command (VS Code's) and look the image up again elsewhere, so any LSP editor can run every lens.
+ * Stage references and scratch never get a lens. Pure: built from the resolver's synchronous answers.
  */
 import type { CodeLens, Command } from "vscode-languageserver";
 import type { ImageRef } from "../dockerfile";
 import { parseReference, type Reference } from "../reference";
 import { loginCommand, type ResolveError } from "../registry/errors";
 import type { ApplyEditsArgs, RefreshArgs } from "../protocol";
-import { ServerCommand } from "../protocol";
+import { ClientCommand, ServerCommand } from "../protocol";
 import type { FeatureContext } from "./context";
 import { formatAgo, formatClock, formatRelative, shortDigest } from "./format";
 import { knownResolution, pinEdits, pinStatus, type PinMode } from "./pin";
 
 /** The client command that shows the "FROM Lens" output channel. */
-export const SHOW_OUTPUT_COMMAND = "fromLens.showOutput";
+export const SHOW_OUTPUT_COMMAND = ClientCommand.showOutput;
 
-export function provideCodeLenses(ctx: FeatureContext): CodeLens[] {
+export interface CodeLensOptions {
+  /** Client-side commands the client can run; lenses use no other client command. */
+  clientCommands?: ReadonlySet<string>;
+}
+
+export function provideCodeLenses(ctx: FeatureContext, options: CodeLensOptions = {}): CodeLens[] {
   const lenses: CodeLens[] = [];
+  const showOutput = options.clientCommands?.has(SHOW_OUTPUT_COMMAND) === true;
   for (const ref of ctx.refs) {
     if (ref.isStageRef || ref.isScratch || ref.resolved === undefined) continue;
     const parsed = parseReference(ref.resolved);
     if (!parsed.ok) continue;
-    for (const command of commandsFor(ctx, ref, parsed.value)) lenses.push({ range: ref.range, command });
+    for (const command of commandsFor(ctx, ref, parsed.value, showOutput))
+      lenses.push({ range: ref.range, command });
   }
   return lenses;
 }
@@ -52,7 +60,12 @@ function editCommand(ctx: FeatureContext, ref: ImageRef, mode: PinMode, title: s
   };
 }
 
-function commandsFor(ctx: FeatureContext, ref: ImageRef, reference: Reference): Command[] {
+function commandsFor(
+  ctx: FeatureContext,
+  ref: ImageRef,
+  reference: Reference,
+  showOutput: boolean,
+): Command[] {
   const { settings } = ctx;
   const lookup = ctx.lookup(ref);
   const commands: Command[] = [];
@@ -122,11 +135,12 @@ function commandsFor(ctx: FeatureContext, ref: ImageRef, reference: Reference): 
       refresh(ctx, "Resolving…", "FROM Lens is looking this image up. Click to look it up again."),
     );
   } else if (lookup.state === "error" && lookup.error.kind !== "cancelled") {
-    commands.push({
-      title: errorTitle(lookup.error, reference, ctx.now),
-      tooltip: lookup.error.message,
-      command: SHOW_OUTPUT_COMMAND,
-    });
+    const title = errorTitle(lookup.error, reference, ctx.now);
+    commands.push(
+      showOutput
+        ? { title, tooltip: lookup.error.message, command: SHOW_OUTPUT_COMMAND }
+        : refresh(ctx, title, `${lookup.error.message} Click to look it up again.`),
+    );
   }
   return commands;
 }

@@ -33,16 +33,29 @@ import {
   shortDigest,
 } from "./format";
 import { pinStatus } from "./pin";
+import { markdownToPlainText } from "./plainText";
 
 /** Lines of one paragraph are joined with a Markdown hard break; paragraphs with a blank line. */
 const BREAK = "  \n";
 const MAX_ALIASES = 5;
 const MAX_PLATFORM_ROWS = 12;
 
-export function provideHover(ctx: FeatureContext, position: Position): Hover | null {
+/** `format` is what the client shows (`hover.contentFormat`): Markdown, or the same card as plain text. */
+export function provideHover(
+  ctx: FeatureContext,
+  position: Position,
+  format: MarkupKind = MarkupKind.Markdown,
+): Hover | null {
   const ref = ctx.refs.find((r) => contains(r.range, position));
   if (ref === undefined) return null;
-  return { contents: { kind: MarkupKind.Markdown, value: hoverMarkdown(ctx, ref) }, range: ref.range };
+  const markdown = hoverMarkdown(ctx, ref);
+  return {
+    contents:
+      format === MarkupKind.Markdown
+        ? { kind: MarkupKind.Markdown, value: markdown }
+        : { kind: MarkupKind.PlainText, value: markdownToPlainText(markdown) },
+    range: ref.range,
+  };
 }
 
 function contains(range: Range, p: Position): boolean {
@@ -496,7 +509,9 @@ function platformsBlock(platforms: readonly PlatformFacts[], wanted: string): st
     const line = parts.join(" · ");
     return missing === undefined ? line : [line, missing].join(BREAK);
   }
-  // A Size column of dashes says nothing: leave it out when no size is known.
+  // One line per platform rather than a table: Markdown tables show as raw pipes in the many
+  // LSP editors that do not render them, and lines also read as plain text. A size of dashes says
+  // nothing: left out when no size is known.
   const withSizes = platforms.some((p) => p.size !== undefined);
   const rows = platforms
     .map((p, i) => ({ p, i }))
@@ -506,17 +521,16 @@ function platformsBlock(platforms: readonly PlatformFacts[], wanted: string): st
       const name = escapeMarkdown(platformName(p));
       const cells = [wantedRow ? `**${name}** ← build` : name, codeSpan(shortDigest(p.digest))];
       if (withSizes) cells.push(wantedRow && p.size !== undefined ? `**${size(p)}**` : size(p));
-      return `| ${cells.join(" | ")} |`;
+      return cells.join(" · ");
     });
   const hidden = platforms.length - rows.length;
-  const header = withSizes
-    ? ["| Platform | Digest | Size |", "| :-- | :-- | --: |"]
-    : ["| Platform | Digest |", "| :-- | :-- |"];
-  const table = [...header, ...rows].join("\n");
-  const after = [hidden > 0 ? `…and ${hidden} more platforms` : undefined, missing].filter(
-    (s): s is string => s !== undefined,
-  );
-  return after.length === 0 ? table : `${table}\n\n${after.join(BREAK)}`;
+  const lines = [
+    `**Platforms** (${platforms.length})`,
+    ...rows,
+    ...(hidden > 0 ? [`…and ${hidden} more platforms`] : []),
+    ...(missing === undefined ? [] : [missing]),
+  ];
+  return lines.join(BREAK);
 }
 
 function smallPrint(facts: ImageFacts, wanted: string): string[] {

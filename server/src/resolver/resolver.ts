@@ -230,6 +230,17 @@ export class Resolver {
     }
   }
 
+  /**
+   * Offline was switched on: the lookups on the wire stop now (their requests are aborted) and
+   * run again, answering from the cache, instead of finishing over the network.
+   */
+  abortRunning(): void {
+    for (const job of this.running.values()) {
+      job.again = true;
+      job.controller?.abort();
+    }
+  }
+
   /** Forgets everything in memory and on disk (the "Clear Cache" command). */
   clear(): void {
     for (const job of this.running.values()) job.controller?.abort();

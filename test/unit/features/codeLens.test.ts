@@ -49,6 +49,8 @@ const LOOKUPS: Record<string, Lookup> = {
 };
 
 const opts: CaseOptions = { lookups: LOOKUPS };
+/** What the VS Code client declares in its initializationOptions. */
+const VSCODE = { clientCommands: new Set([SHOW_OUTPUT_COMMAND]) };
 
 /** "line: title → command" for each lens, in order. */
 function rows(lenses: readonly CodeLens[]): string[] {
@@ -138,12 +140,27 @@ describe("code lenses", () => {
     "FROM golang:1.25-bookworm AS build\nFROM ghcr.io/acme/private:1.0\n",
     opts,
     (c) => {
-      const lenses = provideCodeLenses(c.ctx);
+      const lenses = provideCodeLenses(c.ctx, VSCODE);
       assert.deepEqual(rows(lenses), [
         `0: Resolving… → ${ServerCommand.refresh}`,
         `1: ⚠ Unauthorized — docker login ghcr.io → ${SHOW_OUTPUT_COMMAND}`,
       ]);
       assert.match(lenses[1]?.command?.tooltip ?? "", /asks for credentials/);
+    },
+  );
+
+  itBoth(
+    "gives an editor without the output command an error lens that looks the image up again",
+    "FROM golang:1.25-bookworm AS build\nFROM ghcr.io/acme/private:1.0\n",
+    opts,
+    (c) => {
+      const lenses = provideCodeLenses(c.ctx);
+      assert.deepEqual(rows(lenses), [
+        `0: Resolving… → ${ServerCommand.refresh}`,
+        `1: ⚠ Unauthorized — docker login ghcr.io → ${ServerCommand.refresh}`,
+      ]);
+      assert.deepEqual(lenses[1]?.command?.arguments, [{ uri: c.ctx.doc.uri }]);
+      assert.match(lenses[1]?.command?.tooltip ?? "", /asks for credentials.*Click to look it up again/);
     },
   );
 
@@ -185,7 +202,7 @@ describe("code lenses", () => {
       },
     },
     (c) => {
-      assert.deepEqual(rows(provideCodeLenses(c.ctx)), [
+      assert.deepEqual(rows(provideCodeLenses(c.ctx, VSCODE)), [
         `0: Pin to digest → ${ServerCommand.applyEdits}`,
         `0: ⚠ Offline → ${SHOW_OUTPUT_COMMAND}`,
       ]);
@@ -288,8 +305,20 @@ describe("code lenses", () => {
     ]);
   });
 
+  itBoth(
+    "runs nothing but server commands for a client that lists no client command",
+    ALL_STATES,
+    opts,
+    (c) => {
+      const serverCommands: string[] = Object.values(ServerCommand);
+      for (const lens of provideCodeLenses(c.ctx)) {
+        assert.ok(serverCommands.includes(lens.command?.command ?? ""), JSON.stringify(lens));
+      }
+    },
+  );
+
   itBoth("never returns a dead lens", ALL_STATES, opts, (c) => {
-    for (const lens of provideCodeLenses(c.ctx)) {
+    for (const lens of provideCodeLenses(c.ctx, VSCODE)) {
       const command = lens.command;
       assert.ok(
         command !== undefined && command.command !== "" && command.title !== "",

@@ -100,16 +100,15 @@ const PYTHON_CARD = `**docker.io/library/python:3.12-slim**
 **Runtime** python 3.12.13  
 **Also tagged** \`3.12.13-slim-trixie\` \`3.12.13-slim\` \`3.12-slim-trixie\`
 
-| Platform | Digest | Size |
-| :-- | :-- | --: |
-| **linux/amd64** ← build | \`sha256:d657ab0ade19\` | **41.2 MB** |
-| linux/arm/v5 | \`sha256:ac3592000623\` | 36.9 MB |
-| linux/arm/v7 | \`sha256:1b9e4515a396\` | 34.8 MB |
-| linux/arm64/v8 | \`sha256:daaa312a38cc\` | 40.1 MB |
-| linux/386 | \`sha256:3a8c042fc713\` | 42.0 MB |
-| linux/ppc64le | \`sha256:9d0e4aa10dd5\` | 45.3 MB |
-| linux/riscv64 | \`sha256:e2b066ba614d\` | 39.9 MB |
-| linux/s390x | \`sha256:d518249f5cb6\` | 40.5 MB |
+**Platforms** (8)  
+**linux/amd64** ← build · \`sha256:d657ab0ade19\` · **41.2 MB**  
+linux/arm/v5 · \`sha256:ac3592000623\` · 36.9 MB  
+linux/arm/v7 · \`sha256:1b9e4515a396\` · 34.8 MB  
+linux/arm64/v8 · \`sha256:daaa312a38cc\` · 40.1 MB  
+linux/386 · \`sha256:3a8c042fc713\` · 42.0 MB  
+linux/ppc64le · \`sha256:9d0e4aa10dd5\` · 45.3 MB  
+linux/riscv64 · \`sha256:e2b066ba614d\` · 39.9 MB  
+linux/s390x · \`sha256:d518249f5cb6\` · 40.5 MB
 
 **slim** — Debian with only the packages needed to run the main program: no compilers, headers or common tools. Smaller and less to patch; install build-essential (or use the full tag) when you must compile native extensions.  
 *The tag does not name trixie: it moves to the next Debian release when the image does; use \`3.12-slim-trixie\` to stay on trixie.*
@@ -132,6 +131,36 @@ describe("hover card", () => {
     assert.ok(hover !== null);
     assert.equal(markdownOf(hover), PYTHON_CARD);
     assert.deepEqual(hover.range, c.ref("python:3.12-slim").range);
+  });
+
+  itBoth(
+    "gives the same card as plain text to an editor without Markdown",
+    "FROM pyth|on:3.12-slim AS base\n",
+    opts,
+    (c) => {
+      const hover = provideHover(c.ctx, c.cursor, "plaintext");
+      const contents = hover?.contents;
+      assert.ok(contents !== undefined && typeof contents === "object" && "kind" in contents);
+      assert.equal(contents.kind, "plaintext");
+      const lines = contents.value.split("\n");
+      for (const line of [
+        "docker.io/library/python:3.12-slim",
+        "✓ Docker Official Image · Docker Hub (https://hub.docker.com/_/python)",
+        "Digest sha256:229a2c5bfa27 · pushed 3 days ago · cached 12 min ago",
+        "Platforms (8)",
+        "linux/amd64 ← build · sha256:d657ab0ade19 · 41.2 MB",
+        "linux/arm/v5 · sha256:ac3592000623 · 36.9 MB",
+        "Also tagged 3.12.13-slim-trixie 3.12.13-slim 3.12-slim-trixie",
+      ])
+        assert.ok(lines.includes(line), `no line ${JSON.stringify(line)} in:\n${contents.value}`);
+      assert.doesNotMatch(contents.value, /\*\*|`|\\| {2}$/m, "no Markdown left");
+    },
+  );
+
+  itBoth("keeps escaped characters of the facts in the plain-text card", "FROM alpine:3.2|2\n", opts, (c) => {
+    const hover = provideHover(c.ctx, c.cursor, "plaintext");
+    const value = (hover?.contents as { value: string } | undefined)?.value ?? "";
+    assert.ok(value.includes('"ADD alpine-minirootfs-3.22.6-x86_64.tar.gz / # buildkit"'), value);
   });
 
   itBoth("shows a sign-in card for a private registry", "FROM ghcr.io/acme/|private:1.0\n", opts, (c) => {
@@ -162,7 +191,7 @@ describe("hover card", () => {
       '*Base OS: config history "ADD alpine-minirootfs-3.22.6-x86\\_64.tar.gz / # buildkit": Alpine minirootfs 3.22.6.',
       "*libc: Alpine Linux is built on musl libc, not glibc",
     ]);
-    assert.doesNotMatch(card(c), /\| Size \|/, "no Size column when no size is known");
+    assert.doesNotMatch(card(c), / · —/, "no size dashes when no size is known");
   });
 
   itBoth(
@@ -173,8 +202,8 @@ describe("hover card", () => {
       const text = card(c);
       includesAll(text, [
         "**Base OS** Ubuntu 24.04 noble — supported until 2029-05-31",
-        "| **linux/arm64/v8** ← build | `sha256:b17516cd982b` | **28.9 MB** |",
-        "| linux/amd64 | `sha256:019e8eb29a85` | 29.8 MB |",
+        "**linux/arm64/v8** ← build · `sha256:b17516cd982b` · **28.9 MB**",
+        "linux/amd64 · `sha256:019e8eb29a85` · 29.8 MB",
         "pushed 4 months ago",
         '**noble** — Ubuntu 24.04 LTS "Noble Numbat".',
         "*Base OS, libc and runtime were read from the linux/amd64 image.*",
@@ -188,7 +217,7 @@ describe("hover card", () => {
     "FROM ubuntu:no|ble\n",
     { ...opts, defaultPlatform: "linux/s390x" },
     (c) => {
-      includesAll(card(c), ["| **linux/s390x** ← build | `sha256:3ca9eea4bdb8` | **29.9 MB** |"]);
+      includesAll(card(c), ["**linux/s390x** ← build · `sha256:3ca9eea4bdb8` · **29.9 MB**"]);
     },
   );
 

@@ -1,0 +1,71 @@
+/**
+ * The offline setting switched on while a lookup is on the wire: from then on nothing more
+ * reaches the network, not even the rest of that lookup.
+ */
+import { strict as assert } from "node:assert";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { TextDocument } from "vscode-languageserver-textdocument";
+import { Engine } from "../../../server/src/engine";
+import type { Logger } from "../../../server/src/log";
+import { DEFAULT_SETTINGS } from "../../../server/src/settings";
+
+const quiet: Logger = {
+  error: () => undefined,
+  warn: () => undefined,
+  info: () => undefined,
+  debug: () => undefined,
+};
+
+describe("Engine", () => {
+  it("stops a lookup in flight when offline is switched on: no request after the switch", async () => {
+    const requests: string[] = [];
+    let held: ServerResponse | undefined;
+    let firstArrived: () => void = () => undefined;
+    const arrived = new Promise<void>((resolve) => (firstArrived = resolve));
+    const server = createServer((req, res) => {
+      requests.push(`${req.method ?? "?"} ${req.url ?? ""}`);
+      if (held === undefined) {
+        held = res; // the first request waits until the test lets it go
+        firstArrived();
+        return;
+      }
+      res.writeHead(404, { "content-type": "application/json" });
+      res.end('{"errors":[{"code":"NAME_UNKNOWN","message":"unknown"}]}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const storage = mkdtempSync(join(tmpdir(), "from-lens-engine-"));
+    const online = { ...DEFAULT_SETTINGS, hubApiUrl: url };
+    const engine = new Engine(online, { storagePath: storage, hubRegistryUrl: url }, quiet, () => undefined);
+    try {
+      const doc = TextDocument.create("file:///w/Dockerfile", "dockerfile", 1, "FROM alpine:3.22\n");
+      const [ref] = engine.workspace.update(doc, online);
+      assert.ok(ref !== undefined);
+      await arrived;
+      const before = requests.length;
+      const offline = { ...online, offline: true };
+      engine.configure(offline);
+      held?.writeHead(404, { "content-type": "application/json" });
+      held?.end('{"errors":[{"code":"NAME_UNKNOWN","message":"unknown"}]}');
+      await engine.workspace.settle(ref, offline, 5000);
+      engine.workspace.update(doc, offline, "visible", true);
+      await engine.workspace.settle(ref, offline, 5000);
+      assert.deepEqual(
+        requests.slice(before),
+        [],
+        `asked after going offline; before: ${requests.join(", ")}`,
+      );
+      assert.equal(engine.workspace.lookup(ref, offline).state, "error");
+    } finally {
+      await engine.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      rmSync(storage, { recursive: true, force: true });
+    }
+  });
+});
