@@ -143,6 +143,16 @@ export class Engine {
     }
   }
 
+  /**
+   * The user asked to refresh: rate-limit blocks are lifted (one request per refresh tells
+   * whether the limit is still spent, never a loop) and credentials are read again, so a
+   * `docker login` since takes effect at once.
+   */
+  refresh(): void {
+    this.client.clearRateLimit();
+    this.client.forgetCredentials();
+  }
+
   status(): ResolverStatus {
     return this.resolver.status();
   }
@@ -152,7 +162,7 @@ export class Engine {
     for (const counts of Object.values(this.client.requestCounts())) {
       for (const [kind, n] of Object.entries(counts)) requests[kind] = (requests[kind] ?? 0) + n;
     }
-    const hub = this.client.rateLimit("registry-1.docker.io");
+    const hub = this.client.rateLimit(this.client.hubRegistryHost);
     const last = hub?.last;
     if (last?.limit === undefined || last.remaining === undefined) return { requests };
     return {
@@ -161,8 +171,8 @@ export class Engine {
         limit: last.limit,
         remaining: last.remaining,
         ...(last.windowSeconds !== undefined ? { windowSeconds: last.windowSeconds } : {}),
-        ...(hub?.blockedUntil !== undefined
-          ? { resetAt: hub.blockedUntil }
+        ...((hub?.blockedUntil ?? hub?.pullsBlockedUntil) !== undefined
+          ? { resetAt: hub?.blockedUntil ?? hub?.pullsBlockedUntil }
           : last.resetAt !== undefined
             ? { resetAt: last.resetAt }
             : {}),

@@ -470,6 +470,11 @@ export class RegistryClient {
     return this.http.rateLimits.get(host);
   }
 
+  /** `host[:port]` of Docker Hub's registry API (registry-1.docker.io unless `hubRegistryUrl` says). */
+  get hubRegistryHost(): string {
+    return this.hubRegistry.host;
+  }
+
   /** Lifts a 429 block early (e.g. after the user logged in). */
   clearRateLimit(host?: string): void {
     this.http.rateLimits.clear(host);

@@ -28,7 +28,7 @@ import type { TagList } from "../registry/tags";
 import { parseImageConfig } from "../registry/blob";
 import type { ImageConfig, ImageManifest } from "../registry/oci";
 import type { DiskCache } from "./cache";
-import type { FoundTag, Freshness, PinState, Resolution, TagSummary } from "./types";
+import type { DigestOnly, FoundTag, Freshness, PinState, Resolution, TagSummary } from "./types";
 
 /** The registry calls the resolver makes: RegistryClient satisfies it; unit tests pass a fake. */
 export interface ImageSource {
@@ -81,7 +81,14 @@ export interface GatherOptions {
 
 export type GatherResult =
   | { ok: true; resolution: Resolution; freshness: Freshness }
-  | { ok: false; error: ResolveError; tags?: string[]; tagSummaries?: Record<string, TagSummary> };
+  | {
+      ok: false;
+      error: ResolveError;
+      tags?: string[];
+      tagSummaries?: Record<string, TagSummary>;
+      /** Rate-limited after the tag's digest was checked: that much is known. */
+      digestOnly?: DigestOnly;
+    };
 
 interface TagEntry {
   digest: string;
@@ -414,7 +421,32 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
   const subject = ref.digest ?? tagDigest;
   if (!subject) return { ok: false, error: offlineError(ref, o.unreachable) };
   const top = await manifestFor(o, ref, subject);
-  if (!top.ok) return { ok: false, error: top.error };
+  if (!top.ok) {
+    if (top.error.kind !== "rate-limited" || tagDigest === undefined || tagFetchedAt === undefined)
+      return { ok: false, error: top.error };
+    // Manifest downloads are paused (a spent pull limit) but the HEAD answered: the digest, and a
+    // pin's match with it, are still known. Whether a different pin is a platform manifest of the
+    // index would take the manifests: left unchecked.
+    const pin: PinState | undefined = !ref.digest
+      ? undefined
+      : tagMissing
+        ? { kind: "tag-missing" }
+        : ref.digest === tagDigest
+          ? { kind: "current" }
+          : { kind: "unchecked", reason: "the manifests could not be downloaded (rate limit)" };
+    return {
+      ok: false,
+      error: top.error,
+      digestOnly: { tagDigest, fetchedAt: tagFetchedAt, ...(pin ? { pin } : {}) },
+    };
+  }
+  /** A rate limit kept something from being asked: when to ask again. */
+  let retryAt: number | undefined;
+  const pausedBy = (e: ResolveError): void => {
+    if (e.kind !== "rate-limited") return;
+    const at = e.resetAt?.getTime() ?? o.now() + 60_000;
+    retryAt = retryAt === undefined ? at : Math.min(retryAt, at);
+  };
 
   const manifests: Record<string, ImageManifest> = {};
   const configs: Record<string, ImageConfig> = {};
@@ -437,6 +469,8 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
         describedDigest = chosen.digest;
       } else if (!m.ok && !isUnreachable(m.error)) {
         return { ok: false, error: m.error };
+      } else if (!m.ok) {
+        pausedBy(m.error);
       }
     }
   } else {
@@ -453,6 +487,8 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
       }
     } else if (!isUnreachable(c.error)) {
       return { ok: false, error: c.error };
+    } else {
+      pausedBy(c.error);
     }
   }
 
@@ -529,6 +565,7 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
     ...(tagFetchedAt !== undefined ? { tagFetchedAt } : {}),
     ...(tags ? { tags } : {}),
     ...(tagSummaries ? { tagSummaries } : {}),
+    ...(retryAt !== undefined ? { retryAt } : {}),
   };
   if (ref.digest) {
     const pin: PinState = tagMissing
