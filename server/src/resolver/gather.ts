@@ -26,7 +26,7 @@ import type { ResolveOptions, Resolved } from "../registry/client";
 import { OS_RELEASE_PATHS, type LayerFileSearch, type LayerReadLimits } from "../registry/layer";
 import type { TagList } from "../registry/tags";
 import { parseImageConfig } from "../registry/blob";
-import type { ImageConfig, ImageManifest } from "../registry/oci";
+import { INDEX_MEDIA_TYPES, type ImageConfig, type ImageManifest } from "../registry/oci";
 import type { DiskCache } from "./cache";
 import type { DigestOnly, FoundTag, Freshness, PinState, Resolution, TagSummary } from "./types";
 
@@ -237,10 +237,34 @@ async function baseLayerOsRelease(
   return { layerDigest: layer.digest, entry };
 }
 
-function toFactsHubTag(t: HubTag): FactsHubTag {
+/** The digest the reference resolved to, and for an index the digests of its runnable platforms. */
+export interface ResolvedSubject {
+  digest: string;
+  /** Present for an index. */
+  platformDigests?: readonly string[];
+}
+
+/**
+ * The digest a Hub tag object stands for. Real tag objects often carry no tag-level `digest`
+ * (older multi-arch tags, single-platform tags: only `images[].digest`), so: the tag's own digest;
+ * else, for a tag of one image (a non-index media type), that image's digest; else the resolved
+ * index's digest when the tag lists exactly that index's platform digests. Otherwise unknown.
+ */
+export function hubTagDigest(t: HubTag, resolved?: ResolvedSubject): string | undefined {
+  if (t.digest) return t.digest;
+  const digests = t.images.map((i) => i.digest);
+  if (digests.length === 0 || digests.some((d) => d === undefined)) return undefined;
+  const known = digests as string[];
+  if (known.length === 1 && t.mediaType !== undefined && !INDEX_MEDIA_TYPES.has(t.mediaType)) return known[0];
+  const platforms = resolved?.platformDigests;
+  if (!resolved || !platforms || platforms.length !== new Set(known).size) return undefined;
+  return known.every((d) => platforms.includes(d)) ? resolved.digest : undefined;
+}
+
+function toFactsHubTag(t: HubTag, resolved?: ResolvedSubject): FactsHubTag {
   return {
     name: t.name,
-    digest: t.digest ?? null,
+    digest: hubTagDigest(t, resolved) ?? null,
     tag_last_pushed: t.lastPushed ?? null,
     last_updated: t.lastUpdated ?? null,
     images: t.images.map((i) => ({
@@ -255,7 +279,7 @@ function toFactsHubTag(t: HubTag): FactsHubTag {
 }
 
 /** What Hub's tag object says of the tag, for completion: platforms, digest, push date. */
-export function summarizeHubTag(t: HubTag): TagSummary {
+export function summarizeHubTag(t: HubTag, resolved?: ResolvedSubject): TagSummary {
   const platforms: string[] = [];
   for (const image of t.images) {
     if (!image.os || !image.architecture || image.os === "unknown" || image.architecture === "unknown")
@@ -267,15 +291,16 @@ export function summarizeHubTag(t: HubTag): TagSummary {
     });
     if (!platforms.includes(platform)) platforms.push(platform);
   }
+  const digest = hubTagDigest(t, resolved);
   return {
     platforms,
-    ...(t.digest ? { digest: t.digest } : {}),
+    ...(digest ? { digest } : {}),
     ...(t.lastPushed ? { pushedAt: t.lastPushed } : {}),
   };
 }
 
-function summaries(tags: readonly HubTag[]): Record<string, TagSummary> {
-  return Object.fromEntries(tags.map((t) => [t.name, summarizeHubTag(t)]));
+function summaries(tags: readonly HubTag[], resolved?: ResolvedSubject): Record<string, TagSummary> {
+  return Object.fromEntries(tags.map((t) => [t.name, summarizeHubTag(t, resolved)]));
 }
 
 /** The repository's tags: Hub's tag list (names and digests) or the registry's (names only). */
@@ -492,6 +517,10 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
     }
   }
 
+  const resolvedSubject: ResolvedSubject =
+    top.value.kind === "index"
+      ? { digest: subject, platformDigests: top.value.platforms.map((p) => p.digest) }
+      : { digest: subject };
   let hub: HubData | undefined;
   let tags: string[] | undefined;
   let tagSummaries: Record<string, TagSummary> | undefined;
@@ -508,14 +537,14 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
       const tag = await cachedJson(o, "hub-tag", formatReference(tagRef), o.tagTtlMs, () =>
         o.source.hubTag(tagRef, { signal: o.signal }),
       );
-      if (tag && "value" in tag) hub.tag = toFactsHubTag(tag.value);
+      if (tag && "value" in tag) hub.tag = toFactsHubTag(tag.value, resolvedSubject);
     }
   }
   const list = await tagsFor(o, ref);
   if (list) {
     tags = list.names;
-    if (list.hub) tagSummaries = summaries(list.hub);
-    if (hub && list.hub) hub.tags = list.hub.map(toFactsHubTag);
+    if (list.hub) tagSummaries = summaries(list.hub, resolvedSubject);
+    if (hub && list.hub) hub.tags = list.hub.map((t) => toFactsHubTag(t, resolvedSubject));
   }
 
   const input: FactsInput = {
