@@ -102,6 +102,13 @@ describe("Docker Hub tag objects without a tag-level digest", () => {
     );
   });
 
+  it("does not list latest as the alias of an untagged FROM (latest is the tag it pulls)", async (t) => {
+    const r = resolved(await resolve(t, "hello-world"));
+    const aliases = r.resolution.facts.aliases.map((a) => a.tag);
+    assert.equal(aliases.includes("latest"), false);
+    assert.deepEqual(aliases, ["multi-arch-no-digest"]);
+  });
+
   it("reads the recorded rust 1.44.0-slim tag (no digest) only against an index with exactly its platforms", () => {
     const rust = parseHubTag(hubRecording("rust-1.44.0-slim.tag.json"));
     assert.ok(rust);
