@@ -102,6 +102,7 @@ export class Engine {
         listTags: (...a) => this.client.listTags(...a),
         hubTag: (...a) => this.client.hubTag(...a),
         hubRepository: (...a) => this.client.hubRepository(...a),
+        hubBadge: (...a) => this.client.hubBadge(...a),
         hubTags: (...a) => this.client.hubTags(...a),
         readLayerFile: (...a) => this.client.readLayerFile(...a),
       },

@@ -441,6 +441,17 @@ export class RegistryClient {
     return this.guard(ref, () => this.hubApi.repository(p.value, opts));
   }
 
+  /**
+   * The Docker Hub search badge of a repository as Hub spells it ("verified_publisher",
+   * "open_source", "none"), undefined when search does not list it. Independent of the
+   * repository record; `library/` repositories need none (the namespace is the programme).
+   */
+  async hubBadge(ref: Reference, opts: CallOptions = {}): Promise<Result<string | undefined>> {
+    const p = this.hubPath(ref);
+    if (!p.ok) return p;
+    return this.guard(ref, () => this.hubApi.badge(p.value, opts.signal));
+  }
+
   /** Docker Hub's tag list with details, bounded pages. */
   async hubTags(ref: Reference, opts: HubListOptions = {}): Promise<Result<HubTagPage>> {
     const p = this.hubPath(ref);

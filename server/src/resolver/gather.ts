@@ -45,6 +45,8 @@ export interface ImageSource {
     ref: Reference,
     opts?: { signal?: AbortSignal; maxPages?: number; pageSize?: number; name?: string },
   ): Promise<Result<HubTagPage>>;
+  /** Docker Hub's search badge of the repository (absent: no badge is looked up). */
+  hubBadge?(ref: Reference, opts?: { signal?: AbortSignal }): Promise<Result<string | undefined>>;
   /** Reads a small file out of a layer blob by streaming it (absent: layers are never read). */
   readLayerFile?(
     ref: Reference,
@@ -526,18 +528,32 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
   let tagSummaries: Record<string, TagSummary> | undefined;
   if (isDockerHub(ref)) {
     hub = {};
-    const key = `${ref.repository}`;
-    // (Cached as "hub-repo": entries of the earlier "hub-repository" shape held no raw badge.)
-    const repo = await cachedJson(o, "hub-repo", key, o.hubTtlMs, () =>
-      o.source.hubRepository(ref, { signal: o.signal, badge: true }),
-    );
-    // Hub's badge as Hub spells it; facts/trust.ts says what it means.
-    if (repo && "value" in repo && repo.value.badge !== undefined) hub.badge = repo.value.badge;
+    // The card shows nothing from the repository record, so it is not fetched. The trust badge
+    // comes from Hub search on its own (a failing repository record cannot hide it); `library/`
+    // needs none: the namespace is the Official Images programme.
+    const hubBadge = o.source.hubBadge?.bind(o.source);
+    if (hubBadge && !ref.repository.startsWith("library/")) {
+      const badge = await cachedJson<{ badge?: string }>(
+        o,
+        "hub-badge",
+        ref.repository,
+        o.hubTtlMs,
+        async () => {
+          const r = await hubBadge(ref, { signal: o.signal });
+          return r.ok ? ok(r.value === undefined ? {} : { badge: r.value }) : r;
+        },
+      );
+      // Hub's badge as Hub spells it; facts/trust.ts says what it means.
+      if (badge && "value" in badge && badge.value.badge !== undefined) hub.badge = badge.value.badge;
+      // Hub's web API rate limit: trust stays unknown for now, and is asked again after the window.
+      else if (badge && "error" in badge) pausedBy(badge.error);
+    }
     if (checkTag && !tagMissing) {
       const tag = await cachedJson(o, "hub-tag", formatReference(tagRef), o.tagTtlMs, () =>
         o.source.hubTag(tagRef, { signal: o.signal }),
       );
       if (tag && "value" in tag) hub.tag = toFactsHubTag(tag.value, resolvedSubject);
+      else if (tag && "error" in tag) pausedBy(tag.error);
     }
   }
   const list = await tagsFor(o, ref);
