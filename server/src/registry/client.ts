@@ -13,7 +13,7 @@
  * are exposed for the resolver, the status bar and the benchmarks.
  */
 import type { Dispatcher } from "undici";
-import { apiHost, familiar } from "../reference";
+import { apiHost, familiar, isDockerHub } from "../reference";
 import type { Reference } from "../reference";
 import { getBlob, getConfig } from "./blob";
 import type { FetchedBlob, FetchedConfig } from "./blob";
@@ -190,7 +190,9 @@ export class RegistryClient {
   /** Mirrors first for docker.io, then the registry itself. */
   private endpoints(ref: Reference): { endpoint: RegistryEndpoint; mirror: boolean }[] {
     const primary = { endpoint: this.primaryEndpoint(ref), mirror: false };
-    if (apiHost(ref.registry) !== apiHost("docker.io") || this.mirrors.length === 0) return [primary];
+    // Mirrors stand in for docker.io only (as the docker daemon's registry-mirrors do), not for a
+    // reference that names registry-1.docker.io itself.
+    if (!isDockerHub(ref) || this.mirrors.length === 0) return [primary];
     return [...this.mirrors.map((endpoint) => ({ endpoint, mirror: true })), primary];
   }
 
@@ -412,7 +414,7 @@ export class RegistryClient {
   }
 
   private hubPath(ref: Reference): Result<string> {
-    if (apiHost(ref.registry) !== apiHost("docker.io")) {
+    if (!isDockerHub(ref)) {
       return err(
         badResponse(
           "not-docker-hub",
