@@ -87,6 +87,36 @@ describe("Docker Hub's pull limit (recorded answers)", () => {
     assert.equal(sent("GET"), 2);
   });
 
+  it("keeps the status-bar pull counter after a 401 that carries only docker-ratelimit-source", async (t) => {
+    replay.pulls = "reset";
+    const storagePath = await tempDirFor(t, "from-lens-pull-counter");
+    const settings = { ...DEFAULT_SETTINGS, hubApiUrl: hub.url, defaultPlatform: "linux/amd64" };
+    const quiet = {
+      error: () => undefined,
+      warn: () => undefined,
+      info: () => undefined,
+      debug: () => undefined,
+    };
+    const engine = new Engine(settings, { storagePath, hubRegistryUrl: replay.url }, quiet, () => undefined);
+    t.after(() => engine.close());
+    const open = async (text: string): Promise<void> => {
+      const doc = TextDocument.create(
+        `file:///w/${text.length}/Dockerfile`,
+        "dockerfile",
+        1,
+        `FROM ${text}\n`,
+      );
+      const [from] = engine.workspace.update(doc, settings, "visible");
+      assert.ok(from);
+      await engine.workspace.settle(from, settings, 10_000);
+    };
+    await open("hello-world");
+    assert.deepEqual(engine.status().hubRateLimit, { limit: 100, remaining: 85, windowSeconds: 21600 });
+    // A repository Docker Hub refuses: the recorded 401 names only docker-ratelimit-source.
+    await open("someone/private-or-mistyped");
+    assert.deepEqual(engine.status().hubRateLimit, { limit: 100, remaining: 85, windowSeconds: 21600 });
+  });
+
   it("shows what still works and what to do, and Refresh after the window recovers", async (t) => {
     replay.pulls = "spent";
     replay.resetRequests();
