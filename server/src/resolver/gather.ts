@@ -456,11 +456,9 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
     // index would take the manifests: left unchecked.
     const pin: PinState | undefined = !ref.digest
       ? undefined
-      : tagMissing
-        ? { kind: "tag-missing" }
-        : ref.digest === tagDigest
-          ? { kind: "current" }
-          : { kind: "unchecked", reason: "the manifests could not be downloaded (rate limit)" };
+      : ref.digest === tagDigest
+        ? { kind: "current" }
+        : { kind: "unchecked", reason: "the manifests could not be downloaded (rate limit)" };
     return {
       ok: false,
       error: top.error,

@@ -87,6 +87,31 @@ describe("Docker Hub's pull limit (recorded answers)", () => {
     assert.equal(sent("GET"), 2);
   });
 
+  it("still checks a pin while manifest downloads are paused", async (t) => {
+    replay.pulls = "spent";
+    const storagePath = await tempDirFor(t, "from-lens-pin-check");
+    const settings = { ...DEFAULT_SETTINGS, hubApiUrl: hub.url, defaultPlatform: "linux/amd64" };
+    const quiet = {
+      error: () => undefined,
+      warn: () => undefined,
+      info: () => undefined,
+      debug: () => undefined,
+    };
+    const engine = new Engine(settings, { storagePath, hubRegistryUrl: replay.url }, quiet, () => undefined);
+    t.after(() => engine.close());
+    const text = `FROM hello-world:latest@${replay.digests.index}\n`;
+    const doc = TextDocument.create("file:///w/pinned/Dockerfile", "dockerfile", 1, text);
+    const [from] = engine.workspace.update(doc, settings, "visible");
+    assert.ok(from);
+    await engine.workspace.settle(from, settings, 10_000);
+    const lookup = engine.workspace.lookup(from, settings);
+    assert.deepEqual(lookup.state === "error" ? lookup.digestOnly?.pin : undefined, { kind: "current" });
+    const hover = provideHover(engine.workspace.context(doc, settings), { line: 0, character: 6 });
+    const value =
+      hover && typeof hover.contents === "object" && "value" in hover.contents ? hover.contents.value : "";
+    assert.match(value, /The pinned digest is the one the tag points at now/);
+  });
+
   it("keeps the status-bar pull counter after a 401 that carries only docker-ratelimit-source", async (t) => {
     replay.pulls = "reset";
     const storagePath = await tempDirFor(t, "from-lens-pull-counter");
