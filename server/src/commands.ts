@@ -85,6 +85,7 @@ export async function executeCommand(
     case ServerCommand.refresh: {
       const a = argsOf<RefreshArgs>(args, () => true) ?? {};
       if (!env.engine) return { ok: false, message: "FROM Lens is still starting." };
+      env.engine.refresh();
       const docs = a.uri
         ? [env.documents.get(a.uri)].filter((d): d is TextDocument => d !== undefined)
         : env.documents.all();

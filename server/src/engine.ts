@@ -105,6 +105,7 @@ export class Engine {
         listTags: (...a) => this.offline(a[0]) ?? this.client.listTags(...a),
         hubTag: (...a) => this.offline(a[0]) ?? this.client.hubTag(...a),
         hubRepository: (...a) => this.offline(a[0]) ?? this.client.hubRepository(...a),
+        hubBadge: (...a) => this.offline(a[0]) ?? this.client.hubBadge(...a),
         hubTags: (...a) => this.offline(a[0]) ?? this.client.hubTags(...a),
         readLayerFile: (...a) => this.offline(a[0]) ?? this.client.readLayerFile(...a),
       },
@@ -161,6 +162,16 @@ export class Engine {
     );
   }
 
+  /**
+   * The user asked to refresh: rate-limit blocks are lifted (one request per refresh tells
+   * whether the limit is still spent, never a loop) and credentials are read again, so a
+   * `docker login` since takes effect at once.
+   */
+  refresh(): void {
+    this.client.clearRateLimit();
+    this.client.forgetCredentials();
+  }
+
   status(): ResolverStatus {
     return this.resolver.status();
   }
@@ -170,7 +181,7 @@ export class Engine {
     for (const counts of Object.values(this.client.requestCounts())) {
       for (const [kind, n] of Object.entries(counts)) requests[kind] = (requests[kind] ?? 0) + n;
     }
-    const hub = this.client.rateLimit("registry-1.docker.io");
+    const hub = this.client.rateLimit(this.client.hubRegistryHost);
     const last = hub?.last;
     if (last?.limit === undefined || last.remaining === undefined) return { requests };
     return {
@@ -179,8 +190,8 @@ export class Engine {
         limit: last.limit,
         remaining: last.remaining,
         ...(last.windowSeconds !== undefined ? { windowSeconds: last.windowSeconds } : {}),
-        ...(hub?.blockedUntil !== undefined
-          ? { resetAt: hub.blockedUntil }
+        ...((hub?.blockedUntil ?? hub?.pullsBlockedUntil) !== undefined
+          ? { resetAt: hub?.blockedUntil ?? hub?.pullsBlockedUntil }
           : last.resetAt !== undefined
             ? { resetAt: last.resetAt }
             : {}),

@@ -1,6 +1,9 @@
 /**
- * A loopback stand-in for Docker Hub's web API (hub.docker.com), serving the recorded-shape
- * fixtures in test/fixtures/hub/ (one JSON file per repository; see the README there):
+ * A loopback stand-in for Docker Hub's web API (hub.docker.com). It serves Docker Hub's own
+ * recorded answers from ../shared/hub-recordings/hub (hubRecordings.ts: tag objects, repository
+ * records, search pages, the 404 body, the X-RateLimit-* headers, the 429), and for repositories
+ * with no recording the fixtures in test/fixtures/hub/ (library/* tags with real digests from
+ * realdata, in the recorded shape; see the README there):
  *
  *   GET|HEAD /v2/namespaces/{ns}/repositories/{repo}/tags[?page&page_size&name&ordering]
  *   GET|HEAD /v2/namespaces/{ns}/repositories/{repo}/tags/{tag}
@@ -16,6 +19,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { jsonAnswer, startScriptedServer } from "./faultServer";
 import type { Fault, FaultRule, HttpAnswer, RecordedRequest, RouteHandle } from "./faultServer";
+import { hubRecording, hubRoutes, recordedHeaders } from "./hubRecordings";
 import { fixturePath } from "./paths";
 
 /** A Hub tag object (HUB-API.md §2). Only the fields tests commonly read are typed. */
@@ -87,6 +91,55 @@ export function loadHubFixtures(dir = fixturePath("hub")): HubRepositoryFixture[
     .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as HubRepositoryFixture);
 }
 
+/**
+ * The repositories Docker Hub's recorded answers cover (hub/routes.json): their recorded
+ * repository record (when one was recorded) and tag objects, exactly as recorded.
+ */
+export function recordedHubRepositories(): HubRepositoryFixture[] {
+  const routes = hubRoutes();
+  return Object.entries(routes.repositories).map(([path, entry]) => {
+    const [namespace = "", name = ""] = path.split("/");
+    const tags = Object.values(entry.tags).map((ref): HubTag => {
+      if (typeof ref === "string") return hubRecording<HubTag>(ref);
+      const page = hubRecording<{ results: HubTag[] }>(ref.fromPage);
+      const tag = page.results[ref.index];
+      if (!tag) throw new Error(`hub-recordings: ${ref.fromPage} has no result ${ref.index}`);
+      return tag;
+    });
+    return {
+      namespace,
+      name,
+      repository: entry.repository ? hubRecording<Record<string, unknown>>(entry.repository) : {},
+      ...(entry.repository ? {} : { _noRepositoryRecord: true }),
+      tags,
+    };
+  });
+}
+
+/**
+ * The default repositories: the fixtures, with the recorded answers taking precedence (a
+ * recorded tag replaces the fixture's tag of that name; a recorded repository record replaces
+ * the fixture's).
+ */
+export function defaultHubRepositories(dir?: string): HubRepositoryFixture[] {
+  const byName = new Map(loadHubFixtures(dir).map((f) => [`${f.namespace}/${f.name}`, f]));
+  for (const recorded of recordedHubRepositories()) {
+    const key = `${recorded.namespace}/${recorded.name}`;
+    const fixture = byName.get(key);
+    if (!fixture) {
+      byName.set(key, recorded);
+      continue;
+    }
+    const names = new Set(recorded.tags.map((t) => t.name));
+    byName.set(key, {
+      ...fixture,
+      ...(recorded._noRepositoryRecord ? {} : { repository: recorded.repository }),
+      tags: [...fixture.tags.filter((t) => !names.has(t.name)), ...recorded.tags],
+    });
+  }
+  return [...byName.values()];
+}
+
 /** Removes fixture-only keys (those starting with "_") at every depth. */
 export function stripFixtureKeys<T>(value: T): T {
   if (Array.isArray(value)) return value.map((v: unknown) => stripFixtureKeys(v)) as T;
@@ -101,25 +154,45 @@ export function stripFixtureKeys<T>(value: T): T {
 }
 
 /**
- * The Hub's 429 (HUB-API.md §2: Retry-After seconds, X-RateLimit-* headers, example body
- * `{"detail": "Rate limit exceeded", "error": false}` from latest.yaml).
+ * The Hub web API's 429 from hub/routes.json (`rateLimited429`: Retry-After, X-RateLimit-*, body
+ * `{"detail": "Rate limit exceeded", "error": false}` — the documented example of latest.yaml,
+ * not a recording), with Retry-After and the reset set to `retryAfterSeconds` from now.
  */
 export function hubRateLimitFault(retryAfterSeconds = 60): Fault {
-  return {
-    kind: "status",
-    status: 429,
-    headers: {
-      "retry-after": String(retryAfterSeconds),
-      "x-ratelimit-limit": "180",
-      "x-ratelimit-remaining": "0",
-      "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + retryAfterSeconds),
-    },
-    body: { detail: "Rate limit exceeded", error: false },
-  };
+  const recorded = hubRoutes().rateLimited429;
+  const reset = String(Math.floor(Date.now() / 1000) + retryAfterSeconds);
+  const headers = recordedHeaders(recorded.headers, { RESET: reset });
+  for (const name of Object.keys(headers))
+    if (name.toLowerCase() === "retry-after") headers[name] = String(retryAfterSeconds);
+  return { kind: "status", status: recorded.status, headers, body: recorded.body };
+}
+
+/**
+ * The search result Docker Hub recorded for exactly `repository` ("airbyte/source-gmail"), from
+ * any recorded search page, or undefined when no recording lists it.
+ */
+export function recordedSearchEntry(repository: string): Record<string, unknown> | undefined {
+  for (const route of hubRoutes().search) {
+    const page = hubRecording<{ results: Record<string, unknown>[] }>(route.file);
+    const hit = page.results.find((r) => r.id === repository || r.name === repository);
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+/** The recorded search page answering `query`, if a recording covers it (hub/routes.json `search`). */
+function recordedSearch(query: string): { total: number; results: Record<string, unknown>[] } | undefined {
+  const route = hubRoutes().search.find((r) => query.includes(r.match.toLowerCase()));
+  return route ? hubRecording<{ total: number; results: Record<string, unknown>[] }>(route.file) : undefined;
 }
 
 const MAX_PAGE_SIZE = 100;
 const DEFAULT_PAGE_SIZE = 10;
+/**
+ * Search v4's page size when `size` is not sent. Not documented (HUB-API.md: unverified); 10 as
+ * the Hub's list endpoints and searxng's Docker Hub engine use. The recorded pages hold 30.
+ */
+const DEFAULT_SEARCH_SIZE = 10;
 
 export async function startHubApi(opts: HubApiOptions = {}): Promise<HubApiServer> {
   const repos = new Map<string, HubRepositoryFixture>();
@@ -127,22 +200,40 @@ export async function startHubApi(opts: HubApiOptions = {}): Promise<HubApiServe
   const addRepository = (fixture: HubRepositoryFixture): void => {
     repos.set(key(fixture.namespace, fixture.name), fixture);
   };
-  for (const fixture of opts.repositories ?? loadHubFixtures(opts.fixturesDir)) addRepository(fixture);
+  for (const fixture of opts.repositories ?? defaultHubRepositories(opts.fixturesDir)) addRepository(fixture);
+  const routes = hubRoutes();
 
   let baseUrl = "";
 
+  // The recorded X-RateLimit-* headers on every answer, reset rewritten to a minute from now.
   const headers = (): Record<string, string> => {
-    if (!opts.rateLimit) return {};
+    const reset = opts.rateLimit?.resetEpochSeconds ?? Math.floor(Date.now() / 1000) + 60;
+    const recorded = recordedHeaders(routes.headers, { RESET: String(reset) });
+    delete recorded["Content-Type"];
+    if (!opts.rateLimit) return recorded;
     return {
       "x-ratelimit-limit": String(opts.rateLimit.limit),
       "x-ratelimit-remaining": String(opts.rateLimit.remaining),
-      "x-ratelimit-reset": String(opts.rateLimit.resetEpochSeconds ?? Math.floor(Date.now() / 1000) + 60),
+      "x-ratelimit-reset": String(reset),
     };
   };
   const ok = (body: unknown): HttpAnswer => jsonAnswer(200, stripFixtureKeys(body), headers());
-  // 404 bodies: shape observed from the Hub in public reports, not in the OpenAPI (unverified).
+  // Repository / page 404s: the recorded tag 404's shape (no recording of these exact ones).
   const notFound = (message: string, errinfo: Record<string, string> = {}): HttpAnswer =>
     jsonAnswer(404, { message, errinfo }, headers());
+  // The recorded tag 404 (rust-tag-404.json), names substituted per request.
+  const tagNotFound = (ns: string, name: string, tag: string): HttpAnswer => {
+    const recorded = hubRecording<{ message: string; errinfo: Record<string, string> }>(routes.notFoundTag);
+    const was = recorded.errinfo.tag ?? "";
+    return jsonAnswer(
+      404,
+      {
+        message: recorded.message.replace(`'${was}'`, `'${tag}'`),
+        errinfo: { ...recorded.errinfo, namespace: ns, repository: name, tag },
+      },
+      headers(),
+    );
+  };
 
   const tagPage = (url: URL, path: string, repo: HubRepositoryFixture): HttpAnswer => {
     const pageParam = url.searchParams.get("page");
@@ -188,10 +279,19 @@ export async function startHubApi(opts: HubApiOptions = {}): Promise<HubApiServe
       return jsonAnswer(405, { detail: "Method not allowed" }, headers());
     if (path === "/api/search/v4" || path === "/api/search/v4/") {
       const query = (url.searchParams.get("query") ?? "").toLowerCase();
-      const results = [...repos.values()]
-        .filter((r) => r.search && `${r.namespace}/${r.name}`.toLowerCase().includes(query))
-        .map((r) => r.search);
-      return ok({ total: results.length, results });
+      const from = Number(url.searchParams.get("from") ?? 0);
+      const size = Number(url.searchParams.get("size") ?? DEFAULT_SEARCH_SIZE);
+      if (!Number.isInteger(from) || from < 0 || !Number.isInteger(size) || size < 1)
+        return jsonAnswer(400, { detail: "invalid from or size" }, headers());
+      // A recorded page where one covers the query (its results in Hub's own ranking, the exact
+      // name not necessarily first); otherwise the fixtures' entries whose name contains it.
+      const found = recordedSearch(query) ?? {
+        results: [...repos.values()]
+          .filter((r) => r.search && `${r.namespace}/${r.name}`.toLowerCase().includes(query))
+          .map((r) => r.search as Record<string, unknown>),
+      };
+      const results = found.results.slice(from, from + Math.min(size, MAX_PAGE_SIZE));
+      return ok({ total: "total" in found ? found.total : found.results.length, results });
     }
     const m =
       /^\/v2\/namespaces\/([^/]+)\/repositories\/([^/]+)(?:\/(tags)(?:\/([^/]+))?)?\/?$/.exec(path) ??
@@ -200,15 +300,13 @@ export async function startHubApi(opts: HubApiOptions = {}): Promise<HubApiServe
     const [, ns, name, tagsPart, tagName] = m;
     const repo = repos.get(key(ns, name));
     if (!repo) return notFound("httperror 404: object not found", { namespace: ns, repository: name });
-    if (tagsPart === undefined) return ok(repo.repository);
+    if (tagsPart === undefined)
+      return repo._noRepositoryRecord === true
+        ? notFound("httperror 404: object not found", { namespace: ns, repository: name })
+        : ok(repo.repository);
     if (tagName === undefined) return tagPage(url, path, repo);
     const tag = repo.tags.find((t) => t.name === decodeURIComponent(tagName));
-    if (!tag)
-      return notFound(`httperror 404: tag '${tagName}' not found`, {
-        namespace: ns,
-        repository: name,
-        tag: tagName,
-      });
+    if (!tag) return tagNotFound(ns, name, decodeURIComponent(tagName));
     return ok(tag);
   };
 

@@ -147,7 +147,12 @@ export function deriveFacts(input: FactsInput, now: Date): ImageFacts {
       hub: input.hub,
       trustedRegistries: input.settings?.trustedRegistries,
     }),
-    aliases: findAliases(reference.tag, resolved.digest, input.hub?.tags ?? []),
+    // An untagged, unpinned FROM pulls `latest`: that is its own tag, not an alias of it.
+    aliases: findAliases(
+      reference.tag ?? (reference.digest === undefined ? "latest" : undefined),
+      resolved.digest,
+      input.hub?.tags ?? [],
+    ),
     tagVariants: explainTagVariants(reference.tag),
     resolvedAt: input.resolvedAt ?? now.toISOString(),
     source: input.source ?? "network",

@@ -34,6 +34,7 @@ import {
 } from "./format";
 import { pinStatus } from "./pin";
 import { markdownToPlainText } from "./plainText";
+import { pausedBlocks } from "./rateLimitPause";
 
 /** Lines of one paragraph are joined with a Markdown hard break; paragraphs with a blank line. */
 const BREAK = "  \n";
@@ -277,6 +278,7 @@ function errorBlocks(
       action = `check the account you are logged in with (${codeSpan(login)}).`;
       break;
     case "rate-limited":
+      if (lookup.digestOnly !== undefined) return pausedBlocks(error, lookup.digestOnly, reference, ctx.now);
       title =
         error.resetAt === undefined
           ? "Rate-limited"

@@ -108,10 +108,12 @@ export const OFFICIAL_REPOSITORY_PREFIX = "library/";
 export const REPOSITORY_NAME_MAX_LENGTH = 255;
 
 /**
- * Other spellings of Docker Hub that normalise to `docker.io`. distribution maps only
- * `index.docker.io`; `registry-1.docker.io` is the API host, and people write it too.
+ * Other spellings of Docker Hub that normalise to `docker.io`: exactly distribution/reference's
+ * (`legacyDefaultDomain`, normalize.go). `registry-1.docker.io` is not one: `docker pull
+ * registry-1.docker.io/python` asks that host for `python` (no `library/` is added) and fails, so
+ * it is a registry of its own here too, whose API happens to be Docker Hub's.
  */
-const HUB_ALIASES: ReadonlySet<string> = new Set(["index.docker.io", "registry-1.docker.io"]);
+const HUB_ALIASES: ReadonlySet<string> = new Set(["index.docker.io"]);
 
 /**
  * Parses and normalises an image reference the way `docker pull` reads it
@@ -123,8 +125,7 @@ const HUB_ALIASES: ReadonlySet<string> = new Set(["index.docker.io", "registry-1
  *   contains an uppercase letter (repositories can't); otherwise Docker Hub is implied.
  * - A bare 64-hex string is an image ID and is rejected.
  *
- * Deliberate differences from distribution: `registry-1.docker.io` normalises to `docker.io`
- * (like `index.docker.io`); a first component that must be a registry but is not a valid host
+ * Deliberate differences from distribution: a first component that must be a registry but is not a valid host
  * (`foo_bar.com/app`) is rejected, where distribution returns a name with an empty domain that
  * nothing can pull; sha384 digests are unsupported (OCI registers only sha256 and sha512).
  */

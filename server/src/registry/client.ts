@@ -13,7 +13,7 @@
  * are exposed for the resolver, the status bar and the benchmarks.
  */
 import type { Dispatcher } from "undici";
-import { apiHost, familiar } from "../reference";
+import { apiHost, familiar, isDockerHub } from "../reference";
 import type { Reference } from "../reference";
 import { getBlob, getConfig } from "./blob";
 import type { FetchedBlob, FetchedConfig } from "./blob";
@@ -190,7 +190,9 @@ export class RegistryClient {
   /** Mirrors first for docker.io, then the registry itself. */
   private endpoints(ref: Reference): { endpoint: RegistryEndpoint; mirror: boolean }[] {
     const primary = { endpoint: this.primaryEndpoint(ref), mirror: false };
-    if (apiHost(ref.registry) !== apiHost("docker.io") || this.mirrors.length === 0) return [primary];
+    // Mirrors stand in for docker.io only (as the docker daemon's registry-mirrors do), not for a
+    // reference that names registry-1.docker.io itself.
+    if (!isDockerHub(ref) || this.mirrors.length === 0) return [primary];
     return [...this.mirrors.map((endpoint) => ({ endpoint, mirror: true })), primary];
   }
 
@@ -412,7 +414,7 @@ export class RegistryClient {
   }
 
   private hubPath(ref: Reference): Result<string> {
-    if (apiHost(ref.registry) !== apiHost("docker.io")) {
+    if (!isDockerHub(ref)) {
       return err(
         badResponse(
           "not-docker-hub",
@@ -439,6 +441,17 @@ export class RegistryClient {
     const p = this.hubPath(ref);
     if (!p.ok) return p;
     return this.guard(ref, () => this.hubApi.repository(p.value, opts));
+  }
+
+  /**
+   * The Docker Hub search badge of a repository as Hub spells it ("verified_publisher",
+   * "open_source", "none"), undefined when search does not list it. Independent of the
+   * repository record; `library/` repositories need none (the namespace is the programme).
+   */
+  async hubBadge(ref: Reference, opts: CallOptions = {}): Promise<Result<string | undefined>> {
+    const p = this.hubPath(ref);
+    if (!p.ok) return p;
+    return this.guard(ref, () => this.hubApi.badge(p.value, opts.signal));
   }
 
   /** Docker Hub's tag list with details, bounded pages. */
@@ -468,6 +481,11 @@ export class RegistryClient {
 
   rateLimit(host: string): HostRateLimitState | undefined {
     return this.http.rateLimits.get(host);
+  }
+
+  /** `host[:port]` of Docker Hub's registry API (registry-1.docker.io unless `hubRegistryUrl` says). */
+  get hubRegistryHost(): string {
+    return this.hubRegistry.host;
   }
 
   /** Lifts a 429 block early (e.g. after the user logged in). */

@@ -54,7 +54,16 @@ export type ResolveError =
   | (ErrorBase & { kind: "not-found"; what: NotFoundWhat })
   | (ErrorBase & { kind: "unauthorized" })
   | (ErrorBase & { kind: "denied" })
-  | (ErrorBase & { kind: "rate-limited"; resetAt?: Date; resetIsEstimate?: boolean })
+  | (ErrorBase & {
+      kind: "rate-limited";
+      resetAt?: Date;
+      resetIsEstimate?: boolean;
+      /**
+       * "pulls": only manifest downloads are refused (Docker Hub's pull limit is spent); digest
+       * checks with HEAD still answer. Absent: the host takes no requests at all.
+       */
+      scope?: "pulls";
+    })
   | (ErrorBase & { kind: "network"; status?: number })
   | (ErrorBase & { kind: "timeout"; phase: TimeoutPhase })
   | (ErrorBase & { kind: "bad-response"; reason: BadResponseReason })
@@ -187,6 +196,8 @@ export interface ErrorContext {
   credentialNote?: string;
   rateLimitResetAt?: Date;
   rateLimitResetIsEstimate?: boolean;
+  /** The 429 refused pulls only (see the rate-limited error's `scope`). */
+  rateLimitScope?: "pulls";
 }
 
 /** Maps a registry's failed answer to the typed error the rest of the product understands. */
@@ -194,7 +205,13 @@ export function toResolveError(e: RegistryError, ctx: ErrorContext): ResolveErro
   const cause = e.toInfo();
   const base = { host: ctx.host, cause };
   if (e.status === 429 || e.hasCode("TOOMANYREQUESTS")) {
-    return rateLimitedError(ctx.host, ctx.rateLimitResetAt, ctx.rateLimitResetIsEstimate, cause);
+    return rateLimitedError(
+      ctx.host,
+      ctx.rateLimitResetAt,
+      ctx.rateLimitResetIsEstimate,
+      cause,
+      ctx.rateLimitScope,
+    );
   }
   if (e.status === 401 || e.hasCode("UNAUTHORIZED")) {
     const note = ctx.credentialNote ? ` ${ctx.credentialNote}` : "";
@@ -265,19 +282,23 @@ export function rateLimitedError(
   resetAt?: Date,
   estimate?: boolean,
   cause?: RegistryErrorInfo,
+  scope?: "pulls",
 ): ResolveError {
   const when = resetAt ? ` until ${estimate ? "at the latest " : ""}${resetAt.toISOString()}` : "";
+  const advice = isDockerHubHost(host)
+    ? "Logging in (`docker login`) raises Docker Hub's pull limit; a registry mirror avoids it."
+    : "Try again later.";
   const e: ResolveError = {
     kind: "rate-limited",
     host,
     message:
-      `${host} rate limit reached (HTTP 429): FROM Lens stops asking it${when}. ` +
-      (isDockerHubHost(host)
-        ? "Logging in (`docker login`) raises Docker Hub's pull limit; a registry mirror avoids it."
-        : "Try again later."),
+      scope === "pulls"
+        ? `${host} pull limit reached: FROM Lens downloads no manifests from it${when}, and still checks digests (HEAD requests do not count as pulls). ${advice}`
+        : `${host} rate limit reached (HTTP 429): FROM Lens stops asking it${when}. ${advice}`,
   };
   if (resetAt) e.resetAt = resetAt;
   if (estimate) e.resetIsEstimate = true;
+  if (scope) e.scope = scope;
   if (cause) e.cause = cause;
   return e;
 }

@@ -86,6 +86,11 @@ export interface HubListOptions {
 
 export const DEFAULT_HUB_API_URL = "https://hub.docker.com";
 
+/** Search results per page asked for (the most Hub's list endpoints give). */
+const SEARCH_PAGE_SIZE = 100;
+/** Search pages read at most when looking for one repository's badge. */
+const SEARCH_PAGES = 3;
+
 function str(v: unknown): string | undefined {
   return typeof v === "string" && v !== "" ? v : undefined;
 }
@@ -301,17 +306,29 @@ export class HubApi {
     return ok(info);
   }
 
-  /** The search badge of one repository ("none" when it has none), or undefined when search does not list it. */
+  /**
+   * The search badge of one repository ("none" when it has none), or undefined when search does
+   * not list it. Search ranks by relevance, not by name: the exact `namespace/repo` can be far
+   * down (Docker Hub's recorded "gmail" search lists airbyte/source-gmail 22nd), so pages of the
+   * largest size are read until it turns up or the results end, at most `SEARCH_PAGES`.
+   */
   async badge(repository: string, signal?: AbortSignal): Promise<Result<string | undefined>> {
-    const url = this.url("/api/search/v4", { query: repository });
-    const r = await this.getJson(url, `docker.io/${repository}`, "repository", signal);
-    if (!r.ok) return r.error.kind === "not-found" ? ok(undefined) : r;
-    const results = isRecord(r.value.data) && Array.isArray(r.value.data.results) ? r.value.data.results : [];
-    for (const x of results) {
-      if (!isRecord(x)) continue;
-      const name = str(x.name) ?? str(x.slug) ?? str(x.id);
-      if (name !== repository) continue;
-      return ok(typeof x.badge === "string" ? x.badge : "none");
+    for (let page = 0; page < SEARCH_PAGES; page++) {
+      const from = page * SEARCH_PAGE_SIZE;
+      const url = this.url("/api/search/v4", { query: repository, from, size: SEARCH_PAGE_SIZE });
+      const r = await this.getJson(url, `docker.io/${repository}`, "repository", signal);
+      if (!r.ok) return r.error.kind === "not-found" ? ok(undefined) : r;
+      const data = isRecord(r.value.data) ? r.value.data : {};
+      const results = Array.isArray(data.results) ? data.results : [];
+      for (const x of results) {
+        if (!isRecord(x)) continue;
+        // Search v4 names a repository "namespace/repo" in id, name and slug alike.
+        const names = [str(x.id), str(x.name), str(x.slug)];
+        if (!names.includes(repository)) continue;
+        return ok(typeof x.badge === "string" ? x.badge : "none");
+      }
+      const total = num(data.total);
+      if (results.length < SEARCH_PAGE_SIZE || (total !== undefined && from + results.length >= total)) break;
     }
     return ok(undefined);
   }

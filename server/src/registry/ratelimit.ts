@@ -5,6 +5,13 @@
  * `docker-ratelimit-source`; the Hub web API sends `X-RateLimit-Limit/-Remaining/-Reset` (unix
  * time) and `Retry-After` on 429. After a 429 the tracker blocks the host until the reset is due,
  * so nothing retries in a loop. Time comes from an injected clock.
+ *
+ * Docker Hub's pull limit counts manifest GETs only: when it is spent the registry still answers
+ * HEAD (which does not count) and refuses GETs with 429 TOOMANYREQUESTS. So a 429 on a manifest
+ * GET, or any answer saying `ratelimit-remaining: 0`, blocks only manifest GETs ("pulls"); HEADs
+ * keep checking digests, and one whose headers show pulls left again lifts that block. What each
+ * response says is merged into what is known: a 401 that names only `docker-ratelimit-source`
+ * does not erase the limit seen before.
  */
 
 export interface RateLimitInfo {
@@ -28,7 +35,13 @@ export interface HostRateLimitState {
   blockedUntil?: number;
   /** True when blockedUntil is a guess (the window length or a default cool-down). */
   blockedUntilIsEstimate?: boolean;
+  /** Set when the pull limit is spent: no manifest GET goes to this host before this time (epoch ms). */
+  pullsBlockedUntil?: number;
+  pullsBlockedUntilIsEstimate?: boolean;
 }
+
+/** What a block covers: every request, or only the ones that count as pulls (manifest GETs). */
+export type BlockScope = "all" | "pulls";
 
 export type HeaderBag = Record<string, string | string[] | undefined>;
 
@@ -146,21 +159,56 @@ export class RateLimitTracker {
     private readonly defaultCooldownMs: number,
   ) {}
 
-  /** Records the headers of any response from `host`. */
+  /**
+   * Records the headers of any response from `host`, merged into what was known (a field the
+   * response does not carry keeps its last value). `remaining: 0` blocks pulls until the window
+   * can have reset; pulls left again lift that block. Returns what this response said.
+   */
   observe(host: string, headers: HeaderBag): RateLimitInfo | undefined {
     const info = parseRateLimitHeaders(headers, this.now());
-    if (info) this.state(host).last = info;
+    if (!info) return undefined;
+    const s = this.state(host);
+    const merged: RateLimitInfo = { ...s.last, ...info };
+    // A reset time belongs to the answer that sent it: an older one is kept only while ahead.
+    if (info.resetAt === undefined && merged.resetAt !== undefined && merged.resetAt <= info.observedAt)
+      delete merged.resetAt;
+    s.last = merged;
+    if (info.remaining === 0) {
+      const { resetAt, estimate } = this.resetTime(merged);
+      if (resetAt > (s.pullsBlockedUntil ?? 0)) {
+        s.pullsBlockedUntil = resetAt;
+        s.pullsBlockedUntilIsEstimate = estimate;
+      }
+    } else if (info.remaining !== undefined && info.remaining > 0) {
+      delete s.pullsBlockedUntil;
+      delete s.pullsBlockedUntilIsEstimate;
+    }
     return info;
   }
 
   /**
-   * Records a 429 from `host` and blocks it. The reset time is, in order: Retry-After /
-   * X-RateLimit-Reset (exact), the policy window (an upper bound: the window slides), a default.
+   * Records a 429 from `host` and blocks it: every request (`all`), or only manifest GETs
+   * (`pulls`: Docker Hub's pull limit, while HEADs still answer). The reset time is, in order:
+   * Retry-After / X-RateLimit-Reset (exact), the policy window (an upper bound: the window
+   * slides), a default.
    */
-  block(host: string, headers: HeaderBag): { resetAt: number; estimate: boolean } {
-    const now = this.now();
-    const info = this.observe(host, headers);
+  block(host: string, headers: HeaderBag, scope: BlockScope = "all"): { resetAt: number; estimate: boolean } {
+    this.observe(host, headers);
     const s = this.state(host);
+    const { resetAt, estimate } = this.resetTime(parseRateLimitHeaders(headers, this.now()));
+    if (scope === "pulls") {
+      s.pullsBlockedUntil = Math.max(s.pullsBlockedUntil ?? 0, resetAt);
+      s.pullsBlockedUntilIsEstimate = estimate;
+      return { resetAt: s.pullsBlockedUntil, estimate };
+    }
+    s.blockedUntil = Math.max(s.blockedUntil ?? 0, resetAt);
+    s.blockedUntilIsEstimate = estimate;
+    return { resetAt: s.blockedUntil, estimate };
+  }
+
+  /** When a spent limit resets, from what a response said. */
+  private resetTime(info: RateLimitInfo | undefined): { resetAt: number; estimate: boolean } {
+    const now = this.now();
     let resetAt: number;
     let estimate: boolean;
     if (info?.resetAt !== undefined && info.resetAt > now) {
@@ -177,43 +225,54 @@ export class RateLimitTracker {
       resetAt = now + MAX_RATE_LIMIT_WAIT_MS;
       estimate = true;
     }
-    s.blockedUntil = Math.max(s.blockedUntil ?? 0, resetAt);
-    s.blockedUntilIsEstimate = estimate;
-    return { resetAt: s.blockedUntil, estimate };
+    return { resetAt, estimate };
   }
 
-  /** When `host` is blocked now, until when (epoch ms); undefined when requests may go. */
-  blockedUntil(host: string): { until: number; estimate: boolean } | undefined {
+  /**
+   * When `host` is blocked now for a request of this kind, until when (epoch ms); undefined when
+   * it may go. Manifest GETs (`pulls: true`) also wait for a spent pull limit.
+   */
+  blockedUntil(
+    host: string,
+    opts: { pulls?: boolean } = {},
+  ): { until: number; estimate: boolean; scope: BlockScope } | undefined {
     const s = this.hosts.get(host);
-    if (s?.blockedUntil === undefined) return undefined;
-    if (s.blockedUntil <= this.now()) {
+    if (!s) return undefined;
+    this.expire(s);
+    if (s.blockedUntil !== undefined)
+      return { until: s.blockedUntil, estimate: s.blockedUntilIsEstimate ?? false, scope: "all" };
+    if (opts.pulls === true && s.pullsBlockedUntil !== undefined)
+      return { until: s.pullsBlockedUntil, estimate: s.pullsBlockedUntilIsEstimate ?? false, scope: "pulls" };
+    return undefined;
+  }
+
+  private expire(s: HostRateLimitState): void {
+    const now = this.now();
+    if (s.blockedUntil !== undefined && s.blockedUntil <= now) {
       delete s.blockedUntil;
       delete s.blockedUntilIsEstimate;
-      return undefined;
     }
-    return { until: s.blockedUntil, estimate: s.blockedUntilIsEstimate ?? false };
+    if (s.pullsBlockedUntil !== undefined && s.pullsBlockedUntil <= now) {
+      delete s.pullsBlockedUntil;
+      delete s.pullsBlockedUntilIsEstimate;
+    }
   }
 
-  /** Lifts a block early, e.g. after the user logged in. */
+  /** Lifts blocks early: Refresh, new credentials (`docker login`). */
   clear(host?: string): void {
-    if (host === undefined) {
-      for (const s of this.hosts.values()) {
-        delete s.blockedUntil;
-        delete s.blockedUntilIsEstimate;
-      }
-      return;
-    }
-    const s = this.hosts.get(host);
-    if (s) {
+    for (const s of host === undefined ? this.hosts.values() : [this.hosts.get(host)]) {
+      if (!s) continue;
       delete s.blockedUntil;
       delete s.blockedUntilIsEstimate;
+      delete s.pullsBlockedUntil;
+      delete s.pullsBlockedUntilIsEstimate;
     }
   }
 
   get(host: string): HostRateLimitState | undefined {
     const s = this.hosts.get(host);
     if (!s) return undefined;
-    this.blockedUntil(host); // expire a passed block before showing it
+    this.expire(s); // a passed block is not shown
     return structuredClone(s);
   }
 

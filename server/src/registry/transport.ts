@@ -14,6 +14,7 @@
  * 5xx or a dropped connection one retry after a jittered delay; on a 429 the host is blocked until
  * its reset and nothing is retried. Identical in-flight requests coalesce into one.
  */
+import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { rootCertificates } from "node:tls";
 import { Agent, ProxyAgent } from "undici";
@@ -522,13 +523,16 @@ export class HttpTransport {
   /** One exchange, redirects followed. Never throws. */
   async send(req: HttpRequest): Promise<Result<HttpResponse>> {
     const host = hostOf(req.url);
-    const blocked = this.rateLimits.blockedUntil(host);
+    // A spent pull limit holds back manifest GETs only: HEADs (not pulls) still check digests.
+    const pull = req.kind === "get-manifest" && req.method === "GET";
+    const blocked = this.rateLimits.blockedUntil(host, { pulls: pull });
     if (blocked) {
       this.log(
         "debug",
-        `${req.method} ${redactUrl(req.url)} not sent: ${host} is rate-limited until ${new Date(blocked.until).toISOString()}`,
+        `${req.method} ${redactUrl(req.url)} not sent: ${host} is rate-limited${blocked.scope === "pulls" ? " (pulls)" : ""} until ${new Date(blocked.until).toISOString()}`,
       );
-      return err(rateLimitedError(host, new Date(blocked.until), blocked.estimate));
+      const scope = blocked.scope === "pulls" ? "pulls" : undefined;
+      return err(rateLimitedError(host, new Date(blocked.until), blocked.estimate, undefined, scope));
     }
     const outer = req.signal;
     if (outer?.aborted) return err(cancelledError(host));
@@ -822,7 +826,10 @@ export interface RegistryFetch {
   /** Stream a 2xx body into this (see HttpRequest.sink); such requests are never coalesced. */
   sink?: BodySink;
   /** For error messages and the not-found mapping. */
-  error: Omit<ErrorContext, "host" | "credentialNote" | "rateLimitResetAt" | "rateLimitResetIsEstimate">;
+  error: Omit<
+    ErrorContext,
+    "host" | "credentialNote" | "rateLimitResetAt" | "rateLimitResetIsEstimate" | "rateLimitScope"
+  >;
 }
 
 /** How a host wants to be authenticated, learnt from its first 401. */
@@ -850,6 +857,10 @@ export class RegistrySession {
   private readonly tokens = new Map<string, CachedToken[]>();
   private readonly tokenFetches = new Coalescer<CachedToken>();
   private readonly credentialCache = new Map<string, { at: number; lookup: Promise<CredentialLookup> }>();
+  /** A hash of the credential last looked up per key, to notice `docker login` / a new helper answer. */
+  private readonly credentialPrints = new Map<string, string>();
+  /** The hosts each credential key was used for (whose rate-limit block new credentials lift). */
+  private readonly credentialHosts = new Map<string, Set<string>>();
   private readonly requests = new Coalescer<HttpResponse>();
 
   constructor(readonly http: HttpTransport) {}
@@ -870,12 +881,33 @@ export class RegistrySession {
       env: this.options.env,
     }).then((l) => {
       for (const s of secretsOf(l.credential)) this.http.addSecret(s);
+      this.noticeCredentialChange(key, l.credential);
       if (l.warning) this.http.log("warn", `credentials for ${key}: ${l.warning}`);
       else this.http.log("debug", `credentials for ${key}: kind=${l.credential.kind}, source=${l.source}`);
       return l;
     });
     this.credentialCache.set(key, { at: now, lookup });
     return lookup;
+  }
+
+  /**
+   * Credentials that differ from the ones last read for `key` (config.json or the helper's answer
+   * changed: a `docker login`) get a new allowance: the rate-limit blocks of the hosts they are
+   * used for are lifted and the tokens issued for the old ones dropped.
+   */
+  private noticeCredentialChange(key: string, credential: Credential): void {
+    const hash = createHash("sha256").update(credential.kind);
+    if (credential.kind === "basic") hash.update(`\0${credential.username}`);
+    for (const secret of secretsOf(credential)) hash.update(`\0${secret}`);
+    const print = hash.digest("hex");
+    const before = this.credentialPrints.get(key);
+    this.credentialPrints.set(key, print);
+    if (before === undefined || before === print) return;
+    this.tokens.clear();
+    for (const host of this.credentialHosts.get(key) ?? []) {
+      this.http.rateLimits.clear(host);
+      this.http.log("info", `credentials for ${key} changed: asking ${host} again`);
+    }
   }
 
   /** Forgets cached credentials and tokens (e.g. after `docker login`). */
@@ -900,6 +932,8 @@ export class RegistrySession {
   ): Promise<Result<HttpResponse>> {
     const origin = req.endpoint.origin.origin;
     const host = hostOf(req.endpoint.origin);
+    const hosts = this.credentialHosts.get(req.endpoint.credentialKey) ?? new Set<string>();
+    this.credentialHosts.set(req.endpoint.credentialKey, hosts.add(host));
     const lookup = await this.credentials(req.endpoint.credentialKey);
     if (req.signal.aborted) return err(cancelledError(host));
     const credential = lookup.credential;
@@ -1003,20 +1037,26 @@ export class RegistrySession {
       }
 
       if (r.status === 429) {
-        const { resetAt, estimate } = this.http.rateLimits.block(host, r.headers);
+        const e = new RegistryError({ status: r.status, method: req.method, url: url.href, body: r.body });
+        // Docker Hub's spent pull limit: a manifest GET refused with TOOMANYREQUESTS, while HEADs
+        // still answer. Any other 429 (a HEAD, a bare anti-abuse 429) stops the whole host.
+        const pullsOnly = req.method === "GET" && req.kind === "get-manifest" && e.hasCode("TOOMANYREQUESTS");
+        const { resetAt, estimate } = this.http.rateLimits.block(
+          host,
+          r.headers,
+          pullsOnly ? "pulls" : "all",
+        );
         this.http.log(
           "warn",
-          `${host} answered 429: no further requests to it until ${new Date(resetAt).toISOString()}`,
+          `${host} answered 429: no further ${pullsOnly ? "manifest GETs" : "requests"} to it until ${new Date(resetAt).toISOString()}`,
         );
         return err(
-          toResolveError(
-            new RegistryError({ status: r.status, method: req.method, url: url.href, body: r.body }),
-            {
-              ...ctx,
-              rateLimitResetAt: new Date(resetAt),
-              rateLimitResetIsEstimate: estimate,
-            },
-          ),
+          toResolveError(e, {
+            ...ctx,
+            rateLimitResetAt: new Date(resetAt),
+            rateLimitResetIsEstimate: estimate,
+            ...(pullsOnly ? { rateLimitScope: "pulls" as const } : {}),
+          }),
         );
       }
 

@@ -26,9 +26,9 @@ import type { ResolveOptions, Resolved } from "../registry/client";
 import { OS_RELEASE_PATHS, type LayerFileSearch, type LayerReadLimits } from "../registry/layer";
 import type { TagList } from "../registry/tags";
 import { parseImageConfig } from "../registry/blob";
-import type { ImageConfig, ImageManifest } from "../registry/oci";
+import { INDEX_MEDIA_TYPES, type ImageConfig, type ImageManifest } from "../registry/oci";
 import type { DiskCache } from "./cache";
-import type { FoundTag, Freshness, PinState, Resolution, TagSummary } from "./types";
+import type { DigestOnly, FoundTag, Freshness, PinState, Resolution, TagSummary } from "./types";
 
 /** The registry calls the resolver makes: RegistryClient satisfies it; unit tests pass a fake. */
 export interface ImageSource {
@@ -45,6 +45,8 @@ export interface ImageSource {
     ref: Reference,
     opts?: { signal?: AbortSignal; maxPages?: number; pageSize?: number; name?: string },
   ): Promise<Result<HubTagPage>>;
+  /** Docker Hub's search badge of the repository (absent: no badge is looked up). */
+  hubBadge?(ref: Reference, opts?: { signal?: AbortSignal }): Promise<Result<string | undefined>>;
   /** Reads a small file out of a layer blob by streaming it (absent: layers are never read). */
   readLayerFile?(
     ref: Reference,
@@ -81,7 +83,14 @@ export interface GatherOptions {
 
 export type GatherResult =
   | { ok: true; resolution: Resolution; freshness: Freshness }
-  | { ok: false; error: ResolveError; tags?: string[]; tagSummaries?: Record<string, TagSummary> };
+  | {
+      ok: false;
+      error: ResolveError;
+      tags?: string[];
+      tagSummaries?: Record<string, TagSummary>;
+      /** Rate-limited after the tag's digest was checked: that much is known. */
+      digestOnly?: DigestOnly;
+    };
 
 interface TagEntry {
   digest: string;
@@ -230,10 +239,34 @@ async function baseLayerOsRelease(
   return { layerDigest: layer.digest, entry };
 }
 
-function toFactsHubTag(t: HubTag): FactsHubTag {
+/** The digest the reference resolved to, and for an index the digests of its runnable platforms. */
+export interface ResolvedSubject {
+  digest: string;
+  /** Present for an index. */
+  platformDigests?: readonly string[];
+}
+
+/**
+ * The digest a Hub tag object stands for. Real tag objects often carry no tag-level `digest`
+ * (older multi-arch tags, single-platform tags: only `images[].digest`), so: the tag's own digest;
+ * else, for a tag of one image (a non-index media type), that image's digest; else the resolved
+ * index's digest when the tag lists exactly that index's platform digests. Otherwise unknown.
+ */
+export function hubTagDigest(t: HubTag, resolved?: ResolvedSubject): string | undefined {
+  if (t.digest) return t.digest;
+  const digests = t.images.map((i) => i.digest);
+  if (digests.length === 0 || digests.some((d) => d === undefined)) return undefined;
+  const known = digests as string[];
+  if (known.length === 1 && t.mediaType !== undefined && !INDEX_MEDIA_TYPES.has(t.mediaType)) return known[0];
+  const platforms = resolved?.platformDigests;
+  if (!resolved || !platforms || platforms.length !== new Set(known).size) return undefined;
+  return known.every((d) => platforms.includes(d)) ? resolved.digest : undefined;
+}
+
+function toFactsHubTag(t: HubTag, resolved?: ResolvedSubject): FactsHubTag {
   return {
     name: t.name,
-    digest: t.digest ?? null,
+    digest: hubTagDigest(t, resolved) ?? null,
     tag_last_pushed: t.lastPushed ?? null,
     last_updated: t.lastUpdated ?? null,
     images: t.images.map((i) => ({
@@ -248,7 +281,7 @@ function toFactsHubTag(t: HubTag): FactsHubTag {
 }
 
 /** What Hub's tag object says of the tag, for completion: platforms, digest, push date. */
-export function summarizeHubTag(t: HubTag): TagSummary {
+export function summarizeHubTag(t: HubTag, resolved?: ResolvedSubject): TagSummary {
   const platforms: string[] = [];
   for (const image of t.images) {
     if (!image.os || !image.architecture || image.os === "unknown" || image.architecture === "unknown")
@@ -260,15 +293,16 @@ export function summarizeHubTag(t: HubTag): TagSummary {
     });
     if (!platforms.includes(platform)) platforms.push(platform);
   }
+  const digest = hubTagDigest(t, resolved);
   return {
     platforms,
-    ...(t.digest ? { digest: t.digest } : {}),
+    ...(digest ? { digest } : {}),
     ...(t.lastPushed ? { pushedAt: t.lastPushed } : {}),
   };
 }
 
-function summaries(tags: readonly HubTag[]): Record<string, TagSummary> {
-  return Object.fromEntries(tags.map((t) => [t.name, summarizeHubTag(t)]));
+function summaries(tags: readonly HubTag[], resolved?: ResolvedSubject): Record<string, TagSummary> {
+  return Object.fromEntries(tags.map((t) => [t.name, summarizeHubTag(t, resolved)]));
 }
 
 /** The repository's tags: Hub's tag list (names and digests) or the registry's (names only). */
@@ -414,7 +448,30 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
   const subject = ref.digest ?? tagDigest;
   if (!subject) return { ok: false, error: offlineError(ref, o.unreachable) };
   const top = await manifestFor(o, ref, subject);
-  if (!top.ok) return { ok: false, error: top.error };
+  if (!top.ok) {
+    if (top.error.kind !== "rate-limited" || tagDigest === undefined || tagFetchedAt === undefined)
+      return { ok: false, error: top.error };
+    // Manifest downloads are paused (a spent pull limit) but the HEAD answered: the digest, and a
+    // pin's match with it, are still known. Whether a different pin is a platform manifest of the
+    // index would take the manifests: left unchecked.
+    const pin: PinState | undefined = !ref.digest
+      ? undefined
+      : ref.digest === tagDigest
+        ? { kind: "current" }
+        : { kind: "unchecked", reason: "the manifests could not be downloaded (rate limit)" };
+    return {
+      ok: false,
+      error: top.error,
+      digestOnly: { tagDigest, fetchedAt: tagFetchedAt, ...(pin ? { pin } : {}) },
+    };
+  }
+  /** A rate limit kept something from being asked: when to ask again. */
+  let retryAt: number | undefined;
+  const pausedBy = (e: ResolveError): void => {
+    if (e.kind !== "rate-limited") return;
+    const at = e.resetAt?.getTime() ?? o.now() + 60_000;
+    retryAt = retryAt === undefined ? at : Math.min(retryAt, at);
+  };
 
   const manifests: Record<string, ImageManifest> = {};
   const configs: Record<string, ImageConfig> = {};
@@ -437,6 +494,8 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
         describedDigest = chosen.digest;
       } else if (!m.ok && !isUnreachable(m.error)) {
         return { ok: false, error: m.error };
+      } else if (!m.ok) {
+        pausedBy(m.error);
       }
     }
   } else {
@@ -453,33 +512,53 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
       }
     } else if (!isUnreachable(c.error)) {
       return { ok: false, error: c.error };
+    } else {
+      pausedBy(c.error);
     }
   }
 
+  const resolvedSubject: ResolvedSubject =
+    top.value.kind === "index"
+      ? { digest: subject, platformDigests: top.value.platforms.map((p) => p.digest) }
+      : { digest: subject };
   let hub: HubData | undefined;
   let tags: string[] | undefined;
   let tagSummaries: Record<string, TagSummary> | undefined;
   if (isDockerHub(ref)) {
     hub = {};
-    const key = `${ref.repository}`;
-    // (Cached as "hub-repo": entries of the earlier "hub-repository" shape held no raw badge.)
-    const repo = await cachedJson(o, "hub-repo", key, o.hubTtlMs, () =>
-      o.source.hubRepository(ref, { signal: o.signal, badge: true }),
-    );
-    // Hub's badge as Hub spells it; facts/trust.ts says what it means.
-    if (repo && "value" in repo && repo.value.badge !== undefined) hub.badge = repo.value.badge;
+    // The card shows nothing from the repository record, so it is not fetched. The trust badge
+    // comes from Hub search on its own (a failing repository record cannot hide it); `library/`
+    // needs none: the namespace is the Official Images programme.
+    const hubBadge = o.source.hubBadge?.bind(o.source);
+    if (hubBadge && !ref.repository.startsWith("library/")) {
+      const badge = await cachedJson<{ badge?: string }>(
+        o,
+        "hub-badge",
+        ref.repository,
+        o.hubTtlMs,
+        async () => {
+          const r = await hubBadge(ref, { signal: o.signal });
+          return r.ok ? ok(r.value === undefined ? {} : { badge: r.value }) : r;
+        },
+      );
+      // Hub's badge as Hub spells it; facts/trust.ts says what it means.
+      if (badge && "value" in badge && badge.value.badge !== undefined) hub.badge = badge.value.badge;
+      // Hub's web API rate limit: trust stays unknown for now, and is asked again after the window.
+      else if (badge && "error" in badge) pausedBy(badge.error);
+    }
     if (checkTag && !tagMissing) {
       const tag = await cachedJson(o, "hub-tag", formatReference(tagRef), o.tagTtlMs, () =>
         o.source.hubTag(tagRef, { signal: o.signal }),
       );
-      if (tag && "value" in tag) hub.tag = toFactsHubTag(tag.value);
+      if (tag && "value" in tag) hub.tag = toFactsHubTag(tag.value, resolvedSubject);
+      else if (tag && "error" in tag) pausedBy(tag.error);
     }
   }
   const list = await tagsFor(o, ref);
   if (list) {
     tags = list.names;
-    if (list.hub) tagSummaries = summaries(list.hub);
-    if (hub && list.hub) hub.tags = list.hub.map(toFactsHubTag);
+    if (list.hub) tagSummaries = summaries(list.hub, resolvedSubject);
+    if (hub && list.hub) hub.tags = list.hub.map((t) => toFactsHubTag(t, resolvedSubject));
   }
 
   const input: FactsInput = {
@@ -529,6 +608,7 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
     ...(tagFetchedAt !== undefined ? { tagFetchedAt } : {}),
     ...(tags ? { tags } : {}),
     ...(tagSummaries ? { tagSummaries } : {}),
+    ...(retryAt !== undefined ? { retryAt } : {}),
   };
   if (ref.digest) {
     const pin: PinState = tagMissing

@@ -84,6 +84,8 @@ export class Resolver {
   /** Bumped by `rederive`: a result settled in an older generation is worked out again. */
   private generation = 0;
   private readonly derivedIn = new Map<string, number>();
+  /** Results a rate limit left incomplete are resolved again when it resets (one timer per key). */
+  private readonly retries = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly options: ResolverOptions) {
     this.now = options.now ?? Date.now;
@@ -251,6 +253,8 @@ export class Resolver {
     this.memo.clear();
     this.unreachableUntil.clear();
     this.unreachableError.clear();
+    for (const timer of this.retries.values()) clearTimeout(timer);
+    this.retries.clear();
     this.options.cache.clear();
     if (keys.length > 0) this.options.onDidChange?.(keys);
   }
@@ -319,6 +323,7 @@ export class Resolver {
     if (s.state === "resolving") return false;
     if ((this.derivedIn.get(key) ?? this.generation) !== this.generation) return true;
     if (s.state === "error") return isUnreachable(s.error) || s.error.kind === "cancelled";
+    if (s.resolution.retryAt !== undefined && this.now() >= s.resolution.retryAt) return true;
     const ttl = this.options.settings().tagTtlMs;
     return s.freshness.kind !== "fresh" || this.now() - s.freshness.fetchedAt >= ttl;
   }
@@ -374,6 +379,7 @@ export class Resolver {
           error: r.error,
           ...(r.tags ? { tags: r.tags } : {}),
           ...(r.tagSummaries ? { tagSummaries: r.tagSummaries } : {}),
+          ...(r.digestOnly ? { digestOnly: r.digestOnly } : {}),
           ...(prev?.state === "resolved"
             ? { previous: { resolution: prev.resolution, freshness: prev.freshness } }
             : {}),
@@ -397,6 +403,7 @@ export class Resolver {
     } else {
       this.derivedIn.set(job.key, job.generation);
       this.settle(job.key, result);
+      this.scheduleRetry(job, result);
       if (job.again && job.owners.size > 0) {
         for (const owner of job.owners) this.request([job.request], owner, job.priority, job.force);
       }
@@ -405,6 +412,33 @@ export class Resolver {
       for (const k of [...this.memo.keys()].slice(0, this.memo.size - MEMO_LIMIT)) this.memo.delete(k);
     }
     this.pump();
+  }
+
+  /**
+   * A result a rate limit kept incomplete (details or the trust badge not asked, or manifest
+   * downloads refused) is asked again once the limit resets, for the documents still using it:
+   * one request at that time, never a loop.
+   */
+  private scheduleRetry(job: Job, lookup: Lookup): void {
+    const previous = this.retries.get(job.key);
+    if (previous) clearTimeout(previous);
+    this.retries.delete(job.key);
+    const at =
+      lookup.state === "resolved"
+        ? lookup.resolution.retryAt
+        : lookup.state === "error" && lookup.error.kind === "rate-limited"
+          ? lookup.error.resetAt?.getTime()
+          : undefined;
+    if (at === undefined || job.owners.size === 0) return;
+    const timer = setTimeout(
+      () => {
+        this.retries.delete(job.key);
+        for (const owner of job.owners) this.request([job.request], owner, job.priority);
+      },
+      Math.min(Math.max(0, at - this.now()) + 1000, 2 ** 31 - 1),
+    );
+    timer.unref();
+    this.retries.set(job.key, timer);
   }
 
   private settle(key: string, lookup: Lookup): void {

@@ -54,6 +54,22 @@ export interface Resolution {
   tags?: string[];
   /** Per-tag platforms, digest and push date of `tags`, where the registry says (Docker Hub). */
   tagSummaries?: Record<string, TagSummary>;
+  /**
+   * Some of it could not be asked because of a rate limit (manifest details, the Hub trust
+   * badge): resolve again at this time (epoch ms) to fill it in.
+   */
+  retryAt?: number;
+}
+
+/**
+ * What still worked while manifest downloads were paused by a rate limit: the tag's digest (a
+ * HEAD, which Docker Hub does not count as a pull) and, for a pinned reference, the pin check.
+ */
+export interface DigestOnly {
+  tagDigest: string;
+  /** When the digest was checked (epoch ms). */
+  fetchedAt: number;
+  pin?: PinState;
 }
 
 export type Freshness =
@@ -77,6 +93,8 @@ export type Lookup =
       tagSummaries?: Record<string, TagSummary>;
       /** What the cache still had, if anything (e.g. rate-limited but cached yesterday). */
       previous?: { resolution: Resolution; freshness: Freshness };
+      /** Rate-limited: what was still checked without downloading manifests. */
+      digestOnly?: DigestOnly;
     };
 
 /** A summary for the status bar and progress. */

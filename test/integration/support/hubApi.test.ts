@@ -59,6 +59,39 @@ describe("startHubApi", () => {
     assert.equal(head.status, 200);
   });
 
+  it("serves Docker Hub's recorded answers: tag objects as recorded, recorded headers and 404 body", async () => {
+    const rust = await fetch(`${hub.url}/v2/namespaces/library/repositories/rust/tags/1.44.0-slim`);
+    assert.equal(rust.headers.get("x-ratelimit-limit"), "180");
+    assert.equal(rust.headers.get("x-ratelimit-remaining"), "175");
+    assert.ok(Number(rust.headers.get("x-ratelimit-reset")) > Date.now() / 1000);
+    const tag = (await rust.json()) as HubTag;
+    assert.equal("digest" in tag, false, "old multi-arch official tags have no tag-level digest");
+    assert.equal(tag.full_size, 0);
+    assert.equal(tag.images.length, 4);
+    const disney = (await (
+      await fetch(`${hub.url}/v2/namespaces/ebusinessdocker/repositories/disney/tags/latest`)
+    ).json()) as HubTag;
+    assert.equal(disney.media_type, "application/vnd.docker.container.image.v1+json");
+    assert.equal("digest" in disney, false);
+    assert.equal(
+      disney.images[0]?.digest,
+      "sha256:46a577b81ad2ad37b99d7a809ccd21c135cbca3c6ab3b49cfcf705c54312de78",
+    );
+    const repo = (await (
+      await fetch(`${hub.url}/v2/namespaces/ebusinessdocker/repositories/disney`)
+    ).json()) as Record<string, unknown>;
+    assert.equal(repo.status_description, "active");
+    assert.equal(
+      (await fetch(`${hub.url}/v2/namespaces/library/repositories/rust/tags/1.92.0-slim`)).status,
+      404,
+    );
+    const missing = await fetch(`${hub.url}/v2/namespaces/library/repositories/rust/tags/9.9`);
+    assert.deepEqual(await missing.json(), {
+      message: "httperror 404: tag '9.9' not found",
+      errinfo: { namespace: "library", repository: "rust", tag: "9.9" },
+    });
+  });
+
   it("answers the legacy /v2/repositories routes and repository info the same way", async () => {
     const legacy = (await (
       await fetch(`${hub.url}/v2/repositories/library/ubuntu/tags/noble`)
@@ -116,19 +149,29 @@ describe("startHubApi", () => {
     assert.equal((await fetch(`${hub.url}/v2/namespaces/nobody/repositories/nothing/tags`)).status, 404);
 
     const badges = new Map<string, unknown>();
-    for (const q of ["python", "examplecorp", "exampleoss", "someuser"]) {
-      const res = (await (await fetch(`${hub.url}/api/search/v4?query=${q}`)).json()) as {
+    for (const q of ["python", "airbyte/source-gmail", "athenz/athenz", "ebusinessdocker/disney"]) {
+      const res = (await (await fetch(`${hub.url}/api/search/v4?query=${q}&size=100`)).json()) as {
         total: number;
         results: { id: string; badge: unknown }[];
       };
       for (const r of res.results) badges.set(r.id, r.badge);
     }
-    assert.deepEqual(Object.fromEntries(badges), {
-      "library/python": "official",
-      "examplecorp/webserver": "verified_publisher",
-      "exampleoss/toolkit": "open_source",
-      "someuser/webapp": "none",
-    });
+    assert.equal(badges.get("library/python"), "official");
+    // Docker Hub's recorded search pages: the exact name is one result among 30, ranked as Hub ranked it.
+    assert.equal(badges.get("airbyte/source-gmail"), "verified_publisher");
+    assert.equal(badges.get("athenz/athenz"), "open_source");
+    assert.equal(badges.get("ebusinessdocker/disney"), "none");
+    const firstPage = (await (await fetch(`${hub.url}/api/search/v4?query=gmail`)).json()) as {
+      total: number;
+      results: { id: string }[];
+    };
+    assert.equal(firstPage.total, 1111, "the recorded total");
+    assert.equal(firstPage.results.length, 10);
+    assert.equal(
+      firstPage.results.some((r) => r.id === "airbyte/source-gmail"),
+      false,
+      "ranked 22nd: not on the first page",
+    );
   });
 
   it("takes fault rules, e.g. the Hub's 429 with Retry-After", async (t) => {

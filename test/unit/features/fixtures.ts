@@ -9,7 +9,7 @@
  * illustrative.
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { it } from "node:test";
 import { TextDocument } from "vscode-languageserver-textdocument";
@@ -24,6 +24,7 @@ import { parseReference } from "../../../server/src/reference";
 import type { ResolveError } from "../../../server/src/registry/errors";
 import type { Freshness, Lookup, PinState, Resolution, TagSummary } from "../../../server/src/resolver/types";
 import { DEFAULT_SETTINGS, type FromLensSettings } from "../../../server/src/settings";
+import { recordedHubRepositories, recordedSearchEntry } from "../../support/hubApi";
 import { loadRecords, recordToInput, type RealRecord } from "../facts/realdata";
 
 /** The fixed clock of every feature test. */
@@ -385,7 +386,15 @@ const HUB_FIXTURES = path.resolve(__dirname, "../../fixtures/hub");
  */
 export function hubFixture(repository: string, tagName?: string): HubData {
   const file = path.join(HUB_FIXTURES, `${repository.replace("/", "__")}.json`);
-  const raw = JSON.parse(readFileSync(file, "utf8")) as {
+  // Repositories Docker Hub's recorded answers cover (../shared/hub-recordings) come from there.
+  const recorded = existsSync(file)
+    ? undefined
+    : recordedHubRepositories().find((r) => `${r.namespace}/${r.name}` === repository);
+  const raw = (
+    recorded
+      ? { search: recordedSearchEntry(repository), tags: recorded.tags }
+      : JSON.parse(readFileSync(file, "utf8"))
+  ) as {
     search?: { badge?: string };
     tags: (HubTag & { _source?: string })[];
   };

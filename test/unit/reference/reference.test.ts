@@ -58,8 +58,8 @@ describe("normalising Docker Hub references", () => {
     assert.deepEqual(parsed("user/app"), { registry: "docker.io", repository: "user/app" });
   });
 
-  it("treats index.docker.io and registry-1.docker.io as docker.io", () => {
-    for (const host of ["index.docker.io", "registry-1.docker.io", "docker.io"]) {
+  it("treats index.docker.io as docker.io (distribution's only legacy Hub domain)", () => {
+    for (const host of ["index.docker.io", "docker.io"]) {
       assert.deepEqual(parsed(`${host}/python:3`), {
         registry: "docker.io",
         repository: "library/python",
@@ -67,6 +67,20 @@ describe("normalising Docker Hub references", () => {
       });
       assert.deepEqual(parsed(`${host}/user/app`), { registry: "docker.io", repository: "user/app" });
     }
+  });
+
+  it("keeps registry-1.docker.io as written, adding no library/ (docker pull asks that host for `python`)", () => {
+    assert.deepEqual(parsed("registry-1.docker.io/python:3"), {
+      registry: "registry-1.docker.io",
+      repository: "python",
+      tag: "3",
+    });
+    assert.deepEqual(parsed("registry-1.docker.io/library/python"), {
+      registry: "registry-1.docker.io",
+      repository: "library/python",
+    });
+    assert.equal(familiar(parsed("registry-1.docker.io/python:3")), "registry-1.docker.io/python:3");
+    assert.equal(isOfficialImageName(parsed("registry-1.docker.io/library/python")), false);
   });
 
   it("keeps library/ for nested paths under library", () => {
@@ -193,7 +207,8 @@ describe("withDigest and withoutDigest", () => {
 describe("Docker Hub helpers", () => {
   it("recognises Docker Hub references", () => {
     assert.equal(isDockerHub(parsed("python")), true);
-    assert.equal(isDockerHub(parsed("registry-1.docker.io/user/app")), true);
+    assert.equal(isDockerHub(parsed("index.docker.io/user/app")), true);
+    assert.equal(isDockerHub(parsed("registry-1.docker.io/user/app")), false);
     assert.equal(isDockerHub(parsed("ghcr.io/o/r")), false);
     assert.equal(isDockerHub(parsed("docker.io.example.com/o/r")), false);
   });

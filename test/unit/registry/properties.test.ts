@@ -1238,7 +1238,11 @@ describe("rate-limit headers from a lying registry", () => {
         assert.equal(typeof estimate, "boolean");
         assert.ok(resetAt > NOW, `resetAt ${resetAt} is not after now`);
         assertValidTime(resetAt, "resetAt");
-        assert.deepEqual(tracker.blockedUntil("registry.example"), { until: resetAt, estimate });
+        assert.deepEqual(tracker.blockedUntil("registry.example"), {
+          until: resetAt,
+          estimate,
+          scope: "all",
+        });
       }),
       fuzzParameters(1000),
     );

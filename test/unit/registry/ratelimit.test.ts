@@ -95,12 +95,53 @@ describe("the per-host rate-limit tracker", () => {
     const { t, clock } = tracker();
     const b = t.block("registry-1.docker.io", { "retry-after": "30" });
     assert.deepEqual(b, { resetAt: NOW + 30_000, estimate: false });
-    assert.deepEqual(t.blockedUntil("registry-1.docker.io"), { until: NOW + 30_000, estimate: false });
+    assert.deepEqual(t.blockedUntil("registry-1.docker.io"), {
+      until: NOW + 30_000,
+      estimate: false,
+      scope: "all",
+    });
     assert.equal(t.blockedUntil("ghcr.io"), undefined, "other hosts are not blocked");
     clock.now = NOW + 29_999;
     assert.ok(t.blockedUntil("registry-1.docker.io"));
     clock.now = NOW + 30_000;
     assert.equal(t.blockedUntil("registry-1.docker.io"), undefined);
+  });
+
+  it("keeps the pull counter when a 401 names only docker-ratelimit-source (merges, never erases)", () => {
+    const { t } = tracker();
+    t.observe("registry-1.docker.io", {
+      "ratelimit-limit": "100;w=21600",
+      "ratelimit-remaining": "76;w=21600",
+      "docker-ratelimit-source": "192.0.2.1",
+    });
+    // The recorded 401 of a private / mistyped repository: the source header, no limit headers.
+    t.observe("registry-1.docker.io", { "docker-ratelimit-source": "192.12.184.6" });
+    const last = t.get("registry-1.docker.io")?.last;
+    assert.equal(last?.limit, 100);
+    assert.equal(last?.remaining, 76);
+    assert.equal(last?.windowSeconds, 21600);
+    assert.equal(last?.source, "192.12.184.6");
+  });
+
+  it("blocks only pulls (manifest GETs) on remaining 0 or a pulls-scoped 429; pulls left again lift it", () => {
+    const { t } = tracker();
+    t.observe("registry-1.docker.io", {
+      "ratelimit-limit": "100;w=21600",
+      "ratelimit-remaining": "0;w=21600",
+    });
+    assert.equal(t.blockedUntil("registry-1.docker.io"), undefined, "HEADs still go");
+    assert.deepEqual(t.blockedUntil("registry-1.docker.io", { pulls: true }), {
+      until: NOW + 21_600_000,
+      estimate: true,
+      scope: "pulls",
+    });
+    t.observe("registry-1.docker.io", { "ratelimit-remaining": "85;w=21600" });
+    assert.equal(t.blockedUntil("registry-1.docker.io", { pulls: true }), undefined);
+    t.block("registry-1.docker.io", { "ratelimit-remaining": "0;w=21600" }, "pulls");
+    assert.equal(t.blockedUntil("registry-1.docker.io"), undefined);
+    assert.ok(t.blockedUntil("registry-1.docker.io", { pulls: true }));
+    t.clear("registry-1.docker.io");
+    assert.equal(t.blockedUntil("registry-1.docker.io", { pulls: true }), undefined);
   });
 
   it("uses the policy window as an upper bound when the 429 names no reset time", () => {

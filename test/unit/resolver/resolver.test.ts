@@ -331,8 +331,7 @@ describe("resolver", () => {
     assert.ok(image);
     source.tags.set("acme/tool:1.0", image);
     const hubSource = Object.assign(Object.create(source) as FakeSource, {
-      hubRepository: () =>
-        Promise.resolve(ok({ namespace: "acme", name: "tool", categories: [], badge: "verified_publisher" })),
+      hubBadge: () => Promise.resolve(ok("verified_publisher")),
     });
     const r = makeResolver(4, hubSource);
     const request = onHub("acme/tool", "1.0");

@@ -9,8 +9,9 @@ import { NOW, hubFixture, itBoth, realFactsWithHub, realInput, resolved, setting
 import { run } from "./helpers";
 
 /**
- * Facts for a repository with its test/fixtures/hub badge (invented repositories there: someuser,
- * examplecorp, exampleoss). The documents are python:3.12-slim's (realdata); only trust matters.
+ * Facts for a repository with the badge Docker Hub's recorded search answers give it
+ * (../shared/hub-recordings: ebusinessdocker/disney none, airbyte/source-gmail Verified Publisher,
+ * athenz/athenz Sponsored OSS). The documents are python:3.12-slim's (realdata); only trust matters.
  */
 function factsFor(registry: string, repository: string, tag: string): ImageFacts {
   const input = realInput("python:3.12-slim");
@@ -20,15 +21,15 @@ function factsFor(registry: string, repository: string, tag: string): ImageFacts
 }
 
 const LOOKUPS: Record<string, Lookup> = {
-  "someuser/webapp:1.0": resolved("someuser/webapp:1.0", factsFor("docker.io", "someuser/webapp", "1.0")),
-  "examplecorp/webserver:1.0": resolved(
-    "examplecorp/webserver:1.0",
-    factsFor("docker.io", "examplecorp/webserver", "1.0"),
+  "ebusinessdocker/disney:latest": resolved(
+    "ebusinessdocker/disney:latest",
+    factsFor("docker.io", "ebusinessdocker/disney", "latest"),
   ),
-  "exampleoss/toolkit:1.0": resolved(
-    "exampleoss/toolkit:1.0",
-    factsFor("docker.io", "exampleoss/toolkit", "1.0"),
+  "airbyte/source-gmail:1.0": resolved(
+    "airbyte/source-gmail:1.0",
+    factsFor("docker.io", "airbyte/source-gmail", "1.0"),
   ),
+  "athenz/athenz:1.0": resolved("athenz/athenz:1.0", factsFor("docker.io", "athenz/athenz", "1.0")),
   "ghcr.io/acme/app:1": resolved("ghcr.io/acme/app:1", factsFor("ghcr.io", "acme/app", "1")),
   "python:3.12-slim": resolved("python:3.12-slim", realFactsWithHub("python:3.12-slim")),
 };
@@ -36,16 +37,16 @@ const LOOKUPS: Record<string, Lookup> = {
 describe("untrusted-source", () => {
   itBoth(
     "flags community images and unlisted registries, saying what to add to the setting",
-    "FROM someuser/webapp:1.0\nFROM ghcr.io/acme/app:1\n",
+    "FROM ebusinessdocker/disney:latest\nFROM ghcr.io/acme/app:1\n",
     { lookups: LOOKUPS },
     (c) => {
       assert.deepEqual(
         run(c, untrustedSource).map((f) => f.finding.message),
         [
-          "someuser/webapp is a community image on Docker Hub: no Docker programme (Official Image, Verified " +
+          "ebusinessdocker/disney is a community image on Docker Hub: no Docker programme (Official Image, Verified " +
             "Publisher, Sponsored OSS) vouches for its publisher, and fromLens.trustedRegistries does not list it. " +
             "Anyone can publish such images; check who maintains it before building on it, then add " +
-            "docker.io/someuser to fromLens.trustedRegistries.",
+            "docker.io/ebusinessdocker to fromLens.trustedRegistries.",
           "ghcr.io/acme/app is from ghcr.io, which no Docker programme covers, and fromLens.trustedRegistries does " +
             "not list it. Anyone can publish such images; check who maintains it before building on it, then add " +
             "ghcr.io/acme to fromLens.trustedRegistries.",
@@ -56,15 +57,18 @@ describe("untrusted-source", () => {
 
   itBoth(
     "stays quiet for Official, Verified Publisher and Sponsored OSS images, and before facts land",
-    "FROM python:3.12-slim\nFROM examplecorp/webserver:1.0\nFROM exampleoss/toolkit:1.0\nFROM other/thing:2\n",
+    "FROM python:3.12-slim\nFROM airbyte/source-gmail:1.0\nFROM athenz/athenz:1.0\nFROM other/thing:2\n",
     { lookups: LOOKUPS },
     (c) => assert.deepEqual(run(c, untrustedSource), []),
   );
 
   itBoth(
     "stays quiet for what fromLens.trustedRegistries lists, read from the current settings",
-    "FROM someuser/webapp:1.0\nFROM ghcr.io/acme/app:1\n",
-    { lookups: LOOKUPS, settings: settingsFrom({ trustedRegistries: ["docker.io/someuser", "ghcr.io"] }) },
+    "FROM ebusinessdocker/disney:latest\nFROM ghcr.io/acme/app:1\n",
+    {
+      lookups: LOOKUPS,
+      settings: settingsFrom({ trustedRegistries: ["docker.io/ebusinessdocker", "ghcr.io"] }),
+    },
     (c) => assert.deepEqual(run(c, untrustedSource), []),
   );
 });

@@ -1,0 +1,137 @@
+/**
+ * The trust badge and the requests the card needs, against Docker Hub's recorded answers: search
+ * ranks the exact repository anywhere on its page, the badge does not depend on the repository
+ * record (which the card never shows, so it is not fetched), a Hub web API 429 is asked again after
+ * its window, and the spellings of one image resolve once.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { TextDocument } from "vscode-languageserver-textdocument";
+import { Engine } from "../../../server/src/engine";
+import type { Lookup } from "../../../server/src/resolver/types";
+import { DEFAULT_SETTINGS, type FromLensSettings } from "../../../server/src/settings";
+import { startFaultServer, type FaultServer } from "../../support/faultServer";
+import { hubRateLimitFault, startHubApi, type HubApiServer } from "../../support/hubApi";
+import { HELLO_WORLD, startHubRegistryReplay, type HubRegistryReplay } from "../../support/hubRegistryReplay";
+import { buildImage, presetFromRealdata } from "../../support/images";
+import { tempDirFor } from "../../support/tmp";
+
+interface Owner {
+  after(fn: () => Promise<void>): void;
+}
+
+let registry: FaultServer;
+let replay: HubRegistryReplay;
+let hub: HubApiServer;
+
+before(async () => {
+  const image = buildImage({ format: "oci", platforms: [presetFromRealdata("python:3.12-slim")] });
+  registry = await startFaultServer({
+    images: [
+      { repository: "airbyte/source-gmail", tag: "1.0", image },
+      { repository: "athenz/athenz", tag: "1.0", image },
+    ],
+  });
+  replay = await startHubRegistryReplay({ pulls: "reset" });
+  hub = await startHubApi();
+});
+after(async () => {
+  await registry.stop();
+  await replay.stop();
+  await hub.stop();
+});
+
+async function engineFor(
+  t: Owner,
+  hubRegistryUrl: string,
+  onChange: (keys: string[]) => void = () => undefined,
+) {
+  const storagePath = await tempDirFor(t, "from-lens-trust");
+  const settings: FromLensSettings = {
+    ...DEFAULT_SETTINGS,
+    hubApiUrl: hub.url,
+    defaultPlatform: "linux/amd64",
+  };
+  const quiet = {
+    error: () => undefined,
+    warn: () => undefined,
+    info: () => undefined,
+    debug: () => undefined,
+  };
+  const engine = new Engine(settings, { storagePath, hubRegistryUrl }, quiet, onChange);
+  t.after(() => engine.close());
+  const open = async (text: string): Promise<Lookup[]> => {
+    const doc = TextDocument.create(`file:///w/${Math.random()}/Dockerfile`, "dockerfile", 1, text);
+    const refs = engine.workspace.update(doc, settings, "visible");
+    for (const r of refs) await engine.workspace.settle(r, settings, 15_000);
+    return refs.map((r) => engine.workspace.lookup(r, settings));
+  };
+  return { engine, settings, open };
+}
+
+function trustOf(lookup: Lookup | undefined): string | undefined {
+  return lookup?.state === "resolved" ? lookup.resolution.facts.trust.level : lookup?.state;
+}
+
+const REPOSITORY_RECORD = /^\/v2\/(?:namespaces\/)?[^/]+\/(?:repositories\/)?[^/]+\/?$/;
+
+describe("Docker Hub trust badge and requests", () => {
+  it("finds the exact repository in search however Hub ranks it, without the repository record", async (t) => {
+    hub.resetRequests();
+    // The repository record fails: the badge must not depend on it.
+    const broken = hub.route({ path: REPOSITORY_RECORD, fault: { kind: "status", status: 500 } });
+    t.after(() => broken.remove());
+    const { open } = await engineFor(t, registry.url);
+    const [gmail, athenz] = await open("FROM airbyte/source-gmail:1.0\nFROM athenz/athenz:1.0\n");
+    assert.equal(trustOf(gmail), "verified-publisher", "ranked 22nd in the recorded search");
+    assert.equal(trustOf(athenz), "sponsored-oss", "ranked 27th in the recorded search");
+    assert.equal(hub.count({ path: REPOSITORY_RECORD }), 0, "nothing on the card comes from the record");
+  });
+
+  it("asks for the badge again after a Hub web API 429, once its window has passed", async (t) => {
+    hub.resetRequests();
+    const limited = hub.route({ path: "/api/search/v4", times: 1, fault: hubRateLimitFault(1) });
+    t.after(() => limited.remove());
+    let changed: () => void = () => undefined;
+    const { open } = await engineFor(t, registry.url, () => changed());
+    const [first] = await open("FROM airbyte/source-gmail:1.0\n");
+    assert.equal(trustOf(first), "unknown");
+    assert.equal(first?.state === "resolved" ? typeof first.resolution.retryAt : undefined, "number");
+    // No edit, no refresh: the resolver asks again when the window has passed.
+    const deadline = Date.now() + 10_000;
+    let trust: string | undefined;
+    while (Date.now() < deadline && trust !== "verified-publisher") {
+      await new Promise<void>((resolve) => {
+        changed = resolve;
+        setTimeout(resolve, 1000);
+      });
+      const [again] = await open("FROM airbyte/source-gmail:1.0\n");
+      trust = trustOf(again);
+    }
+    assert.equal(trust, "verified-publisher");
+  });
+
+  it("resolves python, docker.io/library/python and index.docker.io/library/python once, with no repository record or search", async (t) => {
+    hub.resetRequests();
+    replay.resetRequests();
+    const { open } = await engineFor(t, replay.url);
+    const lookups = await open(
+      "FROM hello-world\nFROM docker.io/library/hello-world\nFROM index.docker.io/library/hello-world\n",
+    );
+    assert.deepEqual(
+      lookups.map((l) => trustOf(l)),
+      ["official", "official", "official"],
+    );
+    const heads = replay.requests.filter(
+      (r) => r.method === "HEAD" && r.path === `/v2/${HELLO_WORLD}/manifests/latest` && r.hadAuthorization,
+    );
+    assert.equal(heads.length, 1);
+    assert.equal(
+      hub.count({ path: REPOSITORY_RECORD }),
+      0,
+      "the card shows nothing from the repository record",
+    );
+    assert.equal(hub.count({ path: "/api/search/v4" }), 0, "official images need no badge lookup");
+    assert.equal(hub.count({ path: /\/tags\/latest$/ }), 1);
+  });
+});
