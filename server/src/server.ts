@@ -5,14 +5,21 @@
  * transport from the arguments).
  */
 import {
+  BulkRegistration,
   CodeLensRefreshRequest,
   DidChangeConfigurationNotification,
+  type ClientCapabilities,
   ProposedFeatures,
   TextDocuments,
   createConnection,
 } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { clientSupport, serverCapabilities, type ClientSupport } from "./capabilities";
+import {
+  clientSupport,
+  dockerfileRegistrations,
+  serverCapabilities,
+  type ClientSupport,
+} from "./capabilities";
 import { executeCommand } from "./commands";
 import { DocumentSettings } from "./documentSettings";
 import { Engine } from "./engine";
@@ -25,6 +32,7 @@ import { createLogger } from "./log";
 import { SETTINGS_SECTION, StatusNotification, type InitializationOptions } from "./protocol";
 import { rangeContains } from "./ranges";
 import { DEFAULT_SETTINGS, type FromLensSettings } from "./settings";
+import { isDockerfileDocument } from "./sources";
 import { routeStandardFeatures } from "./standardRoutes";
 import { BatchProgress } from "./progress";
 import { statusParams } from "./status";
@@ -45,7 +53,10 @@ const pending = new Set<string>();
 const progress = new BatchProgress(() => connection.window.createWorkDoneProgress());
 let refreshTimer: NodeJS.Timeout | undefined;
 
+let clientCapabilities: ClientCapabilities = {};
+
 connection.onInitialize((params) => {
+  clientCapabilities = params.capabilities;
   support = clientSupport(params.capabilities);
   service = standard.createStandardService(params.capabilities);
   service.setLogger({ log: (m) => log.debug(`dockerfile-language-service: ${m}`) });
@@ -56,6 +67,9 @@ connection.onInitialize((params) => {
 
 connection.onInitialized(async () => {
   if (support.dynamicConfiguration) void connection.client.register(DidChangeConfigurationNotification.type);
+  const bulk = BulkRegistration.create();
+  dockerfileRegistrations(clientCapabilities, bulk);
+  void connection.client.register(bulk);
   await reloadGlobalSettings();
   log.info("FROM Lens language server ready");
 });
@@ -92,7 +106,9 @@ function scheduleRefresh(keys: string[]): void {
 async function publishDiagnostics(doc: TextDocument): Promise<void> {
   const s = await settings.get(doc.uri);
   if (!engine || documents.get(doc.uri)?.version !== doc.version) return; // superseded while we waited
-  const standardDiagnostics = standard.validateStandard(service, doc.getText(), s);
+  const standardDiagnostics = isDockerfileDocument(doc)
+    ? standard.validateStandard(service, doc.getText(), s)
+    : [];
   const diagnostics = [
     ...standardDiagnostics,
     // Given the standard diagnostics, FROM Lens' rules skip what dockerfile-utils already reports.
@@ -146,7 +162,8 @@ connection.onHover((p) =>
     const ref = e.workspace.refs(doc).find((r) => rangeContains(r.range, p.position));
     if (ref) await e.workspace.settle(ref, s, s.hover.waitMs);
     return (
-      provideHover(e.workspace.context(doc, s), p.position) ?? service.computeHover(doc.getText(), p.position)
+      provideHover(e.workspace.context(doc, s), p.position) ??
+      (isDockerfileDocument(doc) ? service.computeHover(doc.getText(), p.position) : null)
     );
   }),
 );
@@ -156,7 +173,9 @@ connection.onCodeLens((p) =>
 connection.onCompletion((p) =>
   withDoc(p.textDocument.uri, [], async (doc, s, e) => {
     const tags = await e.workspace.completeTags(doc, s, p.position, s.hover.waitMs);
-    return tags ?? standard.completeStandard(service, doc.getText(), p.position);
+    return (
+      tags ?? (isDockerfileDocument(doc) ? standard.completeStandard(service, doc.getText(), p.position) : [])
+    );
   }),
 );
 connection.onCodeAction((p) =>
@@ -164,13 +183,15 @@ connection.onCodeAction((p) =>
     ...provideCodeActions(e.workspace.context(doc, s), p.range, p.context.diagnostics, {
       documentChanges: support.documentChanges,
     }),
-    ...standard.standardCodeActions(
-      service,
-      { uri: doc.uri, version: doc.version, text: doc.getText() },
-      p.range,
-      p.context,
-      support.documentChanges,
-    ),
+    ...(isDockerfileDocument(doc)
+      ? standard.standardCodeActions(
+          service,
+          { uri: doc.uri, version: doc.version, text: doc.getText() },
+          p.range,
+          p.context,
+          support.documentChanges,
+        )
+      : []),
   ]),
 );
 connection.onExecuteCommand(async (p) => {
