@@ -1,14 +1,16 @@
 /**
  * Which files `check` and `pin` read. With no path: every file FROM Lens reads under the current
- * directory. A folder: the same under it. A glob (`build/**\/*.Dockerfile`): the files under the
+ * directory — Dockerfiles, Compose files, Kubernetes manifests (YAML with apiVersion and kind),
+ * Helm values, Kustomizations, GitHub and GitLab pipelines, dev containers, Bake JSON. A folder: the same under it. A glob (`build/**\/*.Dockerfile`): the files under the
  * current directory it matches. A file: that file, whatever its name. Walks honour `.gitignore`
  * and `.from-lens-ignore` files (gitignore syntax, each applying below its own folder) and skip
  * `.git`; a file named explicitly is read even when ignored.
  */
-import { readdirSync, readFileSync, statSync, type Dirent } from "node:fs";
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync, type Dirent } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import ignore, { type Ignore } from "ignore";
 import picomatch from "picomatch";
+import { sourceKindOf } from "../../server/src/sources";
 import { isGlob } from "./args";
 import { describe } from "./config";
 
@@ -38,6 +40,28 @@ const matchesPattern = picomatch(DOCKERFILE_GLOBS as string[], { dot: true });
 /** True for a base name FROM Lens reads (Dockerfile, Dockerfile.prod, api.Dockerfile, …). */
 export function isDockerfileName(name: string): boolean {
   return DOCKERFILE_NAMES.includes(name) || matchesPattern(name);
+}
+
+const SNIFF_BYTES = 64 * 1024;
+
+/** True for a file FROM Lens reads images from (YAML without a telling name is sniffed for apiVersion/kind). */
+export function isImageFile(rel: string, absolute: string): boolean {
+  const name = rel.split("/").pop() ?? rel;
+  if (isDockerfileName(name)) return true;
+  if (sourceKindOf(rel) !== undefined) return true;
+  if (!/\.ya?ml$/.test(name)) return false;
+  try {
+    const fd = openSync(absolute, "r");
+    try {
+      const buffer = Buffer.alloc(SNIFF_BYTES);
+      const n = readSync(fd, buffer, 0, SNIFF_BYTES, 0);
+      return sourceKindOf(rel, undefined, buffer.subarray(0, n).toString("utf8")) !== undefined;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
 }
 
 export interface Discovered {
@@ -115,7 +139,7 @@ export function discover(args: readonly string[], cwd: string): Discovered {
     if (!files.includes(path)) files.push(path);
   };
   const walkFolder = (dir: string): void => {
-    for (const rel of walk(dir, (_rel, name) => isDockerfileName(name))) add(display(cwd, join(dir, rel)));
+    for (const rel of walk(dir, (r) => isImageFile(r, join(dir, r)))) add(display(cwd, join(dir, rel)));
   };
   if (args.length === 0) {
     walkFolder(resolve(cwd));

@@ -24,6 +24,7 @@ import { createLogger } from "../../server/src/log";
 import { parseReference } from "../../server/src/reference";
 import type { Lookup } from "../../server/src/resolver/types";
 import type { FromLensSettings } from "../../server/src/settings";
+import { isDockerfileDocument, sourceKindOf } from "../../server/src/sources";
 import { defaultPlatform, requestFor } from "../../server/src/workspace";
 import { annotation, workflowCommand } from "./annotations";
 import {
@@ -96,6 +97,13 @@ function remoteRefs(refs: readonly ImageRef[], settings: FromLensSettings): Imag
   return refs.filter((r) => requestFor(r, settings) !== undefined);
 }
 
+/** The language a file is read as: a named file is a Dockerfile unless its name or content says otherwise. */
+function languageOf(file: string, text: string): string {
+  const kind = sourceKindOf(file, undefined, text);
+  if (kind === undefined || kind === "dockerfile") return "dockerfile";
+  return kind === "devcontainer" || kind === "bake" ? "jsonc" : "yaml";
+}
+
 /** Reads the files; an unreadable one is reported and makes the run fatal, the others go on. */
 function load(files: readonly string[], cwd: string, io: Io): { loaded: Loaded[]; failed: number } {
   const loaded: Loaded[] = [];
@@ -106,7 +114,7 @@ function load(files: readonly string[], cwd: string, io: Io): { loaded: Loaded[]
       const text = readFileSync(path, "utf8");
       loaded.push({
         path: file,
-        doc: TextDocument.create(pathToFileURL(path).toString(), "dockerfile", 1, text),
+        doc: TextDocument.create(pathToFileURL(path).toString(), languageOf(file, text), 1, text),
       });
     } catch (error) {
       io.err(`from-lens: cannot read ${file}: ${describe(error)}`);
@@ -223,7 +231,9 @@ function check(
   const text: string[] = [];
   const annotations: string[] = [];
   for (const { path, doc } of loaded) {
-    const standardDiagnostics = standard.validateStandard(service, doc.getText(), settings);
+    const standardDiagnostics = isDockerfileDocument(doc)
+      ? standard.validateStandard(service, doc.getText(), settings)
+      : [];
     const ctx = engine.workspace.context(doc, settings);
     const diagnostics = [...standardDiagnostics, ...provideDiagnostics(ctx, { standardDiagnostics })].sort(
       (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,

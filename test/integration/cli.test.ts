@@ -331,6 +331,72 @@ describe("from-lens pin", () => {
   });
 });
 
+describe("from-lens over a mixed repository", () => {
+  it("checks and pins Compose, Kubernetes, workflow, Helm and dev container files beside Dockerfiles", () => {
+    const slim = digestOf("python:3.12-slim");
+    const root = project("mixed", {
+      Dockerfile: "FROM python:3.12-slim\n",
+      "compose.yaml":
+        'services:\r\n  web:\r\n    image: "python:3.12-slim" # web\r\n  bad:\r\n    image: python:3.12-slimm\r\n',
+      "k8s/deploy.yaml":
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: alpine:3.22\n",
+      "k8s/notes.yaml": "title: not a manifest\nimage: python:3.12-slimm\n",
+      ".github/workflows/ci.yml": "jobs:\n  t:\n    container: python:3.12-slim\n",
+      "chart/values.yaml": "image:\n  repository: python\n  tag: 3.12-slim\n",
+      ".devcontainer/devcontainer.json": '{\n  // dev\n  "image": "alpine:3.22",\n}\n',
+    });
+    const r = cli(["check", "--format", "json"], { cwd: root });
+    assert.equal(r.status, 1, r.stderr);
+    const report = JSON.parse(r.stdout) as {
+      file: string;
+      diagnostics: { code?: string; range: { start: { line: number } } }[];
+    }[];
+    assert.deepEqual(
+      report.map((f) => f.file),
+      [
+        ".devcontainer/devcontainer.json",
+        ".github/workflows/ci.yml",
+        "Dockerfile",
+        "chart/values.yaml",
+        "compose.yaml",
+        "k8s/deploy.yaml",
+      ],
+    );
+    const compose = report.find((f) => f.file === "compose.yaml");
+    assert.deepEqual(
+      compose?.diagnostics.filter((d) => d.code === "unknown-tag").map((d) => d.range.start.line),
+      [4],
+    );
+    // No Dockerfile checks on YAML: nothing but image findings.
+    assert.ok(
+      report.every(
+        (f) =>
+          f.file === "Dockerfile" ||
+          f.diagnostics.every((d) => typeof d.code === "string" && /^[a-z-]+$/.test(d.code)),
+      ),
+    );
+
+    const pin = cli(["pin"], { cwd: root });
+    assert.equal(
+      readFileSync(join(root, "compose.yaml"), "utf8").split("\r\n")[2],
+      `    image: "python:3.12-slim@${slim}" # web`,
+    );
+    assert.equal(
+      readFileSync(join(root, "chart/values.yaml"), "utf8"),
+      `image:\n  repository: python\n  tag: 3.12-slim\n  digest: ${slim}\n`,
+    );
+    assert.match(
+      readFileSync(join(root, ".devcontainer/devcontainer.json"), "utf8"),
+      /"image": "alpine:3\.22@sha256:[0-9a-f]{64}",/,
+    );
+    assert.match(
+      readFileSync(join(root, "k8s/deploy.yaml"), "utf8"),
+      /image: alpine:3\.22@sha256:[0-9a-f]{64}\n$/,
+    );
+    assert.match(pin.stderr, /compose\.yaml:5: not pinned/);
+  });
+});
+
 describe("from-lens inspect", () => {
   it("--json gives the documented shape: digest, platforms, OS, libc, runtime, trust, each with evidence", () => {
     const r = cli(["inspect", "--json", "python:3.12-slim"]);

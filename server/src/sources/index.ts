@@ -82,6 +82,13 @@ export type EnvLookup = (doc: TextDocument) => Readonly<Record<string, string>>;
 
 /** The image references of any file FROM Lens reads; [] for others, or for a file it cannot parse. */
 export function extractRefs(doc: TextDocument, env: EnvLookup = () => ({})): ImageRef[] {
+  const refs = extractUnsorted(doc, env);
+  return refs.sort(
+    (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
+  );
+}
+
+function extractUnsorted(doc: TextDocument, env: EnvLookup): ImageRef[] {
   const text = doc.getText();
   const kind = sourceKindOf(doc.uri, doc.languageId, text);
   try {

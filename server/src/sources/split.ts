@@ -5,7 +5,7 @@
  */
 import { isScalar, type Node } from "yaml";
 import type { ImageRef } from "../dockerfile";
-import { indentOf, stringValue, type YamlFile } from "./yaml";
+import { stringValue, type YamlFile } from "./yaml";
 
 /** A scalar's text as the tool reads it: strings as they are, numbers as written (`tag: 1.25`). */
 export function fieldText(file: YamlFile, node: Node | undefined): string | undefined {
@@ -41,6 +41,11 @@ export function splitRef(file: YamlFile, fields: SplitFields): ImageRef | undefi
   const lastEnd = Math.max(...fields.fieldNodes.map((n) => (n.range ? n.range[1] : 0)));
   const lastLine = file.doc.positionAt(lastEnd).line;
   const digest = stringValue(fields.digestNode);
+  const digestQuoted = digest !== undefined && digest.quoted;
+  // The indentation of the fields' keys: the repository line up to its key, a list's "- " as blanks.
+  const lineStart = file.text.lastIndexOf("\n", repo.start - 1) + 1;
+  const keyIndent = (/^[ \t-]*/.exec(file.text.slice(lineStart, repo.start))?.[0] ?? "").replace(/-/g, " ");
+  const flow = /[{[]/.test(file.text.slice(lineStart, repo.start));
   const templated = /\{\{/.test(text);
   return {
     range: { start: file.doc.positionAt(start), end: file.doc.positionAt(end) },
@@ -57,12 +62,22 @@ export function splitRef(file: YamlFile, fields: SplitFields): ImageRef | undefi
     isStageRef: false,
     isScratch: false,
     where: fields.where,
-    split: {
-      ...(digest
-        ? { digestRange: { start: file.doc.positionAt(digest.start), end: file.doc.positionAt(digest.end) } }
-        : {}),
-      insertAt: { line: lastLine + 1, indent: indentOf(file.text, repo.start) },
-      digestKey: fields.digestKey,
-    },
+    // A flow mapping ({repository: …}) has no line to add a field on: pinning then says it cannot.
+    ...(flow
+      ? {}
+      : {
+          split: {
+            ...(digest
+              ? {
+                  digestRange: {
+                    start: file.doc.positionAt(digest.start + (digestQuoted ? 1 : 0)),
+                    end: file.doc.positionAt(digest.end - (digestQuoted ? 1 : 0)),
+                  },
+                }
+              : {}),
+            insertAt: { line: lastLine + 1, indent: keyIndent },
+            digestKey: fields.digestKey,
+          },
+        }),
   };
 }

@@ -12,7 +12,6 @@ import {
   type Document,
   type Node,
   type Scalar,
-  type YAMLMap,
 } from "yaml";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { ImageRef, SplitImage } from "../dockerfile";
@@ -38,8 +37,10 @@ export function deref(file: YamlFile, document: Document.Parsed, node: unknown):
 }
 
 function keyName(key: unknown): string | undefined {
-  if (isScalar(key)) return typeof key.value === "string" ? key.value : String(key.value);
-  return undefined;
+  if (!isScalar(key)) return undefined;
+  // With merge keys on, `<<` is parsed as a symbol.
+  if (typeof key.value === "symbol") return key.value.description === "<<" ? "<<" : undefined;
+  return typeof key.value === "string" ? key.value : String(key.value);
 }
 
 /** The entries of a mapping, merge keys (`<<`) expanded, own keys winning, in written order. */
@@ -53,7 +54,7 @@ export function entries(
   if (!isMap(map) || depth > 8) return [];
   const own: [string, Node | undefined][] = [];
   const merged: [string, Node | undefined][] = [];
-  for (const pair of (map as YAMLMap).items) {
+  for (const pair of map.items) {
     const name = keyName(pair.key);
     if (name === undefined) continue;
     if (name === "<<") {
