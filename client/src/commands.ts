@@ -71,7 +71,9 @@ async function pinWorkspace(state: ExtensionContextState, mode: PinAllArgs["mode
   await requireServer(state, async (client) => {
     const files = await vscode.workspace.findFiles(IMAGE_FILES_GLOB, EXCLUDE_GLOB, 500);
     if (files.length === 0) {
-      void vscode.window.showInformationMessage("No Dockerfiles or other files with images in this workspace.");
+      void vscode.window.showInformationMessage(
+        "No Dockerfiles or other files with images in this workspace.",
+      );
       return;
     }
     const edit = new vscode.WorkspaceEdit();
@@ -122,7 +124,7 @@ async function pinWorkspace(state: ExtensionContextState, mode: PinAllArgs["mode
     }
     const fileCount = edit.size;
     const choice = await vscode.window.showInformationMessage(
-      `Pin ${count} image${count === 1 ? "" : "s"} in ${fileCount} Dockerfile${fileCount === 1 ? "" : "s"} to ${count === 1 ? "its digest" : "their digests"}?`,
+      `Pin ${count} image${count === 1 ? "" : "s"} in ${fileCount} file${fileCount === 1 ? "" : "s"} to ${count === 1 ? "its digest" : "their digests"}?`,
       { modal: true, detail: "Each tag is kept and its index digest added; the edit can be undone." },
       "Pin",
       "Preview…",

@@ -22,4 +22,4 @@ export const DOCUMENT_SELECTOR: Filter[] = [
 
 /** Files FROM Lens reads images from, for the workspace-wide commands (Kubernetes YAML is found by content). */
 export const IMAGE_FILES_GLOB =
-  "**/{Dockerfile,Containerfile,dockerfile,containerfile,*.dockerfile,*.Dockerfile,*.containerfile,*.Containerfile,Dockerfile.*,Containerfile.*,compose*.yml,compose*.yaml,docker-compose*.yml,docker-compose*.yaml,.gitlab-ci.yml,kustomization.yaml,kustomization.yml,.devcontainer.json,devcontainer.json,docker-bake.json}";
+  "**/{.github/workflows/*.yml,.github/workflows/*.yaml,Dockerfile,Containerfile,dockerfile,containerfile,*.dockerfile,*.Dockerfile,*.containerfile,*.Containerfile,Dockerfile.*,Containerfile.*,compose*.yml,compose*.yaml,docker-compose*.yml,docker-compose*.yaml,.gitlab-ci.yml,kustomization.yaml,kustomization.yml,.devcontainer.json,devcontainer.json,docker-bake.json}";
