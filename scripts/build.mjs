@@ -13,6 +13,9 @@ const common = {
   minify: production,
   logLevel: "warning",
   external: ["vscode"],
+  // jsonc-parser's "main" is a UMD build whose dynamic requires esbuild cannot follow; its ES
+  // module build bundles cleanly.
+  alias: { "jsonc-parser": "./node_modules/jsonc-parser/lib/esm/main.js" },
 };
 const entries = [
   { in: "client/src/extension.ts", out: "client" },

@@ -1,158 +1,54 @@
 /**
  * `from-lens`: FROM Lens without an editor — the same engine, rules and pinning as the language
- * server, for CI jobs and pre-commit hooks.
+ * server, for CI jobs, pre-commit hooks and terminals.
  *
- *   from-lens check [options] [Dockerfile…]   report problems; exit 1 when any reaches --fail-on
- *   from-lens pin [options] [Dockerfile…]     pin every image to its digest (--update: move pins)
+ *   from-lens check [options] [paths|globs…]   report problems (text, json, sarif; GitHub annotations)
+ *   from-lens pin [options] [paths|globs…]     pin images in place (--update, --dry-run, --check)
+ *   from-lens inspect [options] <image>        the facts of one image (--json)
  *
- * Exit codes: 0 fine, 1 problems found (check) or nothing could be pinned (pin), 2 bad usage or
- * an unreadable file.
+ * Exit codes (args.ts EXIT): 0 fine, 1 findings, 2 bad usage, unreadable file or fatal error.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { createTwoFilesPatch } from "diff";
 import { DiagnosticSeverity, type Diagnostic } from "vscode-languageserver-types";
 import { TextDocument } from "vscode-languageserver-textdocument";
+import type { ImageRef } from "../../server/src/dockerfile";
 import { Engine } from "../../server/src/engine";
-import { officialCounterpart } from "../../server/src/features/rules/divergesFromOfficial";
 import { provideDiagnostics } from "../../server/src/features/diagnostics";
-import { pinAllEdits } from "../../server/src/features/pin";
+import { knownResolution, pinAllEdits, pinStatus } from "../../server/src/features/pin";
+import { officialCounterpart } from "../../server/src/features/rules";
 import * as standard from "../../server/src/features/standard";
 import { createLogger } from "../../server/src/log";
-import { normalizeSettings, type FromLensSettings, type LogLevel } from "../../server/src/settings";
+import { parseReference } from "../../server/src/reference";
+import type { Lookup } from "../../server/src/resolver/types";
+import type { FromLensSettings } from "../../server/src/settings";
+import { isDockerfileDocument, sourceKindOf } from "../../server/src/sources";
+import { defaultPlatform, requestFor } from "../../server/src/workspace";
+import { annotation, workflowCommand } from "./annotations";
+import {
+  EXIT,
+  parseArgs,
+  VERSION,
+  type CheckOptions,
+  type InspectOptions,
+  type Options,
+  type PinOptions,
+} from "./args";
+import { describe, loadSettings } from "./config";
+import { messageText } from "./diagnostic";
+import { discover } from "./discover";
+import { ansiStyle, formatInspect, inspectJson, PLAIN } from "./inspect";
+import { toSarif, type FileReport } from "./sarif";
 
-const USAGE = `Usage: from-lens <check|pin> [options] [Dockerfile…]   (default file: ./Dockerfile)
-
-Commands:
-  check                 report problems with every image reference (and the standard Dockerfile checks)
-  pin                   pin every image to its index digest, keeping the tag
-
-Options:
-  --format text|json    output of check (default text)
-  --fail-on error|warning|info|hint   lowest severity that makes check exit 1 (default error)
-  --update              pin: move existing pins to where their tags point now
-  --dry-run             pin: print the pinned lines instead of writing the files
-  --platform os/arch    the platform builds use (default: this machine's)
-  --offline             use only the cache
-  --registry-mirror URL Docker Hub mirror (repeatable)
-  --insecure-registry H registry spoken to over http (repeatable)
-  --hub-api-url URL     Docker Hub web API (default https://hub.docker.com)
-  --settings FILE       a JSON file of fromLens settings (as in VS Code, without the "fromLens." prefix)
-  --cache-dir DIR       cache directory (default ~/.cache/from-lens)
-  --timeout SECONDS     how long to wait for the registries (default 60)
-  --verbose             log registry traffic to stderr
-  -h, --help            this help`;
-
-export interface CliOptions {
-  command: "check" | "pin";
-  files: string[];
-  format: "text" | "json";
-  failOn: DiagnosticSeverity;
-  update: boolean;
-  dryRun: boolean;
-  settings: FromLensSettings;
-  cacheDir?: string;
-  timeoutMs: number;
-  logLevel: LogLevel;
-}
-
-const SEVERITY_NAMES: Record<string, DiagnosticSeverity> = {
-  error: DiagnosticSeverity.Error,
-  warning: DiagnosticSeverity.Warning,
-  info: DiagnosticSeverity.Information,
-  hint: DiagnosticSeverity.Hint,
-};
-const SEVERITY_LABEL: Record<number, string> = { 1: "error", 2: "warning", 3: "info", 4: "hint" };
-
-/** Parses argv (without node and script); a string is a usage error to print. */
-export function parseArgs(argv: readonly string[]): CliOptions | string {
-  const [command, ...rest] = argv;
-  if (command === undefined || command === "-h" || command === "--help") return USAGE;
-  if (command !== "check" && command !== "pin") return `from-lens: unknown command "${command}"\n\n${USAGE}`;
-  const raw: Record<string, unknown> = {};
-  const mirrors: string[] = [];
-  const insecure: string[] = [];
-  const out: Omit<CliOptions, "settings"> = {
-    command,
-    files: [],
-    format: "text",
-    failOn: DiagnosticSeverity.Error,
-    update: false,
-    dryRun: false,
-    timeoutMs: 60_000,
-    logLevel: "warn",
-  };
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i] ?? "";
-    const value = (): string | undefined => rest[++i];
-    switch (arg) {
-      case "--format": {
-        const v = value();
-        if (v !== "text" && v !== "json") return `from-lens: --format takes text or json`;
-        out.format = v;
-        break;
-      }
-      case "--fail-on": {
-        const v = SEVERITY_NAMES[value() ?? ""];
-        if (v === undefined) return `from-lens: --fail-on takes error, warning, info or hint`;
-        out.failOn = v;
-        break;
-      }
-      case "--update":
-        out.update = true;
-        break;
-      case "--dry-run":
-        out.dryRun = true;
-        break;
-      case "--offline":
-        raw.offline = true;
-        break;
-      case "--verbose":
-        out.logLevel = "debug";
-        break;
-      case "--platform":
-        raw.defaultPlatform = value();
-        break;
-      case "--registry-mirror":
-        mirrors.push(value() ?? "");
-        break;
-      case "--insecure-registry":
-        insecure.push(value() ?? "");
-        break;
-      case "--hub-api-url":
-        raw.hubApiUrl = value();
-        break;
-      case "--cache-dir":
-        out.cacheDir = value();
-        break;
-      case "--timeout": {
-        const seconds = Number(value());
-        if (!Number.isFinite(seconds) || seconds <= 0)
-          return `from-lens: --timeout takes a number of seconds`;
-        out.timeoutMs = seconds * 1000;
-        break;
-      }
-      case "--settings": {
-        const file = value() ?? "";
-        try {
-          Object.assign(raw, JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>);
-        } catch (error) {
-          return `from-lens: cannot read settings from ${file}: ${error instanceof Error ? error.message : String(error)}`;
-        }
-        break;
-      }
-      case "-h":
-      case "--help":
-        return USAGE;
-      default:
-        if (arg.startsWith("-")) return `from-lens: unknown option ${arg}\n\n${USAGE}`;
-        out.files.push(arg);
-    }
-  }
-  if (mirrors.length > 0) raw.registryMirrors = mirrors;
-  if (insecure.length > 0) raw.insecureRegistries = insecure;
-  if (out.files.length === 0) out.files.push("Dockerfile");
-  return { ...out, settings: normalizeSettings({ ...raw, logLevel: out.logLevel }) };
+export interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  /** A progress line that the next one replaces (only on a terminal); undefined: none. */
+  progress?: (s: string) => void;
+  /** Writes a file (check --output); the default writes to disk. */
+  writeFile?: (path: string, text: string) => void;
 }
 
 interface Loaded {
@@ -160,60 +56,163 @@ interface Loaded {
   doc: TextDocument;
 }
 
+const SEVERITY_LABEL: Record<number, string> = { 1: "error", 2: "warning", 3: "info", 4: "hint" };
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** Why an image counts as not checked: no definite answer from its registry. */
+export function uncheckedReason(lookup: Lookup): string | undefined {
+  switch (lookup.state) {
+    case "resolved":
+      return undefined;
+    case "unknown":
+    case "resolving":
+      return "no answer in time";
+    case "error":
+      switch (lookup.error.kind) {
+        case "not-found":
+          return undefined; // a definite answer: the check reports it
+        case "offline":
+          return "offline, not in the cache";
+        case "unauthorized":
+        case "denied":
+          return "no access to the registry";
+        case "rate-limited":
+          return "rate-limited";
+        case "timeout":
+          return "the registry timed out";
+        case "network":
+          return "the registry could not be reached";
+        case "bad-response":
+          return "the registry gave an unusable answer";
+        case "cancelled":
+          return "cancelled";
+      }
+  }
+}
+
+function remoteRefs(refs: readonly ImageRef[], settings: FromLensSettings): ImageRef[] {
+  return refs.filter((r) => requestFor(r, settings) !== undefined);
+}
+
+/** The language a file is read as: a named file is a Dockerfile unless its name or content says otherwise. */
+function languageOf(file: string, text: string): string {
+  const kind = sourceKindOf(file, undefined, text);
+  if (kind === undefined || kind === "dockerfile") return "dockerfile";
+  return kind === "devcontainer" || kind === "bake" ? "jsonc" : "yaml";
+}
+
+/** Reads the files; an unreadable one is reported and makes the run fatal, the others go on. */
+function load(files: readonly string[], cwd: string, io: Io): { loaded: Loaded[]; failed: number } {
+  const loaded: Loaded[] = [];
+  let failed = 0;
+  for (const file of files) {
+    const path = resolve(cwd, file);
+    try {
+      const text = readFileSync(path, "utf8");
+      loaded.push({
+        path: file,
+        doc: TextDocument.create(pathToFileURL(path).toString(), languageOf(file, text), 1, text),
+      });
+    } catch (error) {
+      io.err(`from-lens: cannot read ${file}: ${describe(error)}`);
+      failed++;
+    }
+  }
+  return { loaded, failed };
+}
+
+/** Queues every reference of every document, then waits for all of them, at most `timeoutMs` in all. */
 async function resolveAll(
   engine: Engine,
-  loaded: readonly Loaded[],
+  docs: readonly TextDocument[],
   settings: FromLensSettings,
   timeoutMs: number,
+  io: Io,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  for (const { doc } of loaded) engine.workspace.update(doc, settings, "visible");
-  for (const { doc } of loaded) {
-    const refs = engine.workspace.refs(doc);
-    const all = [...refs, ...refs.map(officialCounterpart).filter((r) => r !== undefined)];
-    for (const ref of all) await engine.workspace.settle(ref, settings, Math.max(0, deadline - Date.now()));
+  const all: ImageRef[] = [];
+  for (const doc of docs) {
+    const refs = engine.workspace.update(doc, settings, "visible");
+    all.push(...refs, ...refs.map(officialCounterpart).filter((r): r is ImageRef => r !== undefined));
   }
+  const remote = remoteRefs(all, settings);
+  let done = 0;
+  const report = (): void => io.progress?.(`resolving images ${done}/${remote.length}…`);
+  if (remote.length > 0) report();
+  await Promise.all(
+    remote.map(async (ref) => {
+      await engine.workspace.settle(ref, settings, Math.max(0, deadline - Date.now()));
+      done++;
+      report();
+    }),
+  );
+  io.progress?.("");
 }
 
 function formatText(path: string, doc: TextDocument, d: Diagnostic): string {
   const code = d.code === undefined ? "" : ` ${String(d.code)}`;
-  const message = typeof d.message === "string" ? d.message : d.message.value;
   const line = doc.getText().split(/\r?\n/)[d.range.start.line] ?? "";
-  return `${path}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${SEVERITY_LABEL[d.severity ?? 1]}${code}: ${message}\n    ${line.trim()}`;
+  return `${path}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${SEVERITY_LABEL[d.severity ?? 1]}${code}: ${messageText(d)}\n    ${line.trim()}`;
 }
 
-export async function run(
-  options: CliOptions,
-  io: { out: (s: string) => void; err: (s: string) => void },
-): Promise<number> {
-  const loaded: Loaded[] = [];
-  for (const file of options.files) {
-    try {
-      const path = resolve(file);
-      loaded.push({
-        path: file,
-        doc: TextDocument.create(pathToFileURL(path).toString(), "dockerfile", 1, readFileSync(path, "utf8")),
-      });
-    } catch (error) {
-      io.err(`from-lens: cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
-      return 2;
-    }
-  }
+interface Unchecked {
+  line: number;
+  image: string;
+  reason: string;
+}
+
+function createEngine(options: Options, settings: FromLensSettings, io: Io): Engine {
   const log = createLogger(
     { error: io.err, warn: io.err, info: io.err, log: io.err },
-    () => options.settings.logLevel,
+    () => settings.logLevel,
   );
-  const engine = new Engine(
-    options.settings,
-    { ...(options.cacheDir ? { storagePath: options.cacheDir } : {}), workspaceTrusted: true },
+  return new Engine(
+    settings,
+    {
+      ...(options.cacheDir ? { storagePath: resolve(options.cwd, options.cacheDir) } : {}),
+      workspaceTrusted: true,
+    },
     log,
     () => undefined,
+    options.concurrency,
   );
+}
+
+/** Runs one parsed command; resolves to its exit code. Never throws for bad input. */
+export async function run(options: Options, io: Io): Promise<number> {
+  const loadedSettings = loadSettings(options);
+  if (!loadedSettings.ok) {
+    io.err(`from-lens: ${loadedSettings.message}`);
+    return EXIT.fatal;
+  }
+  const settings = loadedSettings.settings;
+  if (options.verbose && loadedSettings.file) io.err(`from-lens: settings from ${loadedSettings.file}`);
+  if (options.command === "inspect") return inspect(options, settings, io);
+
+  const found = discover(options.paths, options.cwd);
+  for (const problem of found.problems) io.err(`from-lens: ${problem}`);
+  const { loaded, failed } = load(found.files, options.cwd, io);
+  const fatal = found.problems.length > 0 || failed > 0;
+  if (found.files.length === 0 && !fatal) {
+    if (!options.quiet) io.err("from-lens: no Dockerfiles found (see --help for the names it reads)");
+  }
+  const engine = createEngine(options, settings, io);
   try {
-    await resolveAll(engine, loaded, options.settings, options.timeoutMs);
-    return options.command === "check"
-      ? check(engine, loaded, options, io)
-      : pin(engine, loaded, options, io);
+    await resolveAll(
+      engine,
+      loaded.map((l) => l.doc),
+      settings,
+      options.timeoutMs,
+      io,
+    );
+    const code =
+      options.command === "check"
+        ? check(engine, loaded, options, settings, io)
+        : pin(engine, loaded, options, settings, io);
+    return fatal ? EXIT.fatal : code;
   } finally {
     await engine.close();
   }
@@ -222,87 +221,231 @@ export async function run(
 function check(
   engine: Engine,
   loaded: readonly Loaded[],
-  options: CliOptions,
-  io: { out: (s: string) => void },
+  options: CheckOptions,
+  settings: FromLensSettings,
+  io: Io,
 ): number {
   const service = standard.createStandardService({});
   let failing = 0;
-  const report: { file: string; diagnostics: Diagnostic[] }[] = [];
+  const reports: (FileReport & { unchecked: Unchecked[] })[] = [];
+  const text: string[] = [];
+  const annotations: string[] = [];
   for (const { path, doc } of loaded) {
-    const standardDiagnostics = standard.validateStandard(service, doc.getText(), options.settings);
-    const ctx = engine.workspace.context(doc, options.settings);
+    const standardDiagnostics = isDockerfileDocument(doc)
+      ? standard.validateStandard(service, doc.getText(), settings)
+      : [];
+    const ctx = engine.workspace.context(doc, settings);
     const diagnostics = [...standardDiagnostics, ...provideDiagnostics(ctx, { standardDiagnostics })].sort(
       (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
     );
-    failing += diagnostics.filter((d) => (d.severity ?? DiagnosticSeverity.Error) <= options.failOn).length;
-    report.push({ file: path, diagnostics });
-    if (options.format === "text") for (const d of diagnostics) io.out(formatText(path, doc, d));
+    if (options.failOn !== "none") {
+      const failOn = options.failOn;
+      failing += diagnostics.filter((d) => (d.severity ?? DiagnosticSeverity.Error) <= failOn).length;
+    }
+    const unchecked: Unchecked[] = [];
+    for (const ref of remoteRefs(ctx.refs, settings)) {
+      const reason = uncheckedReason(ctx.lookup(ref));
+      if (reason !== undefined)
+        unchecked.push({ line: ref.range.start.line + 1, image: ref.resolved ?? ref.raw, reason });
+    }
+    reports.push({ file: path, diagnostics, unchecked });
+    for (const d of diagnostics) {
+      text.push(formatText(path, doc, d));
+      annotations.push(annotation(path, d));
+    }
   }
-  if (options.format === "json") io.out(JSON.stringify(report, null, 2));
-  else {
-    const total = report.reduce((n, r) => n + r.diagnostics.length, 0);
-    io.out(
-      `${total} problem${total === 1 ? "" : "s"} in ${loaded.length} file${loaded.length === 1 ? "" : "s"}`,
+  const total = reports.reduce((n, r) => n + r.diagnostics.length, 0);
+  const unchecked = reports.flatMap((r) => r.unchecked.map((u) => ({ ...u, file: r.file })));
+  let report: string | undefined;
+  if (options.format === "json") report = JSON.stringify(reports, null, 2);
+  else if (options.format === "sarif")
+    report = JSON.stringify(toSarif(reports, options.cwd, VERSION), null, 2);
+  else report = text.join("\n");
+
+  if (options.output !== undefined) {
+    (io.writeFile ?? ((p: string, t: string) => writeFileSync(p, t)))(
+      resolve(options.cwd, options.output),
+      `${report}\n`,
     );
+  } else if (report !== "") io.out(report);
+  if (options.annotations) for (const a of annotations) io.out(a);
+  if (options.annotations) {
+    for (const u of unchecked)
+      io.out(
+        workflowCommand(
+          "warning",
+          { file: u.file, line: u.line, title: "FROM Lens" },
+          `${u.image} was not checked: ${u.reason}`,
+        ),
+      );
   }
-  return failing > 0 ? 1 : 0;
+
+  if (!options.quiet) {
+    const summary = `${plural(total, "problem")} in ${plural(loaded.length, "file")}`;
+    const notChecked =
+      unchecked.length === 0
+        ? ""
+        : `; ${plural(unchecked.length, "image")} not checked (${[...new Set(unchecked.map((u) => u.reason))].join("; ")})`;
+    // In text mode the summary closes the report; with a json/sarif report on stdout it goes to stderr.
+    (options.format === "text" && options.output === undefined ? io.out : io.err)(`${summary}${notChecked}`);
+    if (unchecked.length > 0 && options.format === "text") {
+      for (const u of unchecked) io.err(`  not checked: ${u.file}:${u.line}: ${u.image} (${u.reason})`);
+      if (!options.requireResolved) io.err("  (--require-resolved makes this fail the check)");
+    }
+  }
+  if (failing > 0) return EXIT.findings;
+  return options.requireResolved && unchecked.length > 0 ? EXIT.findings : EXIT.ok;
+}
+
+/** A unified diff of one file (headers a/ and b/ as git writes them). */
+export function unifiedDiff(path: string, before: string, after: string): string {
+  return createTwoFilesPatch(`a/${path}`, `b/${path}`, before, after, undefined, undefined, { context: 3 })
+    .split("\n")
+    .filter((line, i) => !(i === 0 && /^=+$/.test(line)))
+    .map((line) => (line.startsWith("--- ") || line.startsWith("+++ ") ? line.replace(/\t$/, "") : line))
+    .join("\n")
+    .replace(/\n$/, "");
+}
+
+function pinCheck(
+  engine: Engine,
+  loaded: readonly Loaded[],
+  options: PinOptions,
+  settings: FromLensSettings,
+  io: Io,
+): number {
+  let unpinned = 0;
+  let stale = 0;
+  for (const { path, doc } of loaded) {
+    const ctx = engine.workspace.context(doc, settings);
+    for (const ref of remoteRefs(ctx.refs, settings)) {
+      const parsed = parseReference(ref.resolved ?? "");
+      if (!parsed.ok) continue;
+      const line = ref.range.start.line + 1;
+      if (parsed.value.digest === undefined) {
+        if (options.update) continue;
+        unpinned++;
+        io.out(`${path}:${line}: unpinned: ${ref.resolved ?? ref.raw}`);
+        continue;
+      }
+      const known = knownResolution(ctx.lookup(ref));
+      if (known === undefined) {
+        const reason = uncheckedReason(ctx.lookup(ref)) ?? "unknown";
+        io.err(`${path}:${line}: pin not checked: ${ref.resolved ?? ref.raw} (${reason})`);
+        continue;
+      }
+      const status = pinStatus(parsed.value, known.resolution);
+      if (status.kind === "moved") {
+        stale++;
+        io.out(`${path}:${line}: stale pin: ${ref.resolved ?? ref.raw} (the tag now points to ${status.to})`);
+      }
+    }
+  }
+  if (!options.quiet) {
+    const parts = [...(options.update ? [] : [`${unpinned} unpinned`]), `${stale} stale`];
+    io.out(`${parts.join(", ")} in ${plural(loaded.length, "file")}`);
+  }
+  return unpinned + stale > 0 ? EXIT.findings : EXIT.ok;
 }
 
 function pin(
   engine: Engine,
   loaded: readonly Loaded[],
-  options: CliOptions,
-  io: { out: (s: string) => void; err: (s: string) => void },
+  options: PinOptions,
+  settings: FromLensSettings,
+  io: Io,
 ): number {
+  if (options.check) return pinCheck(engine, loaded, options, settings, io);
   let changed = 0;
   let skipped = 0;
   for (const { path, doc } of loaded) {
-    const plan = pinAllEdits(
-      engine.workspace.context(doc, options.settings),
-      options.update ? "update" : "pin",
-    );
+    const plan = pinAllEdits(engine.workspace.context(doc, settings), options.update ? "update" : "pin");
     if (plan.error) {
-      io.err(`${path}: ${plan.error}`);
-      return 1;
+      io.err(`from-lens: ${path}: ${plan.error}`);
+      return EXIT.findings;
     }
     for (const s of plan.skipped) {
-      io.err(
-        `${path}:${s.ref.range.start.line + 1}: not ${options.update ? "updated" : "pinned"}: ${s.reason}`,
-      );
+      io.err(`${path}:${s.line + 1}: not ${options.update ? "updated" : "pinned"}: ${s.reason}`);
       skipped++;
     }
     if (plan.edits.length === 0) continue;
-    const text = TextDocument.applyEdits(doc, plan.edits);
+    const before = doc.getText();
+    const after = TextDocument.applyEdits(doc, plan.edits);
     changed += plan.changed;
-    if (options.dryRun) {
-      const lines = text.split(/\r?\n/);
-      for (const line of new Set(plan.edits.map((e) => e.range.start.line)))
-        io.out(`${path}:${line + 1}: ${lines[line] ?? ""}`);
-    } else {
-      writeFileSync(resolve(path), text);
-    }
+    if (options.dryRun) io.out(unifiedDiff(path, before, after));
+    else writeFileSync(resolve(options.cwd, path), after);
   }
-  io.out(
-    `${options.dryRun ? "would pin" : options.update ? "updated" : "pinned"} ${changed} image${changed === 1 ? "" : "s"}${skipped ? `, skipped ${skipped}` : ""}`,
-  );
-  return changed === 0 && skipped > 0 ? 1 : 0;
+  if (!options.quiet) {
+    const verb = options.dryRun
+      ? options.update
+        ? "would update"
+        : "would pin"
+      : options.update
+        ? "updated"
+        : "pinned";
+    (options.dryRun ? io.err : io.out)(
+      `${verb} ${plural(changed, "image")}${skipped ? `, skipped ${skipped}` : ""}`,
+    );
+  }
+  return skipped > 0 && changed === 0 ? EXIT.findings : EXIT.ok;
+}
+
+async function inspect(options: InspectOptions, settings: FromLensSettings, io: Io): Promise<number> {
+  const parsed = parseReference(options.image);
+  if (!parsed.ok) {
+    io.err(`from-lens inspect: "${options.image}" is not an image reference: ${parsed.error.message}`);
+    return EXIT.fatal;
+  }
+  // The image goes through the same path as a FROM line: one document, one reference.
+  const platform = options.platform ?? defaultPlatform(settings);
+  const text = `FROM --platform=${platform} ${options.image}\n`;
+  const doc = TextDocument.create("untitled:inspect.Dockerfile", "dockerfile", 1, text);
+  const engine = createEngine(options, settings, io);
+  try {
+    await resolveAll(engine, [doc], settings, options.timeoutMs, io);
+    const ref = engine.workspace.refs(doc).find((r) => r.kind === "from");
+    const lookup = ref ? engine.workspace.lookup(ref, settings) : ({ state: "unknown" } as const);
+    const result = inspectJson(options.image, parsed.value, platform, lookup, new Date());
+    io.out(
+      options.json
+        ? JSON.stringify(result, null, 2)
+        : formatInspect(result, options.color ? ansiStyle() : PLAIN),
+    );
+    return result.resolved ? EXIT.ok : EXIT.findings;
+  } finally {
+    await engine.close();
+  }
+}
+
+/** The process: argv and streams in, an exit code out. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const parsed = parseArgs(argv, process.env, process.stdout.isTTY === true);
+  if (parsed.kind === "print") {
+    process.stdout.write(`${parsed.text}\n`);
+    return EXIT.ok;
+  }
+  if (parsed.kind === "usage") {
+    process.stderr.write(`${parsed.text}\n`);
+    return EXIT.fatal;
+  }
+  const tty = process.stderr.isTTY === true && !parsed.options.quiet;
+  const io: Io = {
+    out: (s) => process.stdout.write(`${s}\n`),
+    err: (s) => process.stderr.write(`${s}\n`),
+    ...(tty ? { progress: (s: string) => process.stderr.write(`\r\u001b[2K${s}`) } : {}),
+  };
+  try {
+    return await run(parsed.options, io);
+  } catch (error) {
+    process.stderr.write(
+      `from-lens: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    return EXIT.fatal;
+  }
 }
 
 if (require.main === module) {
-  const parsed = parseArgs(process.argv.slice(2));
-  if (typeof parsed === "string") {
-    const help = parsed === USAGE;
-    (help ? process.stdout : process.stderr).write(`${parsed}\n`);
-    process.exit(help ? 0 : 2);
-  }
-  run(parsed, {
-    out: (s) => process.stdout.write(`${s}\n`),
-    err: (s) => process.stderr.write(`${s}\n`),
-  }).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      process.stderr.write(`from-lens: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exit(2);
-    },
-  );
+  // Exit at once: stdout and stderr writes are synchronous for files and pipes on Linux and macOS,
+  // and a registry connection kept alive must not hold the process open.
+  void main(process.argv.slice(2)).then((code) => process.exit(code));
 }

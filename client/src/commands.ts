@@ -7,12 +7,10 @@ import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { ServerCommand, type CommandResult, type PinAllArgs } from "../../server/src/protocol";
 import type { ExtensionContextState } from "./extension";
+import { DOCUMENT_SELECTOR, IMAGE_FILES_GLOB } from "./selector";
 
 type Handler = (state: ExtensionContextState, ...args: unknown[]) => unknown;
 
-/** Files FROM Lens treats as Dockerfiles, for the workspace-wide commands. */
-export const DOCKERFILE_GLOB =
-  "**/{Dockerfile,Containerfile,dockerfile,containerfile,*.dockerfile,*.Dockerfile,*.containerfile,*.Containerfile,Dockerfile.*,Containerfile.*}";
 const EXCLUDE_GLOB = "**/{node_modules,.git,dist,out,vendor}/**";
 
 async function runServerCommand(
@@ -28,9 +26,9 @@ async function runServerCommand(
 
 function activeDockerfile(): vscode.TextDocument | undefined {
   const doc = vscode.window.activeTextEditor?.document;
-  if (doc?.languageId === "dockerfile") return doc;
+  if (doc !== undefined && vscode.languages.match(DOCUMENT_SELECTOR, doc) > 0) return doc;
   void vscode.window.showInformationMessage(
-    "Open a Dockerfile first: this command works on the active Dockerfile.",
+    "Open a Dockerfile (or a Compose, Kubernetes, workflow or dev container file) first: this command works on the active file.",
   );
   return undefined;
 }
@@ -71,9 +69,11 @@ async function pinFile(state: ExtensionContextState, mode: PinAllArgs["mode"]): 
 /** Pins every Dockerfile of the workspace: computes the edits, shows them in the refactor preview. */
 async function pinWorkspace(state: ExtensionContextState, mode: PinAllArgs["mode"]): Promise<void> {
   await requireServer(state, async (client) => {
-    const files = await vscode.workspace.findFiles(DOCKERFILE_GLOB, EXCLUDE_GLOB, 500);
+    const files = await vscode.workspace.findFiles(IMAGE_FILES_GLOB, EXCLUDE_GLOB, 500);
     if (files.length === 0) {
-      void vscode.window.showInformationMessage("No Dockerfiles in this workspace.");
+      void vscode.window.showInformationMessage(
+        "No Dockerfiles or other files with images in this workspace.",
+      );
       return;
     }
     const edit = new vscode.WorkspaceEdit();
@@ -82,7 +82,7 @@ async function pinWorkspace(state: ExtensionContextState, mode: PinAllArgs["mode
     await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
-        title: `FROM Lens: ${mode === "pin" ? "pinning" : "updating pins in"} ${files.length} Dockerfiles`,
+        title: `FROM Lens: ${mode === "pin" ? "pinning" : "updating pins in"} ${files.length} files`,
         cancellable: true,
       },
       async (progress, token) => {
@@ -90,7 +90,7 @@ async function pinWorkspace(state: ExtensionContextState, mode: PinAllArgs["mode
           if (token.isCancellationRequested) return;
           progress.report({ message: vscode.workspace.asRelativePath(uri), increment: 100 / files.length });
           const doc = await vscode.workspace.openTextDocument(uri);
-          if (doc.languageId !== "dockerfile") continue;
+          if (vscode.languages.match(DOCUMENT_SELECTOR, doc) === 0) continue;
           const result = await runServerCommand(client, ServerCommand.pinAll, {
             uri: uri.toString(),
             mode,
@@ -124,7 +124,7 @@ async function pinWorkspace(state: ExtensionContextState, mode: PinAllArgs["mode
     }
     const fileCount = edit.size;
     const choice = await vscode.window.showInformationMessage(
-      `Pin ${count} image${count === 1 ? "" : "s"} in ${fileCount} Dockerfile${fileCount === 1 ? "" : "s"} to ${count === 1 ? "its digest" : "their digests"}?`,
+      `Pin ${count} image${count === 1 ? "" : "s"} in ${fileCount} file${fileCount === 1 ? "" : "s"} to ${count === 1 ? "its digest" : "their digests"}?`,
       { modal: true, detail: "Each tag is kept and its index digest added; the edit can be undone." },
       "Pin",
       "Preview…",

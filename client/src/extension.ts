@@ -19,6 +19,7 @@ import {
 } from "../../server/src/protocol";
 import { registerCommands } from "./commands";
 import { StatusBar } from "./statusBar";
+import { DOCUMENT_SELECTOR } from "./selector";
 
 /** What the commands and the status bar need from the running extension. */
 export interface ExtensionContextState {
@@ -50,7 +51,7 @@ function createClient(context: vscode.ExtensionContext, output: vscode.LogOutput
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ["--nolazy", "--inspect=6019"] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: "dockerfile" }],
+    documentSelector: DOCUMENT_SELECTOR,
     synchronize: { configurationSection: SETTINGS_SECTION },
     initializationOptions: initializationOptions(context),
     outputChannel: output,

@@ -86,6 +86,8 @@ export class Engine {
     private readonly init: InitializationOptions,
     private readonly log: Logger,
     onDidChange: (keys: string[]) => void,
+    /** How many references resolve at once (the CLI's --concurrency); the resolver's default otherwise. */
+    concurrency?: number,
   ) {
     this.client = createRegistryClient(registryOptions(settings, init, log));
     this.clientKey = registryKey(settings);
@@ -110,6 +112,7 @@ export class Engine {
         readLayerFile: (...a) => this.offline(a[0]) ?? this.client.readLayerFile(...a),
       },
       cache: this.cache,
+      ...(concurrency !== undefined ? { concurrency } : {}),
       settings: () => ({
         tagTtlMs: this.settings.cache.tagTtl * 60_000,
         hubTtlMs: Math.max(this.settings.cache.tagTtl * 60_000, HUB_API_HOST_TTL_MS),

@@ -5,16 +5,23 @@
  * transport from the arguments).
  */
 import {
+  BulkRegistration,
   CodeLensRefreshRequest,
   DidChangeConfigurationNotification,
   MessageType,
+  type ClientCapabilities,
   ProposedFeatures,
   ShowMessageNotification,
   TextDocuments,
   createConnection,
 } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { clientSupport, serverCapabilities, type ClientSupport } from "./capabilities";
+import {
+  clientSupport,
+  dockerfileRegistrations,
+  serverCapabilities,
+  type ClientSupport,
+} from "./capabilities";
 import { clientFeatures, codeActionsAsCommands, type ClientFeatures } from "./clientCapabilities";
 import { executeCommand } from "./commands";
 import { DocumentSettings } from "./documentSettings";
@@ -28,6 +35,7 @@ import { createLogger } from "./log";
 import { SETTINGS_SECTION, StatusNotification, type InitializationOptions } from "./protocol";
 import { rangeContains } from "./ranges";
 import { DEFAULT_SETTINGS, type FromLensSettings } from "./settings";
+import { isDockerfileDocument } from "./sources";
 import { routeStandardFeatures } from "./standardRoutes";
 import { BatchProgress } from "./progress";
 import { PublishedDiagnostics } from "./publishedDiagnostics";
@@ -51,7 +59,10 @@ const published = new PublishedDiagnostics();
 const progress = new BatchProgress(() => connection.window.createWorkDoneProgress());
 let refreshTimer: NodeJS.Timeout | undefined;
 
+let clientCapabilities: ClientCapabilities = {};
+
 connection.onInitialize((params) => {
+  clientCapabilities = params.capabilities;
   support = clientSupport(params.capabilities);
   features = clientFeatures(params.capabilities, params.initializationOptions);
   settings.initialize(params.initializationOptions);
@@ -64,6 +75,9 @@ connection.onInitialize((params) => {
 
 connection.onInitialized(async () => {
   if (support.dynamicConfiguration) void connection.client.register(DidChangeConfigurationNotification.type);
+  const bulk = BulkRegistration.create();
+  dockerfileRegistrations(clientCapabilities, bulk);
+  void connection.client.register(bulk);
   await reloadGlobalSettings();
   log.info("FROM Lens language server ready");
 });
@@ -100,7 +114,9 @@ function scheduleRefresh(keys: string[]): void {
 async function publishDiagnostics(doc: TextDocument): Promise<void> {
   const s = await settings.get(doc.uri);
   if (!engine || documents.get(doc.uri)?.version !== doc.version) return; // superseded while we waited
-  const standardDiagnostics = standard.validateStandard(service, doc.getText(), s);
+  const standardDiagnostics = isDockerfileDocument(doc)
+    ? standard.validateStandard(service, doc.getText(), s)
+    : [];
   const diagnostics = [
     ...standardDiagnostics,
     // Given the standard diagnostics, FROM Lens' rules skip what dockerfile-utils already reports.
@@ -157,7 +173,7 @@ connection.onHover((p) =>
     if (ref) await e.workspace.settle(ref, s, s.hover.waitMs);
     return (
       provideHover(e.workspace.context(doc, s), p.position, features.hoverFormat) ??
-      service.computeHover(doc.getText(), p.position)
+      (isDockerfileDocument(doc) ? service.computeHover(doc.getText(), p.position) : null)
     );
   }),
 );
@@ -169,7 +185,9 @@ connection.onCodeLens((p) =>
 connection.onCompletion((p) =>
   withDoc(p.textDocument.uri, [], async (doc, s, e) => {
     const tags = await e.workspace.completeTags(doc, s, p.position, s.hover.waitMs);
-    return tags ?? standard.completeStandard(service, doc.getText(), p.position);
+    return (
+      tags ?? (isDockerfileDocument(doc) ? standard.completeStandard(service, doc.getText(), p.position) : [])
+    );
   }),
 );
 connection.onCodeAction((p) =>
@@ -178,13 +196,15 @@ connection.onCodeAction((p) =>
       ...provideCodeActions(e.workspace.context(doc, s), p.range, p.context.diagnostics, {
         documentChanges: support.documentChanges,
       }),
-      ...standard.standardCodeActions(
-        service,
-        { uri: doc.uri, version: doc.version, text: doc.getText() },
-        p.range,
-        p.context,
-        support.documentChanges,
-      ),
+      ...(isDockerfileDocument(doc)
+        ? standard.standardCodeActions(
+            service,
+            { uri: doc.uri, version: doc.version, text: doc.getText() },
+            p.range,
+            p.context,
+            support.documentChanges,
+          )
+        : []),
     ];
     // Without codeActionLiteralSupport a client takes only Commands (LSP 3.8+): the server's applyEdits.
     return features.codeActionLiterals ? actions : codeActionsAsCommands(actions, doc);

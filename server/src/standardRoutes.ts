@@ -9,6 +9,7 @@ import type { Connection, TextDocuments } from "vscode-languageserver/node";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { ClientSupport } from "./capabilities";
 import * as standard from "./features/standard";
+import { isDockerfileDocument } from "./sources";
 import type { FromLensSettings } from "./settings";
 
 export function routeStandardFeatures(
@@ -18,9 +19,11 @@ export function routeStandardFeatures(
   settings: (uri: string) => Promise<FromLensSettings>,
   support: () => ClientSupport,
 ): void {
+  // Only Dockerfiles get the Dockerfile language features; other files FROM Lens reads (Compose,
+  // Kubernetes, workflows, …) get its image features alone, leaving the rest to their own tools.
   const text = <E, T>(uri: string, empty: E, fn: (doc: TextDocument, text: string) => T): T | E => {
     const doc = documents.get(uri);
-    return doc ? fn(doc, doc.getText()) : empty;
+    return doc && isDockerfileDocument(doc) ? fn(doc, doc.getText()) : empty;
   };
   connection.onCompletionResolve((item) => service().resolveCompletionItem(item));
   connection.onSignatureHelp((p) =>

@@ -7,12 +7,17 @@
 import * as os from "node:os";
 import type { CompletionItem, Position } from "vscode-languageserver-types";
 import type { TextDocument } from "vscode-languageserver-textdocument";
-import { extractImageRefs, type ImageRef } from "./dockerfile";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { ImageRef } from "./dockerfile";
 import type { FeatureContext } from "./features/context";
 import { wantedPlatform } from "./features/context";
 import { provideTagCompletions, tagQueryAt } from "./features/completion";
 import { officialCounterpart } from "./features/rules/divergesFromOfficial";
 import { parseReference } from "./reference";
+import { parseDotEnv } from "./sources/compose";
+import { extractRefs } from "./sources";
 import { requestKey, type Priority, type ResolveRequest, type Resolver } from "./resolver/resolver";
 import type { Lookup } from "./resolver/types";
 import type { FromLensSettings } from "./settings";
@@ -67,7 +72,7 @@ export class ImageWorkspace {
   ): ImageRef[] {
     const cached = this.docs.get(doc.uri);
     const refs =
-      cached && cached.version === doc.version && !force ? cached.refs : safeExtract(doc.getText());
+      cached && cached.version === doc.version && !force ? cached.refs : extractRefs(doc, dotEnvBeside);
     // Mirrors of official images are compared with their Docker Hub original (diverges-from-official).
     const counterparts = refs.map(officialCounterpart).filter((r): r is ImageRef => r !== undefined);
     const requests = [...refs, ...counterparts]
@@ -95,7 +100,7 @@ export class ImageWorkspace {
 
   refs(doc: TextDocument): ImageRef[] {
     const s = this.docs.get(doc.uri);
-    return s && s.version === doc.version ? s.refs : safeExtract(doc.getText());
+    return s && s.version === doc.version ? s.refs : extractRefs(doc, dotEnvBeside);
   }
 
   context(doc: TextDocument, settings: FromLensSettings, now: Date = new Date()): FeatureContext {
@@ -152,11 +157,12 @@ export class ImageWorkspace {
   }
 }
 
-/** dockerfile-ast is robust, but one odd document must never take the server down. */
-function safeExtract(text: string): ImageRef[] {
+/** The `.env` file beside a Compose file on disk (what `docker compose` reads), or nothing. */
+function dotEnvBeside(doc: TextDocument): Record<string, string> {
+  if (!doc.uri.startsWith("file:")) return {};
   try {
-    return extractImageRefs(text);
+    return parseDotEnv(readFileSync(join(dirname(fileURLToPath(doc.uri)), ".env"), "utf8"));
   } catch {
-    return [];
+    return {};
   }
 }

@@ -56,6 +56,15 @@ describe("FROM Lens image features in code-server, through the UI", { timeout: 9
     await writeFile(join(workspace, "Dockerfile"), DOCKERFILE);
     await mkdir(join(workspace, "worker"));
     await writeFile(join(workspace, "worker", "Dockerfile"), 'FROM python:3.13-alpine\nCMD ["python"]\n');
+    await writeFile(
+      join(workspace, "compose.yaml"),
+      'services:\n  web:\n    image: "python:3.12-slim" # the app\n    ports: ["8000:8000"]\n',
+    );
+    await mkdir(join(workspace, ".github", "workflows"), { recursive: true });
+    await writeFile(
+      join(workspace, ".github", "workflows", "ci.yml"),
+      "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    container: python:3.13-alpine\n",
+    );
     const server = await startCodeServer({
       folder: workspace,
       extension: chosen.source,
@@ -176,7 +185,29 @@ describe("FROM Lens image features in code-server, through the UI", { timeout: 9
       await screenshot(page(), "7-pinned");
     }));
 
-  it("“Pin All Images in Workspace” asks to confirm, then pins every Dockerfile", () =>
+  it("a Compose file and a workflow get the image lenses; “Pin to digest” pins the Compose value", () =>
+    step(page(), "9-compose", async () => {
+      await openWithQuickOpen(page(), "ci.yml");
+      await page().locator(".codelens-decoration a", { hasText: "Pin to digest" }).first().waitFor();
+      await openWithQuickOpen(page(), "compose.yaml");
+      await page().locator(".codelens-decoration a", { hasText: "Pin to digest" }).first().click();
+      await page()
+        .locator(".monaco-editor .view-line", { hasText: "python:3.12-slim@sha256:" })
+        .first()
+        .waitFor();
+      await page().locator(".codelens-decoration", { hasText: "Pinned ✓ current" }).first().waitFor();
+      await screenshot(page(), "9-compose");
+      // Only the value changed: the quotes and the comment are still there.
+      const line = await page()
+        .locator(".monaco-editor .view-line", { hasText: "python:3.12-slim@sha256:" })
+        .first()
+        .textContent();
+      assert.match(
+        (line ?? "").replace(/\u00a0/g, " "),
+        /image: "python:3\.12-slim@sha256:[0-9a-f]{64}" # the app/,
+      );
+    }));
+  it("“Pin All Images in Workspace” asks to confirm, then pins every Dockerfile and workflow", () =>
     step(page(), "8-pin-workspace", async () => {
       await page().keyboard.press("F1");
       const input = page().locator(".quick-input-widget input.input");
@@ -189,7 +220,7 @@ describe("FROM Lens image features in code-server, through the UI", { timeout: 9
       await page().keyboard.press("Enter");
       // A confirmation says how many images in how many files; "Pin" applies, "Preview…" opens the Refactor Preview.
       const dialog = page().locator(".monaco-dialog-box", {
-        hasText: "Pin 1 image in 1 Dockerfile to its digest?",
+        hasText: "Pin 2 images in 2 files to their digests?",
       });
       await dialog.waitFor({ timeout: 30_000 });
       await screenshot(page(), "8-pin-workspace");

@@ -27,7 +27,12 @@ import type { BuilderFlags, MappedWord } from "./flags";
 import { documentSpan, readLogical } from "./logicalText";
 import type { LogicalText } from "./logicalText";
 
-export type ImageRefKind = "from" | "copy-from" | "mount-from" | "syntax";
+/**
+ * Where the reference is written: a Dockerfile's FROM, COPY --from, RUN --mount from= or
+ * `# syntax=` directive, or `image`: an image named in another kind of file (Compose,
+ * Kubernetes, a workflow, … — see sources/).
+ */
+export type ImageRefKind = "from" | "copy-from" | "mount-from" | "syntax" | "image";
 
 /** One ARG that went into a reference. */
 export interface ArgUse {
@@ -66,6 +71,23 @@ export interface ImageRef {
   readonly targetStage?: number;
   /** `FROM scratch` (or `--from=scratch`): the empty image, nothing to resolve. */
   readonly isScratch: boolean;
+  /** kind "image": where in its file, for the user ("Compose service web", "Deployment api, container app"). */
+  readonly where?: string;
+  /**
+   * kind "image" written in parts (Helm `image: {repository, tag, digest}`, Kustomize
+   * `images[]`): pinning writes the digest field rather than editing one string.
+   */
+  readonly split?: SplitImage;
+}
+
+/** An image written as separate fields; `range` of the ImageRef covers the repository value. */
+export interface SplitImage {
+  /** The value of the existing digest field, to replace. */
+  readonly digestRange?: Range;
+  /** Where a new digest line goes (the start of the line after the last field), and its indentation. */
+  readonly insertAt: { readonly line: number; readonly indent: string };
+  /** The field name the digest is written under (`digest`). */
+  readonly digestKey: string;
 }
 
 interface Source {

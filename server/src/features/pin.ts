@@ -10,7 +10,7 @@
  * the ARG default when one ARG holds the whole reference, and refused with the reason otherwise.
  */
 import type { Range, TextEdit } from "vscode-languageserver";
-import type { ArgUse, ImageRef } from "../dockerfile";
+import type { ArgUse, ImageRef, SplitImage } from "../dockerfile";
 import { parseReference, splitReferenceText, type Reference } from "../reference";
 import type { Freshness, Lookup, Resolution } from "../resolver/types";
 import type { FeatureContext } from "./context";
@@ -243,18 +243,13 @@ function digestEdit(
   };
 }
 
-function plan(ctx: FeatureContext, ref: ImageRef, mode: PinMode): Outcome {
-  if (!ctx.settings.pin.enabled) {
-    return { kind: "blocked", reason: PINNING_OFF };
-  }
-  if (ref.isStageRef)
-    return { kind: "noop", reason: `${ref.raw} is a build stage of this Dockerfile, not an image to pin.` };
-  if (ref.isScratch) return { kind: "noop", reason: "scratch is the empty image: there is nothing to pin." };
-  const where = target(ctx, ref);
-  if ("error" in where) return { kind: "blocked", reason: where.error };
-  const parsed = parseReference(where.text);
-  if (!parsed.ok) return { kind: "blocked", reason: parsed.error.message };
-  const reference = parsed.value;
+/** The digest to write for `reference` in `mode`, or why there is none to write. */
+function decide(
+  ctx: FeatureContext,
+  ref: ImageRef,
+  reference: Reference,
+  mode: PinMode,
+): { digest: string; verb: "Pin" | "Update"; status: PinStatus } | Outcome {
   const shown = ref.resolved ?? ref.raw;
   if (mode === "pin" && reference.digest !== undefined) {
     return { kind: "noop", reason: `${shown} is already pinned to a digest.` };
@@ -266,17 +261,11 @@ function plan(ctx: FeatureContext, ref: ImageRef, mode: PinMode): Outcome {
   const known = knownResolution(lookup);
   if (known === undefined) return { kind: "blocked", reason: describeMissing(lookup, shown) };
   const status = pinStatus(reference, known.resolution);
-  let digest: string;
-  let verb: string;
   switch (status.kind) {
     case "unpinned":
-      digest = status.digest;
-      verb = "Pin";
-      break;
+      return { digest: status.digest, verb: "Pin", status };
     case "moved":
-      digest = status.to;
-      verb = "Update";
-      break;
+      return { digest: status.to, verb: "Update", status };
     case "current":
       return { kind: "noop", reason: `${shown}: the pin is current.` };
     case "platform-missing":
@@ -292,6 +281,56 @@ function plan(ctx: FeatureContext, ref: ImageRef, mode: PinMode): Outcome {
     case "unchecked":
       return { kind: "blocked", reason: `${shown}: ${status.reason}` };
   }
+}
+
+/** An image written in fields (Helm values, Kustomize): write or replace its digest field. */
+function planSplit(ctx: FeatureContext, ref: ImageRef, split: SplitImage, mode: PinMode): Outcome {
+  if (ref.resolved === undefined)
+    return { kind: "blocked", reason: ref.unresolvable ?? `${ref.raw} has no fixed value.` };
+  const parsed = parseReference(ref.resolved);
+  if (!parsed.ok) return { kind: "blocked", reason: parsed.error.message };
+  const decision = decide(ctx, ref, parsed.value, mode);
+  if ("kind" in decision) return decision;
+  const { digest, verb } = decision;
+  let edit: TextEdit;
+  if (split.digestRange !== undefined) {
+    edit = { range: split.digestRange, newText: digest };
+  } else {
+    const eol = ctx.doc.getText().includes("\r\n") ? "\r\n" : "\n";
+    const line = split.insertAt.line;
+    const atEnd = line >= ctx.doc.lineCount;
+    const position = atEnd ? ctx.doc.positionAt(ctx.doc.getText().length) : { line, character: 0 };
+    const text = `${split.insertAt.indent}${split.digestKey}: ${digest}`;
+    const endsWithNewline = /\r?\n$/.test(ctx.doc.getText());
+    edit = {
+      range: { start: position, end: position },
+      newText: atEnd ? `${endsWithNewline ? "" : eol}${text}${eol}` : `${text}${eol}`,
+    };
+  }
+  const name = ref.resolved.split("@")[0] ?? ref.resolved;
+  const label =
+    verb === "Pin"
+      ? `Pin ${name} to ${shortDigest(digest)} (${split.digestKey}:)`
+      : `Update ${name} pin to ${shortDigest(digest)}`;
+  return { kind: "edit", edit, label };
+}
+
+function plan(ctx: FeatureContext, ref: ImageRef, mode: PinMode): Outcome {
+  if (!ctx.settings.pin.enabled) {
+    return { kind: "blocked", reason: PINNING_OFF };
+  }
+  if (ref.isStageRef)
+    return { kind: "noop", reason: `${ref.raw} is a build stage of this Dockerfile, not an image to pin.` };
+  if (ref.isScratch) return { kind: "noop", reason: "scratch is the empty image: there is nothing to pin." };
+  if (ref.split !== undefined) return planSplit(ctx, ref, ref.split, mode);
+  const where = target(ctx, ref);
+  if ("error" in where) return { kind: "blocked", reason: where.error };
+  const parsed = parseReference(where.text);
+  if (!parsed.ok) return { kind: "blocked", reason: parsed.error.message };
+  const shown = ref.resolved ?? ref.raw;
+  const decision = decide(ctx, ref, parsed.value, mode);
+  if ("kind" in decision) return decision;
+  const { digest, verb, status } = decision;
   const change = digestEdit(ctx, where, digest);
   if (change === undefined) {
     return { kind: "blocked", reason: `${shown} cannot be rewritten with the digest ${digest}.` };

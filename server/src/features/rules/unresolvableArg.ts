@@ -15,6 +15,15 @@ export const unresolvableArg: Rule = {
     const findings: RuleFinding[] = [];
     for (const ref of ctx.refs) {
       if (ref.unresolvable === undefined || ref.isStageRef) continue;
+      if (ref.kind === "image") {
+        // Compose, Helm, CI files: their own variables, with the reason the extractor gave.
+        findings.push({
+          ref,
+          range: ref.range,
+          message: `${ref.raw} cannot be looked up: ${ref.unresolvable}.`,
+        });
+        continue;
+      }
       const related: DiagnosticRelatedInformation[] = [];
       for (const arg of ref.argsUsed) {
         if (arg.value !== undefined || arg.declaredAt === undefined) continue;

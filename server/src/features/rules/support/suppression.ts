@@ -16,12 +16,14 @@ import type { TextEdit } from "vscode-languageserver";
 import type { ImageRef } from "../../../dockerfile";
 import { RULE_DEFAULTS, type RuleCode } from "../../../settings";
 import type { FeatureContext } from "../../context";
+import { commentPrefix, isDockerfileDocument } from "../../../sources";
 import { indentation, lineEnding, lineText } from "./text";
 
 export const IGNORE_LINE = "from-lens-ignore";
 export const IGNORE_FILE = "from-lens-ignore-file";
 
-const IGNORE_COMMENT = /^[ \t]*#[ \t]*(from-lens-ignore-file|from-lens-ignore)(?=[\s,]|$)(.*)$/;
+/** `#` in Dockerfiles and YAML, `//` in JSON with comments (dev containers). */
+const IGNORE_COMMENT = /^[ \t]*(?:#|\/\/)[ \t]*(from-lens-ignore-file|from-lens-ignore)(?=[\s,]|$)(.*)$/;
 /** BuildKit's parser directive line (frontend/dockerfile/parser/directives.go). */
 const DIRECTIVE = /^#[ \t]*(syntax|escape|check)[ \t]*=/i;
 
@@ -43,12 +45,16 @@ function parseIgnoreComment(line: string): IgnoreComment | undefined {
 
 /** First line of the instruction each reference belongs to; none for the `# syntax=` directive. */
 function instructionLines(ctx: FeatureContext): (ref: ImageRef) => number | undefined {
+  if (!isDockerfileDocument(ctx.doc))
+    return (ref) => (ref.kind === "image" ? ref.range.start.line : undefined);
   const starts = DockerfileParser.parse(ctx.doc.getText())
     .getInstructions()
     .map((i) => i.getRange())
     .sort((a, b) => a.start.line - b.start.line);
   return (ref) => {
     if (ref.kind === "syntax") return undefined;
+    // In other files the reference's own line is the "instruction" a comment above applies to.
+    if (ref.kind === "image") return ref.range.start.line;
     let found: number | undefined;
     for (const range of starts) {
       if (range.start.line > ref.range.start.line) break;
@@ -98,7 +104,8 @@ function commentBlockAbove(ctx: FeatureContext, line: number): IgnoreComment[] {
   const out: IgnoreComment[] = [];
   for (let l = line - 1; l >= 0; l--) {
     const text = lineText(ctx.doc, l);
-    if (!text.trimStart().startsWith("#")) break;
+    const trimmed = text.trimStart();
+    if (!trimmed.startsWith("#") && !trimmed.startsWith("//")) break;
     const comment = parseIgnoreComment(text);
     if (comment !== undefined) out.push(comment);
   }
@@ -129,7 +136,8 @@ function appendCode(ctx: FeatureContext, line: number, code: RuleCode): TextEdit
  */
 export function ignoreOnLineEdit(ctx: FeatureContext, ref: ImageRef, code: RuleCode): TextEdit | undefined {
   const line = instructionLines(ctx)(ref);
-  if (line === undefined) return undefined;
+  const prefix = commentPrefix(ctx.doc);
+  if (line === undefined || prefix === undefined) return undefined;
   const above = line > 0 ? parseIgnoreComment(lineText(ctx.doc, line - 1)) : undefined;
   if (above?.scope === "line") {
     if (above.codes.includes(code)) return undefined;
@@ -141,7 +149,7 @@ export function ignoreOnLineEdit(ctx: FeatureContext, ref: ImageRef, code: RuleC
   const indent = indentation(lineText(ctx.doc, line).replace(/^\uFEFF/, ""));
   return {
     range: { start: position, end: position },
-    newText: `${indent}# ${IGNORE_LINE} ${code}${lineEnding(text)}`,
+    newText: `${indent}${prefix} ${IGNORE_LINE} ${code}${lineEnding(text)}`,
   };
 }
 
@@ -159,6 +167,8 @@ function headerEnd(ctx: FeatureContext): number {
  * `# from-lens-ignore-file` comment, or a new one right after the parser directives.
  */
 export function ignoreInFileEdit(ctx: FeatureContext, code: RuleCode): TextEdit | undefined {
+  const prefix = commentPrefix(ctx.doc);
+  if (prefix === undefined) return undefined;
   for (let line = 0; line < ctx.doc.lineCount; line++) {
     const comment = parseIgnoreComment(lineText(ctx.doc, line));
     if (comment?.scope !== "file") continue;
@@ -168,7 +178,7 @@ export function ignoreInFileEdit(ctx: FeatureContext, code: RuleCode): TextEdit 
   const text = ctx.doc.getText();
   const eol = lineEnding(text);
   const line = headerEnd(ctx);
-  const comment = `# ${IGNORE_FILE} ${code}`;
+  const comment = `${prefix} ${IGNORE_FILE} ${code}`;
   if (line >= ctx.doc.lineCount || (line === ctx.doc.lineCount - 1 && lineText(ctx.doc, line) === "")) {
     // The directives are the whole file: the comment becomes its last line.
     const end = ctx.doc.positionAt(text.length);
