@@ -3,8 +3,8 @@
  * show on the pull request's lines. Escaping follows the runner's rules: `%`, CR and LF in the
  * message; those and `:` and `,` in property values.
  */
-import { DiagnosticSeverity, type Diagnostic } from "vscode-languageserver-types";
-import { messageText } from "./diagnostic";
+import type { Diagnostic } from "vscode-languageserver-types";
+import { levelWord, messageText } from "./diagnostic";
 
 function escapeData(text: string): string {
   return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
@@ -12,17 +12,6 @@ function escapeData(text: string): string {
 
 function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
-}
-
-function commandOf(severity: DiagnosticSeverity | undefined): "error" | "warning" | "notice" {
-  switch (severity ?? DiagnosticSeverity.Error) {
-    case DiagnosticSeverity.Error:
-      return "error";
-    case DiagnosticSeverity.Warning:
-      return "warning";
-    default:
-      return "notice";
-  }
 }
 
 /** `::command prop=value,…::message`, escaped. */
@@ -39,7 +28,7 @@ export function workflowCommand(
 export function annotation(file: string, d: Diagnostic): string {
   const message = messageText(d);
   return workflowCommand(
-    commandOf(d.severity),
+    levelWord(d.severity, "notice"),
     {
       file,
       line: d.range.start.line + 1,

@@ -8,10 +8,10 @@
 import { isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
 import type * as Sarif from "sarif";
-import { DiagnosticSeverity, type Diagnostic } from "vscode-languageserver-types";
+import type { Diagnostic } from "vscode-languageserver-types";
 import { codeDescriptionHref, DIAGNOSTIC_SOURCE } from "../../server/src/features/diagnostics";
 import { RULE_SUMMARIES } from "../../server/src/features/rules/catalog";
-import { messageText } from "./diagnostic";
+import { levelWord, messageText } from "./diagnostic";
 import { RULE_DEFAULTS, type RuleCode, type RuleSeverity } from "../../server/src/settings";
 
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -21,17 +21,6 @@ export interface FileReport {
   /** As reported: relative to the current directory, with `/`. */
   file: string;
   diagnostics: Diagnostic[];
-}
-
-function levelOf(severity: DiagnosticSeverity | undefined): Sarif.Result.level {
-  switch (severity ?? DiagnosticSeverity.Error) {
-    case DiagnosticSeverity.Error:
-      return "error";
-    case DiagnosticSeverity.Warning:
-      return "warning";
-    default:
-      return "note";
-  }
 }
 
 function defaultLevel(severity: RuleSeverity): Sarif.ReportingConfiguration.level {
@@ -116,7 +105,7 @@ export function toSarif(reports: readonly FileReport[], cwd: string, version: st
       results.push({
         ruleId: id,
         ruleIndex: index.get(id) ?? 0,
-        level: levelOf(d.severity),
+        level: levelWord(d.severity, "note"),
         message: { text: messageText(d) },
         locations: [
           {
