@@ -1,9 +1,11 @@
 // Bundles the client, the server, the CLI and the in-VS-Code test suite with esbuild into dist/,
-// one file each. `--production` minifies and drops source maps (what `npm run package` ships).
+// one file each. `--production` minifies and drops source maps (what `npm run package` ships);
+// `--watch` rebuilds the client, server and CLI on every change (the launch config's pre-launch task).
 import * as esbuild from "esbuild";
 import { existsSync } from "node:fs";
 
 const production = process.argv.includes("--production");
+const watch = process.argv.includes("--watch");
 const common = {
   bundle: true,
   platform: "node",
@@ -27,11 +29,28 @@ const testEntries = [
   { in: "test/vscode/electron.ts", out: "test/electron" },
 ].filter((e) => existsSync(e.in));
 
-await esbuild.build({
-  ...common,
-  entryPoints: entries.filter((e) => existsSync(e.in)),
-  outdir: "dist",
-});
+const main = { ...common, entryPoints: entries.filter((e) => existsSync(e.in)), outdir: "dist" };
+if (watch) {
+  // esbuild's problem matcher in VS Code ($esbuild-watch) reads these two lines.
+  const context = await esbuild.context({
+    ...main,
+    plugins: [
+      {
+        name: "watch-log",
+        setup(build) {
+          build.onStart(() => console.log("[watch] build started"));
+          build.onEnd((result) => {
+            for (const e of result.errors) console.error(`✘ [ERROR] ${e.text}`);
+            console.log("[watch] build finished");
+          });
+        },
+      },
+    ],
+  });
+  await context.watch();
+  await new Promise(() => {}); // until the task is stopped
+}
+await esbuild.build(main);
 // Test bundles are built in --production too (`npm test` runs only `npm run package`);
 // .vscodeignore keeps them out of the .vsix.
 if (testEntries.length > 0) {

@@ -2,7 +2,7 @@
 // through tsx so tests run straight from TypeScript. Folders named with --serial=DIR run after
 // the others, one file at a time (real VS Code and browsers want both cores). Ends with one
 // line that totals every group: "tests: N passed, N failed, N skipped".
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
@@ -24,6 +24,24 @@ for (const arg of process.argv.slice(2)) {
   if (arg.startsWith("--serial=")) serial.push(arg.slice("--serial=".length));
   else parallel.push(arg);
 }
+// The shared data the tests read at run time (real Docker Hub recordings, docker-library records)
+// lives beside the repository, never inside it: without it, say so once instead of failing dozens
+// of tests one by one.
+const repoRoot = join(import.meta.dirname, "..");
+const shared = [
+  ["FROM_LENS_REALDATA", join(repoRoot, "..", "shared", "realdata"), "tags.json"],
+  ["FROM_LENS_HUB_RECORDINGS", join(repoRoot, "..", "shared", "hub-recordings"), "SOURCES.md"],
+];
+const missingShared = shared.filter(([env, dir, file]) => !existsSync(join(process.env[env] ?? dir, file)));
+if (missingShared.length > 0) {
+  console.error(
+    "run-tests: the shared test data is missing:\n" +
+      missingShared.map(([env, dir, file]) => `  ${join(process.env[env] ?? dir, file)} (or set ${env})`).join("\n") +
+      `\nPut the project's shared/ folder beside the repository (${join(repoRoot, "..", "shared")}), as CI does.`,
+  );
+  process.exit(1);
+}
+
 const groups = [
   { files: parallel.flatMap(find).sort(), concurrency: process.env.TEST_CONCURRENCY ?? "2" },
   { files: serial.flatMap(find).sort(), concurrency: "1" },

@@ -8,6 +8,7 @@ echo "== build and package (dist/, dist/from-lens.vsix)"
 npm run --silent package
 echo "== typecheck"; npx tsc -p tsconfig.json --noEmit
 echo "== lint"; npx eslint --max-warnings 0 .
+echo "== format"; npx prettier --check --log-level warn .
 echo "== tests"
 dirs=(test/unit test/protocol)
 [ -d test/integration ] && dirs+=(test/integration)

@@ -2,7 +2,7 @@
  * Typed access to the shared reference data (docker-library/repo-info extract,
  * `../shared/realdata/tags.json` and `tags-2.json`), and image-config presets built from it.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import type { HistoryEntry } from "../../server/src/registry/oci";
 import { realdataPath } from "./paths";
 
@@ -46,9 +46,15 @@ let records: RealdataRecord[] | undefined;
 
 /** All records of every file in REALDATA_FILES, in file order (read once). */
 export function realdataRecords(): RealdataRecord[] {
-  records ??= REALDATA_FILES.flatMap(
-    (file) => (JSON.parse(readFileSync(realdataPath(file), "utf8")) as { records: RealdataRecord[] }).records,
-  );
+  records ??= REALDATA_FILES.flatMap((file) => {
+    const path = realdataPath(file);
+    if (!existsSync(path)) {
+      throw new Error(
+        `realdata: ${path} is missing. Put the project's shared/ folder beside the repository (shared/realdata), or set FROM_LENS_REALDATA.`,
+      );
+    }
+    return (JSON.parse(readFileSync(path, "utf8")) as { records: RealdataRecord[] }).records;
+  });
   return records;
 }
 
