@@ -36,7 +36,9 @@ const missingShared = shared.filter(([env, dir, file]) => !existsSync(join(proce
 if (missingShared.length > 0) {
   console.error(
     "run-tests: the shared test data is missing:\n" +
-      missingShared.map(([env, dir, file]) => `  ${join(process.env[env] ?? dir, file)} (or set ${env})`).join("\n") +
+      missingShared
+        .map(([env, dir, file]) => `  ${join(process.env[env] ?? dir, file)} (or set ${env})`)
+        .join("\n") +
       `\nPut the project's shared/ folder beside the repository (${join(repoRoot, "..", "shared")}), as CI does.`,
   );
   process.exit(1);

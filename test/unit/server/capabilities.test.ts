@@ -1,6 +1,5 @@
 import { strict as assert } from "node:assert";
 import { describe, it } from "node:test";
-import type { BulkRegistration } from "vscode-languageserver";
 import {
   dockerfileRegistrations,
   DOCKERFILE_SELECTOR,
@@ -14,7 +13,7 @@ function registered(
   const bulk = {
     add: (type: { method: string }, options: unknown) => out.push({ method: type.method, options }),
   };
-  dockerfileRegistrations(capabilities, bulk as unknown as BulkRegistration);
+  dockerfileRegistrations(capabilities, bulk);
   return out;
 }
 
