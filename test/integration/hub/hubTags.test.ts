@@ -7,15 +7,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { Engine } from "../../../server/src/engine";
 import { parseHubTag } from "../../../server/src/registry/hub";
 import { hubTagDigest } from "../../../server/src/resolver/gather";
 import type { Lookup } from "../../../server/src/resolver/types";
-import { DEFAULT_SETTINGS, type FromLensSettings } from "../../../server/src/settings";
 import { defaultHubRepositories, startHubApi, type HubApiServer, type HubTag } from "../../support/hubApi";
 import { hubRecording, registryFile } from "../../support/hubRecordings";
 import { startHubRegistryReplay, type HubRegistryReplay } from "../../support/hubRegistryReplay";
-import { tempDirFor } from "../../support/tmp";
+import { hubEngine } from "./engineSupport";
 
 interface TempDirOwner {
   after(fn: () => Promise<void>): void;
@@ -56,20 +54,7 @@ after(async () => {
 });
 
 async function resolve(t: TempDirOwner, text: string): Promise<Lookup> {
-  const storagePath = await tempDirFor(t, "from-lens-hub-tags");
-  const settings: FromLensSettings = {
-    ...DEFAULT_SETTINGS,
-    hubApiUrl: hub.url,
-    defaultPlatform: "linux/amd64",
-  };
-  const quiet = {
-    error: () => undefined,
-    warn: () => undefined,
-    info: () => undefined,
-    debug: () => undefined,
-  };
-  const engine = new Engine(settings, { storagePath, hubRegistryUrl: replay.url }, quiet, () => undefined);
-  t.after(() => engine.close());
+  const { engine, settings } = await hubEngine(t, { hubApiUrl: hub.url, hubRegistryUrl: replay.url });
   const doc = TextDocument.create("file:///w/Dockerfile", "dockerfile", 1, `FROM ${text}\n`);
   const [from] = engine.workspace.update(doc, settings, "visible");
   assert.ok(from);

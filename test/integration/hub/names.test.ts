@@ -7,14 +7,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { Engine } from "../../../server/src/engine";
 import { provideHover } from "../../../server/src/features/hover";
 import type { Lookup } from "../../../server/src/resolver/types";
-import { DEFAULT_SETTINGS, type FromLensSettings } from "../../../server/src/settings";
 import { startFaultServer, type FaultServer } from "../../support/faultServer";
 import { startHubApi, type HubApiServer } from "../../support/hubApi";
 import { startHubRegistryReplay, type HubRegistryReplay } from "../../support/hubRegistryReplay";
-import { tempDirFor } from "../../support/tmp";
+import { hubEngine } from "./engineSupport";
 
 let replay: HubRegistryReplay;
 let hub: HubApiServer;
@@ -34,21 +32,11 @@ async function open(
   t: { after(fn: () => Promise<void>): void },
   text: string,
 ): Promise<{ lookup: Lookup; hover: string }> {
-  const storagePath = await tempDirFor(t, "from-lens-names");
-  const settings: FromLensSettings = {
-    ...DEFAULT_SETTINGS,
+  const { engine, settings } = await hubEngine(t, {
     hubApiUrl: hub.url,
-    registryMirrors: [mirror.url],
-    defaultPlatform: "linux/amd64",
-  };
-  const quiet = {
-    error: () => undefined,
-    warn: () => undefined,
-    info: () => undefined,
-    debug: () => undefined,
-  };
-  const engine = new Engine(settings, { storagePath, hubRegistryUrl: replay.url }, quiet, () => undefined);
-  t.after(() => engine.close());
+    hubRegistryUrl: replay.url,
+    settings: { registryMirrors: [mirror.url] },
+  });
   const doc = TextDocument.create("file:///w/Dockerfile", "dockerfile", 1, `FROM ${text}\n`);
   const [from] = engine.workspace.update(doc, settings, "visible");
   assert.ok(from);

@@ -9,13 +9,12 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { Engine } from "../../../server/src/engine";
 import { provideHover } from "../../../server/src/features/hover";
-import { DEFAULT_SETTINGS } from "../../../server/src/settings";
 import { startHubApi, type HubApiServer } from "../../support/hubApi";
 import { HELLO_WORLD, startHubRegistryReplay, type HubRegistryReplay } from "../../support/hubRegistryReplay";
 import { tempDirFor } from "../../support/tmp";
 import { basicAuth, expectError, expectOk, ref, testClient } from "../registry/helpers";
+import { hubEngine } from "./engineSupport";
 
 const MANIFESTS = new RegExp(`^/v2/${HELLO_WORLD}/manifests/`);
 /** Manifest requests that carried a token (the anonymous first try only fetches the challenge). */
@@ -89,16 +88,7 @@ describe("Docker Hub's pull limit (recorded answers)", () => {
 
   it("still checks a pin while manifest downloads are paused", async (t) => {
     replay.pulls = "spent";
-    const storagePath = await tempDirFor(t, "from-lens-pin-check");
-    const settings = { ...DEFAULT_SETTINGS, hubApiUrl: hub.url, defaultPlatform: "linux/amd64" };
-    const quiet = {
-      error: () => undefined,
-      warn: () => undefined,
-      info: () => undefined,
-      debug: () => undefined,
-    };
-    const engine = new Engine(settings, { storagePath, hubRegistryUrl: replay.url }, quiet, () => undefined);
-    t.after(() => engine.close());
+    const { engine, settings } = await hubEngine(t, { hubApiUrl: hub.url, hubRegistryUrl: replay.url });
     const text = `FROM hello-world:latest@${replay.digests.index}\n`;
     const doc = TextDocument.create("file:///w/pinned/Dockerfile", "dockerfile", 1, text);
     const [from] = engine.workspace.update(doc, settings, "visible");
@@ -114,16 +104,7 @@ describe("Docker Hub's pull limit (recorded answers)", () => {
 
   it("keeps the status-bar pull counter after a 401 that carries only docker-ratelimit-source", async (t) => {
     replay.pulls = "reset";
-    const storagePath = await tempDirFor(t, "from-lens-pull-counter");
-    const settings = { ...DEFAULT_SETTINGS, hubApiUrl: hub.url, defaultPlatform: "linux/amd64" };
-    const quiet = {
-      error: () => undefined,
-      warn: () => undefined,
-      info: () => undefined,
-      debug: () => undefined,
-    };
-    const engine = new Engine(settings, { storagePath, hubRegistryUrl: replay.url }, quiet, () => undefined);
-    t.after(() => engine.close());
+    const { engine, settings } = await hubEngine(t, { hubApiUrl: hub.url, hubRegistryUrl: replay.url });
     const open = async (text: string): Promise<void> => {
       const doc = TextDocument.create(
         `file:///w/${text.length}/Dockerfile`,
@@ -145,16 +126,7 @@ describe("Docker Hub's pull limit (recorded answers)", () => {
   it("shows what still works and what to do, and Refresh after the window recovers", async (t) => {
     replay.pulls = "spent";
     replay.resetRequests();
-    const storagePath = await tempDirFor(t, "from-lens-pull-limit");
-    const settings = { ...DEFAULT_SETTINGS, hubApiUrl: hub.url, defaultPlatform: "linux/amd64" };
-    const quiet = {
-      error: () => undefined,
-      warn: () => undefined,
-      info: () => undefined,
-      debug: () => undefined,
-    };
-    const engine = new Engine(settings, { storagePath, hubRegistryUrl: replay.url }, quiet, () => undefined);
-    t.after(() => engine.close());
+    const { engine, settings } = await hubEngine(t, { hubApiUrl: hub.url, hubRegistryUrl: replay.url });
     const doc = TextDocument.create("file:///w/Dockerfile", "dockerfile", 1, "FROM hello-world\n");
     const [from] = engine.workspace.update(doc, settings, "visible");
     assert.ok(from);

@@ -7,14 +7,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { Engine } from "../../../server/src/engine";
 import type { Lookup } from "../../../server/src/resolver/types";
-import { DEFAULT_SETTINGS, type FromLensSettings } from "../../../server/src/settings";
 import { startFaultServer, type FaultServer } from "../../support/faultServer";
 import { hubRateLimitFault, startHubApi, type HubApiServer } from "../../support/hubApi";
 import { HELLO_WORLD, startHubRegistryReplay, type HubRegistryReplay } from "../../support/hubRegistryReplay";
 import { buildImage, presetFromRealdata } from "../../support/images";
-import { tempDirFor } from "../../support/tmp";
+import { hubEngine } from "./engineSupport";
 
 interface Owner {
   after(fn: () => Promise<void>): void;
@@ -46,20 +44,7 @@ async function engineFor(
   hubRegistryUrl: string,
   onChange: (keys: string[]) => void = () => undefined,
 ) {
-  const storagePath = await tempDirFor(t, "from-lens-trust");
-  const settings: FromLensSettings = {
-    ...DEFAULT_SETTINGS,
-    hubApiUrl: hub.url,
-    defaultPlatform: "linux/amd64",
-  };
-  const quiet = {
-    error: () => undefined,
-    warn: () => undefined,
-    info: () => undefined,
-    debug: () => undefined,
-  };
-  const engine = new Engine(settings, { storagePath, hubRegistryUrl }, quiet, onChange);
-  t.after(() => engine.close());
+  const { engine, settings } = await hubEngine(t, { hubApiUrl: hub.url, hubRegistryUrl, onChange });
   const open = async (text: string): Promise<Lookup[]> => {
     const doc = TextDocument.create(`file:///w/${Math.random()}/Dockerfile`, "dockerfile", 1, text);
     const refs = engine.workspace.update(doc, settings, "visible");
