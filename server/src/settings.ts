@@ -39,6 +39,7 @@ export type RuleSeverity = (typeof RULE_SEVERITIES)[number];
  */
 export const RULE_DEFAULTS = {
   "invalid-reference": "error",
+  "invalid-stage-reference": "error",
   "latest-tag": "warning",
   "implicit-latest": "warning",
   unpinned: "off",

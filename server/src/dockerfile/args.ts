@@ -31,11 +31,23 @@ export interface Expansion {
   readonly unknown?: string;
   /** BuildKit's error for a malformed word (unterminated quote, bad substitution, …). */
   readonly error?: string;
+  /** Set (with `unknown`) when FROM Lens stopped because `${…}` nests deeper than it expands. */
+  readonly tooDeep?: true;
   /** Every variable name the word refers to, in order of first appearance. */
   readonly used: readonly string[];
 }
 
 class LexError extends Error {}
+
+/**
+ * How deep `${…}` substitutions may nest before FROM Lens stops expanding a word. BuildKit has no
+ * such limit (Go's stacks grow), but a recursive-descent lexer in JavaScript overflows the stack
+ * somewhere past a few thousand levels; no real Dockerfile comes near this bound.
+ */
+export const MAX_SUBSTITUTION_DEPTH = 64;
+
+/** The word nests `${…}` deeper than MAX_SUBSTITUTION_DEPTH: FROM Lens does not know its value. */
+class TooDeepError extends Error {}
 
 const EOF = -1;
 
@@ -62,6 +74,7 @@ class ShellWord {
   private readonly chars: string[];
   private pos = 0;
   private rawEscapes = false;
+  private depth = 0;
   readonly used: string[] = [];
 
   constructor(
@@ -190,6 +203,16 @@ class ShellWord {
   }
 
   private processDollar(): Piece {
+    if (this.depth >= MAX_SUBSTITUTION_DEPTH) throw new TooDeepError();
+    this.depth++;
+    try {
+      return this.processDollarAt();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private processDollarAt(): Piece {
     this.next();
     if (this.peek() !== "{") {
       const name = this.processName();
@@ -378,6 +401,13 @@ export function expandWord(word: string, lookup: VariableLookup, escapeChar = "\
     return { value: piece.text, used: sw.used };
   } catch (e) {
     if (e instanceof LexError || e instanceof SyntaxError) return { error: e.message, used: sw.used };
+    if (e instanceof TooDeepError) {
+      return {
+        unknown: `its \${…} substitutions nest more than ${MAX_SUBSTITUTION_DEPTH} levels deep, further than FROM Lens expands them (BuildKit has no such limit)`,
+        tooDeep: true,
+        used: sw.used,
+      };
+    }
     throw e;
   }
 }
@@ -479,7 +509,12 @@ export function buildGlobalArgs(
       for (const dep of previous.deps) if (!deps.includes(dep)) deps.push(dep);
     }
     let variable: Variable;
-    if (expansion.error !== undefined) {
+    if (expansion.tooDeep === true) {
+      variable = {
+        state: "unknown",
+        reason: `the default value of ARG ${name} is not expanded: ${expansion.unknown ?? ""}`,
+      };
+    } else if (expansion.error !== undefined) {
       variable = {
         state: "unknown",
         reason: `the default value of ARG ${name} is invalid: ${expansion.error}`,
