@@ -7,7 +7,7 @@
 import * as os from "node:os";
 import type { CompletionItem, Position } from "vscode-languageserver-types";
 import type { TextDocument } from "vscode-languageserver-textdocument";
-import { extractImageRefs, type ImageRef } from "./dockerfile";
+import { extractImageRefs, type BuildPlatforms, type ImageRef } from "./dockerfile";
 import type { FeatureContext } from "./features/context";
 import { wantedPlatform } from "./features/context";
 import { provideTagCompletions, tagQueryAt } from "./features/completion";
@@ -35,6 +35,15 @@ export function defaultPlatform(settings: FromLensSettings): string {
   return settings.defaultPlatform || machinePlatform();
 }
 
+/**
+ * The platforms a build from this machine uses, for the automatic platform ARGs: it targets
+ * `fromLens.defaultPlatform` (like `docker build --platform`), else this machine's platform, and
+ * runs on this machine.
+ */
+export function buildPlatforms(settings: FromLensSettings): BuildPlatforms {
+  return { target: defaultPlatform(settings), build: machinePlatform() };
+}
+
 /** The resolver request for a reference, or undefined for what is never resolved remotely. */
 export function requestFor(ref: ImageRef, settings: FromLensSettings): ResolveRequest | undefined {
   if (ref.isStageRef || ref.isScratch || ref.resolved === undefined) return undefined;
@@ -45,6 +54,8 @@ export function requestFor(ref: ImageRef, settings: FromLensSettings): ResolveRe
 
 interface DocumentState {
   version: number;
+  /** The target platform the references were read for (platform ARGs depend on it). */
+  target: string;
   refs: ImageRef[];
   keys: Set<string>;
 }
@@ -66,15 +77,18 @@ export class ImageWorkspace {
     force = false,
   ): ImageRef[] {
     const cached = this.docs.get(doc.uri);
+    const platforms = buildPlatforms(settings);
     const refs =
-      cached && cached.version === doc.version && !force ? cached.refs : safeExtract(doc.getText());
+      cached && cached.version === doc.version && cached.target === platforms.target && !force
+        ? cached.refs
+        : safeExtract(doc.getText(), platforms);
     // Mirrors of official images are compared with their Docker Hub original (diverges-from-official).
     const counterparts = refs.map(officialCounterpart).filter((r): r is ImageRef => r !== undefined);
     const requests = [...refs, ...counterparts]
       .map((r) => requestFor(r, settings))
       .filter((r): r is ResolveRequest => r !== undefined);
     const keys = new Set(requests.map(requestKey));
-    this.docs.set(doc.uri, { version: doc.version, refs, keys });
+    this.docs.set(doc.uri, { version: doc.version, target: platforms.target, refs, keys });
     this.resolver.release(doc.uri, keys);
     this.resolver.request(requests, doc.uri, priority, force);
     return refs;
@@ -93,15 +107,21 @@ export class ImageWorkspace {
       .map(([uri]) => uri);
   }
 
-  refs(doc: TextDocument): ImageRef[] {
+  refs(doc: TextDocument, settings?: FromLensSettings): ImageRef[] {
     const s = this.docs.get(doc.uri);
-    return s && s.version === doc.version ? s.refs : safeExtract(doc.getText());
+    const platforms = settings === undefined ? undefined : buildPlatforms(settings);
+    if (s && s.version === doc.version && (platforms === undefined || s.target === platforms.target))
+      return s.refs;
+    return safeExtract(
+      doc.getText(),
+      platforms ?? { target: s?.target ?? machinePlatform(), build: machinePlatform() },
+    );
   }
 
   context(doc: TextDocument, settings: FromLensSettings, now: Date = new Date()): FeatureContext {
     return {
       doc,
-      refs: this.refs(doc),
+      refs: this.refs(doc, settings),
       lookup: (ref) => this.lookup(ref, settings),
       settings,
       now,
@@ -153,9 +173,9 @@ export class ImageWorkspace {
 }
 
 /** dockerfile-ast is robust, but one odd document must never take the server down. */
-function safeExtract(text: string): ImageRef[] {
+function safeExtract(text: string, platforms: BuildPlatforms): ImageRef[] {
   try {
-    return extractImageRefs(text);
+    return extractImageRefs(text, { platforms });
   } catch {
     return [];
   }

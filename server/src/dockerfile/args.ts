@@ -435,6 +435,41 @@ export const PREDEFINED_ARGS: ReadonlyMap<string, string> = (() => {
   return reasons;
 })();
 
+/** The automatic platform ARGs (all of PREDEFINED_ARGS but TARGETSTAGE). */
+export const PLATFORM_ARGS: ReadonlySet<string> = new Set(
+  [...PREDEFINED_ARGS.keys()].filter((name) => name !== "TARGETSTAGE"),
+);
+
+/**
+ * The platforms a build runs with, as "os/arch[/variant]": `target` is what BuildKit builds for
+ * (`docker build --platform`, else the builder's own platform), `build` the builder's platform.
+ */
+export interface BuildPlatforms {
+  readonly target: string;
+  readonly build: string;
+}
+
+/**
+ * The values BuildKit gives the platform ARGs (dockerfile2llb/platform.go defaultArgs): the
+ * TARGET* ones from the target platform, the BUILD* ones from the builder's. A stage's own
+ * `FROM --platform` does not change them.
+ */
+export function platformArgValues(platforms: BuildPlatforms): ReadonlyMap<string, string> {
+  const values = new Map<string, string>();
+  for (const [prefix, platform] of [
+    ["BUILD", platforms.build],
+    ["TARGET", platforms.target],
+  ] as const) {
+    const [os = "", arch = "", variant = ""] = platform.split("/");
+    values.set(`${prefix}PLATFORM`, [os, arch, variant].filter((p) => p !== "").join("/"));
+    values.set(`${prefix}OS`, os);
+    values.set(`${prefix}OSVERSION`, "");
+    values.set(`${prefix}ARCH`, arch);
+    values.set(`${prefix}VARIANT`, variant);
+  }
+  return values;
+}
+
 /** One name (or name=value) of an ARG instruction declared before the first FROM. */
 export interface ArgDeclaration {
   readonly name: string;
@@ -471,6 +506,11 @@ export interface GlobalArgOptions {
    * inside a stage on line 7"); return undefined for no extra detail.
    */
   readonly explainUndeclared?: (name: string) => string | undefined;
+  /**
+   * The platforms the build uses: the platform ARGs then have their values. Without it they are
+   * `unknown` (every platform is possible).
+   */
+  readonly platforms?: BuildPlatforms;
 }
 
 /** The global ARG scope FROM lines see: predefined platform ARGs, then `declarations` in order. */
@@ -479,8 +519,11 @@ export function buildGlobalArgs(
   options: GlobalArgOptions,
 ): GlobalArgs {
   const args = new Map<string, GlobalArg>();
+  const platformValues = options.platforms === undefined ? undefined : platformArgValues(options.platforms);
   for (const [name, reason] of PREDEFINED_ARGS) {
-    args.set(name, { name, variable: { state: "unknown", reason }, deps: [] });
+    const value = platformValues?.get(name);
+    const variable: Variable = value === undefined ? { state: "unknown", reason } : { state: "set", value };
+    args.set(name, { name, variable, deps: [] });
   }
   const lookup: VariableLookup = (name) => {
     const found = args.get(name);

@@ -20,8 +20,8 @@ import { Arg, Copy, DockerfileParser, From, Run } from "dockerfile-ast";
 import type { Instruction } from "dockerfile-ast";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import type { Range } from "vscode-languageserver-textdocument";
-import { buildGlobalArgs, expandWord } from "./args";
-import type { ArgDeclaration, GlobalArgs } from "./args";
+import { buildGlobalArgs, expandWord, PLATFORM_ARGS } from "./args";
+import type { ArgDeclaration, BuildPlatforms, GlobalArgs } from "./args";
 import { extractBuilderFlags, parseMountOptions } from "./flags";
 import type { BuilderFlags, MappedWord } from "./flags";
 import { documentSpan, readLogical } from "./logicalText";
@@ -277,8 +277,27 @@ function notEarlierStage(
   return `${label} is defined after this one, and BuildKit builds stages in file order: it stops with "${error}". Move that stage above this one`;
 }
 
+export interface ExtractOptions {
+  /**
+   * The platforms of the build, which give the automatic platform ARGs (TARGETOS, BUILDPLATFORM,
+   * …) their values, as BuildKit does. Without it, references built from them are unresolvable.
+   */
+  readonly platforms?: BuildPlatforms;
+}
+
+/**
+ * The automatic platform ARGs a reference depends on (directly or through an ARG default), in
+ * order: such a reference names another image on another platform, so it must never be pinned
+ * or rewritten to the one image it is on this platform.
+ */
+export function platformArgsOf(ref: ImageRef): string[] {
+  return ref.argsUsed
+    .filter((a) => a.declaredAt === undefined && PLATFORM_ARGS.has(a.name))
+    .map((a) => a.name);
+}
+
 /** Every image reference in a Dockerfile, in document order. */
-export function extractImageRefs(text: string): ImageRef[] {
+export function extractImageRefs(text: string, options: ExtractOptions = {}): ImageRef[] {
   const dockerfile = DockerfileParser.parse(text);
   const src: Source = {
     text,
@@ -308,6 +327,7 @@ export function extractImageRefs(text: string): ImageRef[] {
   }
   const globals = buildGlobalArgs(globalDeclarations, {
     escapeChar: src.escapeChar,
+    ...(options.platforms !== undefined ? { platforms: options.platforms } : {}),
     explainUndeclared: (name) => {
       const line = stageArgLines.get(name);
       return line === undefined

@@ -1,5 +1,7 @@
 /** unresolvable-arg: image names that depend on an ARG with no value FROM can use. */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe } from "node:test";
 import { unresolvableArg } from "../../../../server/src/features/rules/unresolvableArg";
 import { itBoth } from "../fixtures";
@@ -60,6 +62,13 @@ describe("unresolvable-arg", () => {
 });
 
 describe("unresolvable-arg beyond ARG defaults", () => {
+  itBoth(
+    "never blames the automatic platform ARGs: BuildKit always sets them",
+    readFileSync(path.resolve(__dirname, "../../../fixtures/buildkit/platform-args.Dockerfile"), "utf8"),
+    {},
+    (c) => assert.deepEqual(run(c, unresolvableArg), []),
+  );
+
   itBoth(
     "reports ${…} nested deeper than FROM Lens expands, and keeps the file's other references",
     `ARG A\nFROM ${"${A:-".repeat(3000)}x${"}".repeat(3000)} AS deep\nFROM python:3.12-slim\n`,
