@@ -35,7 +35,8 @@ import {
   type WorkspaceEdit,
 } from "vscode-languageserver";
 import { rangeContains } from "../ranges";
-import type { FromLensSettings, ValidateRule, ValidationSeveritySetting } from "../settings";
+import { VALIDATE_RULES, type FromLensSettings, type ValidateRule } from "../settings";
+import { correctStandardDiagnostics, STANDARD_SOURCE, validationCodeOf } from "./standardChecks";
 
 /** The legend of dockerfile-language-service's semantic tokens, in the order it numbers them. */
 export const SEMANTIC_TOKENS_LEGEND: SemanticTokensLegend = {
@@ -79,30 +80,23 @@ export function createStandardService(capabilities: ClientCapabilities): Dockerf
   return service;
 }
 
-const SEVERITY: Record<ValidationSeveritySetting, ValidationSeverity> = {
-  ignore: ValidationSeverity.IGNORE,
-  warning: ValidationSeverity.WARNING,
-  error: ValidationSeverity.ERROR,
-};
-
-export function validatorSettings(settings: FromLensSettings): ValidatorSettings {
+/**
+ * dockerfile-utils runs with every check on; standardChecks.ts then applies FROM Lens' settings,
+ * names and corrections (its own severities would only cover nine of its checks).
+ */
+export function validatorSettings(): ValidatorSettings {
   const out: ValidatorSettings = {};
-  for (const [rule, severity] of Object.entries(settings.validate) as [
-    ValidateRule,
-    ValidationSeveritySetting,
-  ][]) {
-    out[rule] = SEVERITY[severity];
-  }
+  for (const rule of Object.keys(VALIDATE_RULES) as ValidateRule[]) out[rule] = ValidationSeverity.WARNING;
   return out;
 }
 
-/** The service's own validation, each rule at the severity the user chose. */
+/** The standard checks, corrected to BuildKit's behaviour, named, at the severities the user chose. */
 export function validateStandard(
   service: DockerfileLanguageService,
   text: string,
   settings: FromLensSettings,
 ): Diagnostic[] {
-  return service.validate(text, validatorSettings(settings));
+  return correctStandardDiagnostics(text, service.validate(text, validatorSettings()), settings);
 }
 
 export function formatterSettings(options: FormattingOptions, settings: FromLensSettings): FormatterSettings {
@@ -141,7 +135,7 @@ export function workspaceEdit(
 }
 
 /** Diagnostics of the service's own validator carry this source. */
-export const STANDARD_DIAGNOSTIC_SOURCE = "dockerfile-utils";
+export const STANDARD_DIAGNOSTIC_SOURCE = STANDARD_SOURCE;
 
 /** The service's quick fixes for its own diagnostics in `context`, as code actions carrying their edits. */
 export function standardCodeActions(
@@ -154,10 +148,13 @@ export function standardCodeActions(
   const actions: CodeAction[] = [];
   for (const diagnostic of context.diagnostics) {
     if (diagnostic.source !== STANDARD_DIAGNOSTIC_SOURCE) continue;
-    // The service rewrites `code` on the objects it is given: hand it a copy.
+    // The service knows its checks by dockerfile-utils' numbers (kept in `data`), and rewrites
+    // `code` on the objects it is given: hand it a copy with the number.
+    const code = validationCodeOf(diagnostic);
+    if (code === undefined) continue;
     const message = typeof diagnostic.message === "string" ? diagnostic.message : diagnostic.message.value;
     const commands = service.computeCodeActions({ uri: doc.uri }, range, {
-      diagnostics: [{ ...diagnostic, message }],
+      diagnostics: [{ ...diagnostic, code, message }],
     });
     for (const command of commands) {
       const args = (command.arguments ?? []) as unknown[];
