@@ -373,7 +373,7 @@ function checkInstruction(
         `unknown flag: ${written}`,
         `${keyword} takes ${Object.keys(known)
           .map((n) => `--${n}`)
-          .join(", ")}${near === undefined ? "" : `; did you mean --${near}?`}.`,
+          .join(", ")}.${near === undefined ? "" : ` Did you mean --${near}?`}`,
       );
       return; // BuildKit stops at the first bad flag
     }

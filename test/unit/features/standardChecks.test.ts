@@ -78,7 +78,7 @@ describe("standard checks: what BuildKit rejects", () => {
       "16 unknown-flag",
     ]);
     const messages = found.map((d) => (typeof d.message === "string" ? d.message : d.message.value));
-    assert.match(messages[1] ?? "", /unknown flag: --unpak.*did you mean --unpack\?/);
+    assert.match(messages[1] ?? "", /unknown flag: --unpak.*Did you mean --unpack\?$/);
     assert.match(messages[5] ?? "", /time: missing unit in duration "10"/);
     assert.match(messages[6] ?? "", /--retries cannot be negative \(-1\)/);
     assert.match(messages[7] ?? "", /Interval "timeout" cannot be less than 1ms/);
