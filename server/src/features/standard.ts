@@ -36,7 +36,14 @@ import {
 } from "vscode-languageserver";
 import { rangeContains } from "../ranges";
 import { VALIDATE_RULES, type FromLensSettings, type ValidateRule } from "../settings";
-import { correctStandardDiagnostics, STANDARD_SOURCE, validationCodeOf } from "./standardChecks";
+import { ignoreAboveLineEdit, ignoreInFileEdit } from "./rules/support/suppression";
+import {
+  correctStandardDiagnostics,
+  isStandardCheck,
+  STANDARD_SOURCE,
+  validationCodeOf,
+} from "./standardChecks";
+import { TextDocument } from "vscode-languageserver-textdocument";
 
 /** The legend of dockerfile-language-service's semantic tokens, in the order it numbers them. */
 export const SEMANTIC_TOKENS_LEGEND: SemanticTokensLegend = {
@@ -137,6 +144,42 @@ export function workspaceEdit(
 /** Diagnostics of the service's own validator carry this source. */
 export const STANDARD_DIAGNOSTIC_SOURCE = STANDARD_SOURCE;
 
+/** "Ignore <check> here" / "… in this file": FROM Lens' suppression comments, for a standard check. */
+function ignoreActions(
+  doc: { uri: string; version: number; text: string },
+  diagnostic: Diagnostic,
+  documentChanges: boolean,
+): CodeAction[] {
+  const code = diagnostic.code;
+  if (!isStandardCheck(code)) return [];
+  const ctx = { doc: TextDocument.create(doc.uri, "dockerfile", doc.version, doc.text) };
+  const line = diagnostic.range.start.line;
+  const instruction = DockerfileParser.parse(doc.text)
+    .getInstructions()
+    .find((i) => i.getRange().start.line <= line && i.getRange().end.line >= line);
+  const out: CodeAction[] = [];
+  const above =
+    instruction === undefined ? undefined : ignoreAboveLineEdit(ctx, instruction.getRange().start.line, code);
+  if (above !== undefined) {
+    out.push({
+      title: `Ignore ${code} on this line`,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [diagnostic],
+      edit: workspaceEdit(doc.uri, doc.version, [above], documentChanges),
+    });
+  }
+  const file = ignoreInFileEdit(ctx, code);
+  if (file !== undefined) {
+    out.push({
+      title: `Ignore ${code} in this file`,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [diagnostic],
+      edit: workspaceEdit(doc.uri, doc.version, [file], documentChanges),
+    });
+  }
+  return out;
+}
+
 /** The service's quick fixes for its own diagnostics in `context`, as code actions carrying their edits. */
 export function standardCodeActions(
   service: DockerfileLanguageService,
@@ -150,8 +193,12 @@ export function standardCodeActions(
     if (diagnostic.source !== STANDARD_DIAGNOSTIC_SOURCE) continue;
     // The service knows its checks by dockerfile-utils' numbers (kept in `data`), and rewrites
     // `code` on the objects it is given: hand it a copy with the number.
+    const ignores = ignoreActions(doc, diagnostic, documentChanges);
     const code = validationCodeOf(diagnostic);
-    if (code === undefined) continue;
+    if (code === undefined) {
+      actions.push(...ignores);
+      continue;
+    }
     const message = typeof diagnostic.message === "string" ? diagnostic.message : diagnostic.message.value;
     const commands = service.computeCodeActions({ uri: doc.uri }, range, {
       diagnostics: [{ ...diagnostic, code, message }],
@@ -168,6 +215,7 @@ export function standardCodeActions(
         edit: workspaceEdit(doc.uri, doc.version, edits, documentChanges),
       });
     }
+    actions.push(...ignores);
   }
   return actions;
 }

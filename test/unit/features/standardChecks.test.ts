@@ -10,6 +10,7 @@ import path from "node:path";
 import { describe, it } from "node:test";
 import { validate } from "dockerfile-utils";
 import { DiagnosticSeverity, type Diagnostic } from "vscode-languageserver";
+import { TextDocument } from "vscode-languageserver-textdocument";
 import { parseGoDuration } from "../../../server/src/dockerfile/buildFlags";
 import { parseCheckValue, readCheckDirectives } from "../../../server/src/dockerfile/checkDirective";
 import * as standard from "../../../server/src/features/standard";
@@ -161,6 +162,31 @@ describe("standard checks: severities and silencing", () => {
     assert.deepEqual(summary(check(above)), []);
     const file = "# from-lens-ignore-file instruction-casing\nfrom alpine:3.22\nrun true\n";
     assert.deepEqual(summary(check(file)), []);
+  });
+
+  it("offers the ignore comments as quick fixes, and they silence the check", () => {
+    const text = "FROM alpine:3.22\n  ADD --unpak a /b\n";
+    const [diagnostic] = check(text);
+    assert.equal(diagnostic?.code, "unknown-flag");
+    const actions = standard.standardCodeActions(
+      service,
+      { uri: "file:///Dockerfile", version: 1, text },
+      diagnostic.range,
+      { diagnostics: [diagnostic] },
+      false,
+    );
+    assert.deepEqual(
+      actions.map((a) => a.title),
+      ["Ignore unknown-flag on this line", "Ignore unknown-flag in this file"],
+    );
+    for (const action of actions) {
+      const edits = action.edit?.changes?.["file:///Dockerfile"] ?? [];
+      const doc = TextDocument.create("file:///Dockerfile", "dockerfile", 1, text);
+      const fixed = TextDocument.applyEdits(doc, edits);
+      assert.deepEqual(check(fixed), [], fixed);
+    }
+    const line = actions[0]?.edit?.changes?.["file:///Dockerfile"]?.[0]?.newText;
+    assert.equal(line, "  # from-lens-ignore unknown-flag\n");
   });
 
   bothEols("check-directive.Dockerfile", (t) => {
