@@ -148,6 +148,9 @@ function readIgnores(lines: readonly string[]): { file: Set<string>; above: (lin
         const m = IGNORE_COMMENT.exec(text);
         if (m?.[1] === "from-lens-ignore") for (const c of (m[2] ?? "").split(/[\s,]+/)) codes.add(c);
       }
+      // dockerfile-utils' own `# dockerfile-utils: ignore`, on the line right above: every check
+      // (it applies it to its findings; the flag checks that replace its own follow it too).
+      if (/^[ \t]*#[ \t]*dockerfile-utils: ignore[ \t]*$/u.test(lines[line - 1] ?? "")) codes.add("*");
       return codes;
     },
   };
@@ -244,7 +247,8 @@ export function correctStandardDiagnostics(
         : settings.rules[code];
     if (severity === "off") continue;
     const line = instructionStart(instructionLines, diagnostic.range.start.line);
-    if (ignores.file.has(code) || ignores.above(line).has(code) || skipped(skips, code, line)) continue;
+    const above = ignores.above(line);
+    if (ignores.file.has(code) || above.has(code) || above.has("*") || skipped(skips, code, line)) continue;
     const { instructionLine: _, ...rest } = diagnostic as Diagnostic & { instructionLine?: unknown };
     out.push({
       ...rest,

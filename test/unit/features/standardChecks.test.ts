@@ -162,6 +162,12 @@ describe("standard checks: severities and silencing", () => {
     assert.deepEqual(summary(check(above)), []);
     const file = "# from-lens-ignore-file instruction-casing\nfrom alpine:3.22\nrun true\n";
     assert.deepEqual(summary(check(file)), []);
+    const theirs = "FROM alpine:3.22\n# dockerfile-utils: ignore\nADD --unpak a /b\nADD --unpak a /b\n";
+    assert.deepEqual(
+      summary(check(theirs)),
+      ["4 unknown-flag"],
+      "dockerfile-utils' own comment, line below only",
+    );
   });
 
   it("offers the ignore comments as quick fixes, and they silence the check", () => {
