@@ -11,12 +11,16 @@ import { isRecord } from "./json";
 export const LOG_LEVELS = ["off", "error", "warn", "info", "debug"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-export const VALIDATION_SEVERITIES = ["ignore", "warning", "error"] as const;
+export const RULE_SEVERITIES = ["error", "warning", "info", "hint", "off"] as const;
+export type RuleSeverity = (typeof RULE_SEVERITIES)[number];
+
+/** What `fromLens.validate.<rule>` accepts: the one severity vocabulary, plus the old `ignore` (= off). */
+export const VALIDATION_SEVERITIES = [...RULE_SEVERITIES, "ignore"] as const;
 export type ValidationSeveritySetting = (typeof VALIDATION_SEVERITIES)[number];
 
 /**
- * The rules of dockerfile-utils' validator whose severity the user can set
- * (`fromLens.validate.<rule>`), with the service's own defaults.
+ * The older per-rule settings of the standard checks (`fromLens.validate.<rule>`, dockerfile-utils'
+ * names), kept working: one set to anything but its default overrides `fromLens.rules.<check>`.
  */
 export const VALIDATE_RULES = {
   deprecatedMaintainer: "warning",
@@ -28,11 +32,48 @@ export const VALIDATE_RULES = {
   instructionHealthcheckMultiple: "warning",
   instructionJSONInSingleQuotes: "warning",
   instructionWorkdirRelative: "warning",
-} as const satisfies Record<string, ValidationSeveritySetting>;
+} as const satisfies Record<string, RuleSeverity>;
 export type ValidateRule = keyof typeof VALIDATE_RULES;
 
-export const RULE_SEVERITIES = ["error", "warning", "info", "hint", "off"] as const;
-export type RuleSeverity = (typeof RULE_SEVERITIES)[number];
+/**
+ * The standard Dockerfile checks (dockerfile-utils, with flags checked as BuildKit does), by
+ * stable code, with their default severities (`fromLens.rules.<code>`). Build errors default to
+ * error; BuildKit's own build checks (warnings in `docker build`) to warning. README.md has a
+ * table of them.
+ */
+export const STANDARD_CHECK_DEFAULTS = {
+  "argument-count": "error",
+  "blank-base-name": "error",
+  "deprecated-maintainer": "warning",
+  "destination-not-directory": "error",
+  "directive-casing": "warning",
+  "duplicate-flag": "error",
+  "duplicate-stage-name": "warning",
+  "empty-continuation-line": "warning",
+  "extra-argument": "error",
+  "healthcheck-syntax": "error",
+  "instruction-casing": "warning",
+  "invalid-as": "error",
+  "invalid-escape-directive": "error",
+  "invalid-flag-value": "error",
+  "invalid-onbuild-trigger": "error",
+  "invalid-port": "error",
+  "invalid-reference-format": "error",
+  "invalid-signal": "error",
+  "invalid-stage-name": "error",
+  "json-in-single-quotes": "warning",
+  "key-value-syntax": "error",
+  "missing-argument": "error",
+  "missing-flag-value": "error",
+  "multiple-instructions": "warning",
+  "no-source-image": "error",
+  "relative-workdir": "warning",
+  "shell-json-form": "error",
+  "unknown-flag": "error",
+  "unknown-instruction": "error",
+  "unsupported-modifier": "error",
+} as const satisfies Record<string, RuleSeverity>;
+export type StandardCheckCode = keyof typeof STANDARD_CHECK_DEFAULTS;
 
 /**
  * FROM Lens' own diagnostics, by stable code, with their default severities
@@ -40,6 +81,7 @@ export type RuleSeverity = (typeof RULE_SEVERITIES)[number];
  */
 export const RULE_DEFAULTS = {
   "invalid-reference": "error",
+  "invalid-stage-reference": "error",
   "latest-tag": "warning",
   "implicit-latest": "warning",
   unpinned: "off",
@@ -112,10 +154,10 @@ export interface FromLensSettings {
     /** "Pinned ✓ current", "Resolving…" and error lenses. */
     status: boolean;
   };
-  /** Severity of each FROM Lens diagnostic. */
-  rules: Record<RuleCode, RuleSeverity>;
-  /** Severity of each of the standard Dockerfile validation rules. */
-  validate: Record<ValidateRule, ValidationSeveritySetting>;
+  /** Severity of each FROM Lens diagnostic and of each standard check. */
+  rules: Record<RuleCode | StandardCheckCode, RuleSeverity>;
+  /** The older settings of some standard checks (`ignore` read as `off`). */
+  validate: Record<ValidateRule, RuleSeverity>;
   format: {
     /** Leave instructions that span several lines as they are when formatting. */
     ignoreMultilineInstructions: boolean;
@@ -137,7 +179,7 @@ export const DEFAULT_SETTINGS: FromLensSettings = {
   facts: { inspectLayers: false },
   pin: { enabled: true },
   codeLens: { pin: true, updatePin: true, status: true },
-  rules: { ...RULE_DEFAULTS },
+  rules: { ...RULE_DEFAULTS, ...STANDARD_CHECK_DEFAULTS },
   validate: { ...VALIDATE_RULES },
   format: { ignoreMultilineInstructions: false },
 };
@@ -177,12 +219,15 @@ export function normalizeSettings(raw: unknown): FromLensSettings {
   const validateRaw = isRecord(r.validate) ? r.validate : {};
   const validate = { ...DEFAULT_SETTINGS.validate };
   for (const rule of Object.keys(VALIDATE_RULES) as ValidateRule[]) {
-    validate[rule] = oneOf(VALIDATION_SEVERITIES, validateRaw[rule], DEFAULT_SETTINGS.validate[rule]);
+    const value = oneOf(VALIDATION_SEVERITIES, validateRaw[rule], DEFAULT_SETTINGS.validate[rule]);
+    validate[rule] = value === "ignore" ? "off" : value;
   }
   const formatRaw = isRecord(r.format) ? r.format : {};
   const rulesRaw = section(r.rules);
   const rules = { ...DEFAULT_SETTINGS.rules };
-  for (const code of Object.keys(RULE_DEFAULTS) as RuleCode[]) {
+  for (const code of [...Object.keys(RULE_DEFAULTS), ...Object.keys(STANDARD_CHECK_DEFAULTS)] as (
+    RuleCode | StandardCheckCode
+  )[]) {
     rules[code] = oneOf(RULE_SEVERITIES, rulesRaw[code], DEFAULT_SETTINGS.rules[code]);
   }
   const d = DEFAULT_SETTINGS;

@@ -10,7 +10,7 @@ import type { TextDocument } from "vscode-languageserver-textdocument";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { ImageRef } from "./dockerfile";
+import type { BuildPlatforms, ImageRef } from "./dockerfile";
 import type { FeatureContext } from "./features/context";
 import { wantedPlatform } from "./features/context";
 import { provideTagCompletions, tagQueryAt } from "./features/completion";
@@ -40,6 +40,15 @@ export function defaultPlatform(settings: FromLensSettings): string {
   return settings.defaultPlatform || machinePlatform();
 }
 
+/**
+ * The platforms a build from this machine uses, for the automatic platform ARGs: it targets
+ * `fromLens.defaultPlatform` (like `docker build --platform`), else this machine's platform, and
+ * runs on this machine.
+ */
+export function buildPlatforms(settings: FromLensSettings): BuildPlatforms {
+  return { target: defaultPlatform(settings), build: machinePlatform() };
+}
+
 /** The resolver request for a reference, or undefined for what is never resolved remotely. */
 export function requestFor(ref: ImageRef, settings: FromLensSettings): ResolveRequest | undefined {
   if (ref.isStageRef || ref.isScratch || ref.resolved === undefined) return undefined;
@@ -50,6 +59,8 @@ export function requestFor(ref: ImageRef, settings: FromLensSettings): ResolveRe
 
 interface DocumentState {
   version: number;
+  /** The target platform the references were read for (platform ARGs depend on it). */
+  target: string;
   refs: ImageRef[];
   keys: Set<string>;
 }
@@ -71,15 +82,18 @@ export class ImageWorkspace {
     force = false,
   ): ImageRef[] {
     const cached = this.docs.get(doc.uri);
+    const platforms = buildPlatforms(settings);
     const refs =
-      cached && cached.version === doc.version && !force ? cached.refs : extractRefs(doc, dotEnvBeside);
+      cached && cached.version === doc.version && cached.target === platforms.target && !force
+        ? cached.refs
+        : extractRefs(doc, dotEnvBeside, { platforms });
     // Mirrors of official images are compared with their Docker Hub original (diverges-from-official).
     const counterparts = refs.map(officialCounterpart).filter((r): r is ImageRef => r !== undefined);
     const requests = [...refs, ...counterparts]
       .map((r) => requestFor(r, settings))
       .filter((r): r is ResolveRequest => r !== undefined);
     const keys = new Set(requests.map(requestKey));
-    this.docs.set(doc.uri, { version: doc.version, refs, keys });
+    this.docs.set(doc.uri, { version: doc.version, target: platforms.target, refs, keys });
     this.resolver.release(doc.uri, keys);
     this.resolver.request(requests, doc.uri, priority, force);
     return refs;
@@ -98,15 +112,20 @@ export class ImageWorkspace {
       .map(([uri]) => uri);
   }
 
-  refs(doc: TextDocument): ImageRef[] {
+  refs(doc: TextDocument, settings?: FromLensSettings): ImageRef[] {
     const s = this.docs.get(doc.uri);
-    return s && s.version === doc.version ? s.refs : extractRefs(doc, dotEnvBeside);
+    const platforms = settings === undefined ? undefined : buildPlatforms(settings);
+    if (s && s.version === doc.version && (platforms === undefined || s.target === platforms.target))
+      return s.refs;
+    return extractRefs(doc, dotEnvBeside, {
+      platforms: platforms ?? { target: s?.target ?? machinePlatform(), build: machinePlatform() },
+    });
   }
 
   context(doc: TextDocument, settings: FromLensSettings, now: Date = new Date()): FeatureContext {
     return {
       doc,
-      refs: this.refs(doc),
+      refs: this.refs(doc, settings),
       lookup: (ref) => this.lookup(ref, settings),
       settings,
       now,

@@ -321,6 +321,41 @@ describe("settings", () => {
     }
   });
 
+  it("speaks current BuildKit: valid flags pass, codes are names, fromLens.rules.<check> applies", async () => {
+    const s = await startServer({ settings: { offline: true, rules: { "instruction-casing": "hint" } } });
+    try {
+      const uri = nextUri();
+      const text = [
+        "# check=skip=MaintainerDeprecated",
+        "from alpine:3.22",
+        "MAINTAINER me",
+        "ADD --unpack https://example.com/a.tar.gz /a/",
+        "HEALTHCHECK --interval=0s --retries=0 CMD true",
+        "COPY --chmod=644 -- a /a",
+        "ADD --unpak ./a.tar /a/",
+        "",
+      ].join("\n");
+      await s.open(uri, text);
+      const { diagnostics } = await s.diagnostics(uri);
+      assert.deepEqual(
+        diagnostics.map((d) => [d.range.start.line, d.code, d.severity]),
+        [
+          [1, "instruction-casing", DiagnosticSeverity.Hint],
+          [6, "unknown-flag", DiagnosticSeverity.Error],
+        ],
+      );
+      s.settings = {
+        offline: true,
+        rules: { "unknown-flag": "off" },
+        validate: { instructionCasing: "ignore" },
+      };
+      await s.settingsChanged();
+      assert.deepEqual((await s.diagnostics(uri)).diagnostics, []);
+    } finally {
+      assert.equal(await s.stop(), 0);
+    }
+  });
+
   it("falls back to defaults when the settings are malformed", async () => {
     const s = await startServer({
       settings: { offline: true, validate: { instructionCasing: 42 }, logLevel: ["x"] },

@@ -31,11 +31,23 @@ export interface Expansion {
   readonly unknown?: string;
   /** BuildKit's error for a malformed word (unterminated quote, bad substitution, …). */
   readonly error?: string;
+  /** Set (with `unknown`) when FROM Lens stopped because `${…}` nests deeper than it expands. */
+  readonly tooDeep?: true;
   /** Every variable name the word refers to, in order of first appearance. */
   readonly used: readonly string[];
 }
 
 class LexError extends Error {}
+
+/**
+ * How deep `${…}` substitutions may nest before FROM Lens stops expanding a word. BuildKit has no
+ * such limit (Go's stacks grow), but a recursive-descent lexer in JavaScript overflows the stack
+ * somewhere past a few thousand levels; no real Dockerfile comes near this bound.
+ */
+export const MAX_SUBSTITUTION_DEPTH = 64;
+
+/** The word nests `${…}` deeper than MAX_SUBSTITUTION_DEPTH: FROM Lens does not know its value. */
+class TooDeepError extends Error {}
 
 const EOF = -1;
 
@@ -62,6 +74,7 @@ class ShellWord {
   private readonly chars: string[];
   private pos = 0;
   private rawEscapes = false;
+  private depth = 0;
   readonly used: string[] = [];
 
   constructor(
@@ -190,6 +203,16 @@ class ShellWord {
   }
 
   private processDollar(): Piece {
+    if (this.depth >= MAX_SUBSTITUTION_DEPTH) throw new TooDeepError();
+    this.depth++;
+    try {
+      return this.processDollarAt();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private processDollarAt(): Piece {
     this.next();
     if (this.peek() !== "{") {
       const name = this.processName();
@@ -378,6 +401,13 @@ export function expandWord(word: string, lookup: VariableLookup, escapeChar = "\
     return { value: piece.text, used: sw.used };
   } catch (e) {
     if (e instanceof LexError || e instanceof SyntaxError) return { error: e.message, used: sw.used };
+    if (e instanceof TooDeepError) {
+      return {
+        unknown: `its \${…} substitutions nest more than ${MAX_SUBSTITUTION_DEPTH} levels deep, further than FROM Lens expands them (BuildKit has no such limit)`,
+        tooDeep: true,
+        used: sw.used,
+      };
+    }
     throw e;
   }
 }
@@ -404,6 +434,41 @@ export const PREDEFINED_ARGS: ReadonlyMap<string, string> = (() => {
   );
   return reasons;
 })();
+
+/** The automatic platform ARGs (all of PREDEFINED_ARGS but TARGETSTAGE). */
+export const PLATFORM_ARGS: ReadonlySet<string> = new Set(
+  [...PREDEFINED_ARGS.keys()].filter((name) => name !== "TARGETSTAGE"),
+);
+
+/**
+ * The platforms a build runs with, as "os/arch[/variant]": `target` is what BuildKit builds for
+ * (`docker build --platform`, else the builder's own platform), `build` the builder's platform.
+ */
+export interface BuildPlatforms {
+  readonly target: string;
+  readonly build: string;
+}
+
+/**
+ * The values BuildKit gives the platform ARGs (dockerfile2llb/platform.go defaultArgs): the
+ * TARGET* ones from the target platform, the BUILD* ones from the builder's. A stage's own
+ * `FROM --platform` does not change them.
+ */
+export function platformArgValues(platforms: BuildPlatforms): ReadonlyMap<string, string> {
+  const values = new Map<string, string>();
+  for (const [prefix, platform] of [
+    ["BUILD", platforms.build],
+    ["TARGET", platforms.target],
+  ] as const) {
+    const [os = "", arch = "", variant = ""] = platform.split("/");
+    values.set(`${prefix}PLATFORM`, [os, arch, variant].filter((p) => p !== "").join("/"));
+    values.set(`${prefix}OS`, os);
+    values.set(`${prefix}OSVERSION`, "");
+    values.set(`${prefix}ARCH`, arch);
+    values.set(`${prefix}VARIANT`, variant);
+  }
+  return values;
+}
 
 /** One name (or name=value) of an ARG instruction declared before the first FROM. */
 export interface ArgDeclaration {
@@ -441,6 +506,11 @@ export interface GlobalArgOptions {
    * inside a stage on line 7"); return undefined for no extra detail.
    */
   readonly explainUndeclared?: (name: string) => string | undefined;
+  /**
+   * The platforms the build uses: the platform ARGs then have their values. Without it they are
+   * `unknown` (every platform is possible).
+   */
+  readonly platforms?: BuildPlatforms;
 }
 
 /** The global ARG scope FROM lines see: predefined platform ARGs, then `declarations` in order. */
@@ -449,8 +519,11 @@ export function buildGlobalArgs(
   options: GlobalArgOptions,
 ): GlobalArgs {
   const args = new Map<string, GlobalArg>();
+  const platformValues = options.platforms === undefined ? undefined : platformArgValues(options.platforms);
   for (const [name, reason] of PREDEFINED_ARGS) {
-    args.set(name, { name, variable: { state: "unknown", reason }, deps: [] });
+    const value = platformValues?.get(name);
+    const variable: Variable = value === undefined ? { state: "unknown", reason } : { state: "set", value };
+    args.set(name, { name, variable, deps: [] });
   }
   const lookup: VariableLookup = (name) => {
     const found = args.get(name);
@@ -479,7 +552,12 @@ export function buildGlobalArgs(
       for (const dep of previous.deps) if (!deps.includes(dep)) deps.push(dep);
     }
     let variable: Variable;
-    if (expansion.error !== undefined) {
+    if (expansion.tooDeep === true) {
+      variable = {
+        state: "unknown",
+        reason: `the default value of ARG ${name} is not expanded: ${expansion.unknown ?? ""}`,
+      };
+    } else if (expansion.error !== undefined) {
       variable = {
         state: "unknown",
         reason: `the default value of ARG ${name} is invalid: ${expansion.error}`,

@@ -22,6 +22,9 @@ export interface BuilderFlag {
   readonly name: string;
   /** The value after the first `=`, unquoted; absent for a flag without `=`. */
   readonly value?: MappedWord;
+  /** Logical indices of the flag's first and last character as written. */
+  readonly start: number;
+  readonly end: number;
 }
 
 export interface BuilderFlags {
@@ -49,12 +52,13 @@ class WordBuilder {
   }
 }
 
-function toFlag(word: MappedWord): BuilderFlag {
+function toFlag(word: MappedWord, endIndex: number): BuilderFlag {
   const eq = word.text.indexOf("=");
   const nameEnd = eq === -1 ? word.text.length : eq;
   const name = word.text.slice(2, nameEnd);
-  if (eq === -1) return { name };
-  return { name, value: { text: word.text.slice(eq + 1), at: word.at.slice(eq + 1) } };
+  const span = { start: word.at[0] ?? endIndex, end: Math.max(endIndex, word.at[0] ?? endIndex) };
+  if (eq === -1) return { name, ...span };
+  return { name, value: { text: word.text.slice(eq + 1), at: word.at.slice(eq + 1) }, ...span };
 }
 
 /** Reads the leading `--flag` words of an instruction's logical text (after its keyword). */
@@ -74,7 +78,7 @@ export function extractBuilderFlags(line: LogicalText, escapeChar: string): Buil
       phase = "word";
     }
     if (pos === text.length) {
-      if (word.text !== "--" && (blankOK || word.text.length > 0)) flags.push(toFlag(word.take()));
+      if (word.text !== "--" && (blankOK || word.text.length > 0)) flags.push(toFlag(word.take(), pos - 1));
       break;
     }
     if (phase === "word") {
@@ -82,7 +86,7 @@ export function extractBuilderFlags(line: LogicalText, escapeChar: string): Buil
         const done = word.take();
         phase = "spaces";
         if (done.text === "--") return { flags, restStart: pos };
-        if (blankOK || done.text.length > 0) flags.push(toFlag(done));
+        if (blankOK || done.text.length > 0) flags.push(toFlag(done, pos - 1));
         blankOK = false;
         continue;
       }

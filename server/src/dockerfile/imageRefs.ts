@@ -20,8 +20,8 @@ import { Arg, Copy, DockerfileParser, From, Run } from "dockerfile-ast";
 import type { Instruction } from "dockerfile-ast";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import type { Range } from "vscode-languageserver-textdocument";
-import { buildGlobalArgs, expandWord } from "./args";
-import type { ArgDeclaration, GlobalArgs } from "./args";
+import { buildGlobalArgs, expandWord, PLATFORM_ARGS } from "./args";
+import type { ArgDeclaration, BuildPlatforms, GlobalArgs } from "./args";
 import { extractBuilderFlags, parseMountOptions } from "./flags";
 import type { BuilderFlags, MappedWord } from "./flags";
 import { documentSpan, readLogical } from "./logicalText";
@@ -71,6 +71,8 @@ export interface ImageRef {
   readonly targetStage?: number;
   /** `FROM scratch` (or `--from=scratch`): the empty image, nothing to resolve. */
   readonly isScratch: boolean;
+  /** Unresolvable only because its `${…}` nest deeper than FROM Lens expands (args.ts). */
+  readonly tooDeep?: true;
   /** kind "image": where in its file, for the user ("Compose service web", "Deployment api, container app"). */
   readonly where?: string;
   /**
@@ -270,8 +272,54 @@ function resolveSourceName(
   return { isStageRef: false, isScratch: value === "scratch" };
 }
 
+/**
+ * Why a stage reference from stage `stageIndex` to `target` fails in BuildKit, if it does: stages
+ * are built in file order, so a source must be an earlier stage (dockerfile2llb: "cannot copy
+ * from stage …, it needs to be defined before current stage …"; a stage naming itself is a
+ * "circular dependency").
+ */
+function notEarlierStage(
+  kind: "copy-from" | "mount-from",
+  raw: string,
+  target: number,
+  stageIndex: number,
+  stageNames: readonly (string | undefined)[],
+): string | undefined {
+  if (target < stageIndex) return undefined;
+  const what = kind === "copy-from" ? `COPY --from=${raw}` : `--mount from=${raw}`;
+  if (target === stageIndex) {
+    return `${what} names the stage it is in: BuildKit stops with "circular dependency detected on stage"`;
+  }
+  const name = stageNames[target];
+  const label = name === undefined ? `Stage ${target}` : `Stage ${target} (${name})`;
+  const error =
+    kind === "copy-from"
+      ? `cannot copy from stage "${raw}", it needs to be defined before current stage`
+      : `cannot mount from stage "${raw}", stage needs to be defined before current command`;
+  return `${label} is defined after this one, and BuildKit builds stages in file order: it stops with "${error}". Move that stage above this one`;
+}
+
+export interface ExtractOptions {
+  /**
+   * The platforms of the build, which give the automatic platform ARGs (TARGETOS, BUILDPLATFORM,
+   * …) their values, as BuildKit does. Without it, references built from them are unresolvable.
+   */
+  readonly platforms?: BuildPlatforms;
+}
+
+/**
+ * The automatic platform ARGs a reference depends on (directly or through an ARG default), in
+ * order: such a reference names another image on another platform, so it must never be pinned
+ * or rewritten to the one image it is on this platform.
+ */
+export function platformArgsOf(ref: ImageRef): string[] {
+  return ref.argsUsed
+    .filter((a) => a.declaredAt === undefined && PLATFORM_ARGS.has(a.name))
+    .map((a) => a.name);
+}
+
 /** Every image reference in a Dockerfile, in document order. */
-export function extractImageRefs(text: string): ImageRef[] {
+export function extractImageRefs(text: string, options: ExtractOptions = {}): ImageRef[] {
   const dockerfile = DockerfileParser.parse(text);
   const src: Source = {
     text,
@@ -301,6 +349,7 @@ export function extractImageRefs(text: string): ImageRef[] {
   }
   const globals = buildGlobalArgs(globalDeclarations, {
     escapeChar: src.escapeChar,
+    ...(options.platforms !== undefined ? { platforms: options.platforms } : {}),
     explainUndeclared: (name) => {
       const line = stageArgLines.get(name);
       return line === undefined
@@ -313,6 +362,7 @@ export function extractImageRefs(text: string): ImageRef[] {
   const syntax = syntaxDirective(src);
   if (syntax !== undefined) refs.push(syntax);
 
+  const stageNames = headers.map((h) => h.name);
   const earlierStagesByName = new Map<string, number>();
   let stageIndex = -1;
   for (const instruction of instructions) {
@@ -326,10 +376,10 @@ export function extractImageRefs(text: string): ImageRef[] {
     } else if (stageIndex < 0) {
       continue; // COPY / RUN before any FROM: BuildKit rejects the file
     } else if (instruction instanceof Copy) {
-      const ref = copyFromRef(src, instruction, stageIndex, headers.length, allStagesByName);
+      const ref = copyFromRef(src, instruction, stageIndex, stageNames, allStagesByName);
       if (ref !== undefined) refs.push(ref);
     } else if (instruction instanceof Run) {
-      refs.push(...mountFromRefs(src, instruction, stageIndex, allStagesByName));
+      refs.push(...mountFromRefs(src, instruction, stageIndex, stageNames, allStagesByName));
     }
   }
   return refs;
@@ -361,6 +411,12 @@ function fromRef(
     isScratch: false,
   });
   if (expansion.error !== undefined) return unresolvable(`BuildKit cannot expand ${raw}: ${expansion.error}`);
+  if (expansion.tooDeep === true) {
+    return {
+      ...unresolvable(`${raw.length > 40 ? "this reference" : raw}: ${expansion.unknown ?? ""}`),
+      tooDeep: true,
+    };
+  }
   if (expansion.value === undefined) return unresolvable(expansion.unknown ?? `${raw} has no fixed value`);
   const value = expansion.value;
   if (value === "") return unresolvable(`${raw} expands to an empty image name`);
@@ -373,8 +429,10 @@ function fromRef(
     return {
       ...base,
       unresolvable:
-        `BuildKit lower-cases stage names and matches FROM against them exactly, so "${value}" would be pulled ` +
-        `as an image (and fail, as image names are lower case): write "${value.toLowerCase()}" to build on stage ${caseInsensitiveTarget}`,
+        `BuildKit lower-cases stage names and matches FROM against them exactly, so "${value}" is not stage ` +
+        `${caseInsensitiveTarget} but an image name, and the build stops with: failed to parse stage name ` +
+        `"${value}": invalid reference format (image names are lower case). Write "${value.toLowerCase()}" ` +
+        `to build on stage ${caseInsensitiveTarget}`,
       isStageRef: true,
       targetStage: caseInsensitiveTarget,
       isScratch: false,
@@ -400,9 +458,10 @@ function copyFromRef(
   src: Source,
   copy: Copy,
   stageIndex: number,
-  stageCount: number,
+  stageNames: readonly (string | undefined)[],
   stagesByName: ReadonlyMap<string, number>,
 ): ImageRef | undefined {
+  const stageCount = stageNames.length;
   const { line, flags } = readFlags(src, copy);
   const flag = flags.flags.find((f) => f.name === "from");
   if (flag?.value === undefined || flag.value.text === "") return undefined;
@@ -426,22 +485,35 @@ function copyFromRef(
   if (/^[+-]?\d+$/u.test(value)) {
     const index = Number.parseInt(value, 10);
     if (index >= 0 && index < stageCount) {
+      const later = notEarlierStage("copy-from", raw, index, stageIndex, stageNames);
+      if (later !== undefined) {
+        return { ...base, unresolvable: later, isStageRef: true, targetStage: index, isScratch: false };
+      }
       return { ...base, resolved: value, isStageRef: true, targetStage: index, isScratch: false };
     }
+    const count = `${stageCount} stage${stageCount === 1 ? "" : "s"}`;
     return {
       ...base,
-      unresolvable: `There is no stage ${index}: stages are numbered from 0 and this Dockerfile has ${stageCount}`,
+      unresolvable:
+        `There is no stage ${index}: stages are numbered from 0 and this Dockerfile has ${count} ` +
+        `(BuildKit stops with "invalid stage index ${index}")`,
       isStageRef: true,
       isScratch: false,
     };
   }
-  return { ...base, resolved: value, ...resolveSourceName(value, stagesByName) };
+  const source = resolveSourceName(value, stagesByName);
+  if (source.targetStage !== undefined) {
+    const later = notEarlierStage("copy-from", raw, source.targetStage, stageIndex, stageNames);
+    if (later !== undefined) return { ...base, unresolvable: later, ...source };
+  }
+  return { ...base, resolved: value, ...source };
 }
 
 function mountFromRefs(
   src: Source,
   run: Run,
   stageIndex: number,
+  stageNames: readonly (string | undefined)[],
   stagesByName: ReadonlyMap<string, number>,
 ): ImageRef[] {
   const { line, flags } = readFlags(src, run);
@@ -479,6 +551,14 @@ function mountFromRefs(
         isStageRef: false,
         isScratch: false,
       });
+      continue;
+    }
+    const later =
+      source.targetStage === undefined
+        ? undefined
+        : notEarlierStage("mount-from", raw, source.targetStage, stageIndex, stageNames);
+    if (later !== undefined) {
+      refs.push({ ...base, unresolvable: later, ...source });
       continue;
     }
     refs.push({ ...base, resolved: value, ...source });

@@ -2,7 +2,15 @@
  * Dockerfile text → image references. `extractImageRefs` is the entry point; the ARG expander
  * is exported for features that show or edit ARG values.
  */
-export { extractImageRefs } from "./imageRefs";
-export type { ArgUse, ImageRef, ImageRefKind, SplitImage } from "./imageRefs";
-export { buildGlobalArgs, expandWord, PREDEFINED_ARGS } from "./args";
-export type { ArgDeclaration, Expansion, GlobalArg, GlobalArgs, Variable, VariableLookup } from "./args";
+export { extractImageRefs, platformArgsOf } from "./imageRefs";
+export type { ArgUse, ExtractOptions, ImageRef, ImageRefKind, SplitImage } from "./imageRefs";
+export { buildGlobalArgs, expandWord, PLATFORM_ARGS, platformArgValues, PREDEFINED_ARGS } from "./args";
+export type {
+  ArgDeclaration,
+  BuildPlatforms,
+  Expansion,
+  GlobalArg,
+  GlobalArgs,
+  Variable,
+  VariableLookup,
+} from "./args";

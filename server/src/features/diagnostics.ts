@@ -14,6 +14,7 @@ import type { FeatureContext } from "./context";
 import { RULES } from "./rules";
 import type { Rule, RuleFinding } from "./rules/rule";
 import { readSuppressions } from "./rules/support/suppression";
+import { validationCodeOf } from "./standardChecks";
 import { compareRanges, rangesOverlap } from "./rules/support/text";
 
 /** The `source` of every FROM Lens diagnostic. */
@@ -65,7 +66,8 @@ function standardOverlaps(
   const diagnostics = standard ?? validate(ctx.doc.getText());
   const out: { code: RuleCode; diagnostic: Diagnostic }[] = [];
   for (const diagnostic of diagnostics) {
-    const code = typeof diagnostic.code === "number" ? STANDARD_OVERLAPS.get(diagnostic.code) : undefined;
+    const number = validationCodeOf(diagnostic);
+    const code = number === undefined ? undefined : STANDARD_OVERLAPS.get(number);
     if (code !== undefined) out.push({ code, diagnostic });
   }
   return out;

@@ -10,7 +10,7 @@
  * the ARG default when one ARG holds the whole reference, and refused with the reason otherwise.
  */
 import type { Range, TextEdit } from "vscode-languageserver";
-import type { ArgUse, ImageRef, SplitImage } from "../dockerfile";
+import { platformArgsOf, type ArgUse, type ImageRef, type SplitImage } from "../dockerfile";
 import { parseReference, splitReferenceText, type Reference } from "../reference";
 import type { Freshness, Lookup, Resolution } from "../resolver/types";
 import type { FeatureContext } from "./context";
@@ -159,6 +159,12 @@ function argLine(arg: ArgUse): string {
 function target(ctx: FeatureContext, ref: ImageRef): Target | { error: string } {
   const resolved = ref.resolved;
   if (resolved === undefined) return { error: ref.unresolvable ?? `${ref.raw} has no fixed value.` };
+  const platformArgs = platformArgsOf(ref);
+  if (platformArgs.length > 0) {
+    return {
+      error: `The image name depends on the build's platform (${joinWords(platformArgs)}): it is ${resolved} for this platform and another image for others, so a digest would force one platform's image on every build; FROM Lens does not pin it.`,
+    };
+  }
   const cannotRewrite = (where: string): { error: string } => ({
     error: `${where} is written with quotes, escapes or comments inside it that FROM Lens cannot rewrite safely; write it on one line without them to pin it.`,
   });

@@ -35,7 +35,15 @@ import {
   type WorkspaceEdit,
 } from "vscode-languageserver";
 import { rangeContains } from "../ranges";
-import type { FromLensSettings, ValidateRule, ValidationSeveritySetting } from "../settings";
+import { VALIDATE_RULES, type FromLensSettings, type ValidateRule } from "../settings";
+import { ignoreAboveLineEdit, ignoreInFileEdit } from "./rules/support/suppression";
+import {
+  correctStandardDiagnostics,
+  isStandardCheck,
+  STANDARD_SOURCE,
+  validationCodeOf,
+} from "./standardChecks";
+import { TextDocument } from "vscode-languageserver-textdocument";
 
 /** The legend of dockerfile-language-service's semantic tokens, in the order it numbers them. */
 export const SEMANTIC_TOKENS_LEGEND: SemanticTokensLegend = {
@@ -79,30 +87,23 @@ export function createStandardService(capabilities: ClientCapabilities): Dockerf
   return service;
 }
 
-const SEVERITY: Record<ValidationSeveritySetting, ValidationSeverity> = {
-  ignore: ValidationSeverity.IGNORE,
-  warning: ValidationSeverity.WARNING,
-  error: ValidationSeverity.ERROR,
-};
-
-export function validatorSettings(settings: FromLensSettings): ValidatorSettings {
+/**
+ * dockerfile-utils runs with every check on; standardChecks.ts then applies FROM Lens' settings,
+ * names and corrections (its own severities would only cover nine of its checks).
+ */
+export function validatorSettings(): ValidatorSettings {
   const out: ValidatorSettings = {};
-  for (const [rule, severity] of Object.entries(settings.validate) as [
-    ValidateRule,
-    ValidationSeveritySetting,
-  ][]) {
-    out[rule] = SEVERITY[severity];
-  }
+  for (const rule of Object.keys(VALIDATE_RULES) as ValidateRule[]) out[rule] = ValidationSeverity.WARNING;
   return out;
 }
 
-/** The service's own validation, each rule at the severity the user chose. */
+/** The standard checks, corrected to BuildKit's behaviour, named, at the severities the user chose. */
 export function validateStandard(
   service: DockerfileLanguageService,
   text: string,
   settings: FromLensSettings,
 ): Diagnostic[] {
-  return service.validate(text, validatorSettings(settings));
+  return correctStandardDiagnostics(text, service.validate(text, validatorSettings()), settings);
 }
 
 export function formatterSettings(options: FormattingOptions, settings: FromLensSettings): FormatterSettings {
@@ -141,7 +142,43 @@ export function workspaceEdit(
 }
 
 /** Diagnostics of the service's own validator carry this source. */
-export const STANDARD_DIAGNOSTIC_SOURCE = "dockerfile-utils";
+export const STANDARD_DIAGNOSTIC_SOURCE = STANDARD_SOURCE;
+
+/** "Ignore <check> here" / "… in this file": FROM Lens' suppression comments, for a standard check. */
+function ignoreActions(
+  doc: { uri: string; version: number; text: string },
+  diagnostic: Diagnostic,
+  documentChanges: boolean,
+): CodeAction[] {
+  const code = diagnostic.code;
+  if (!isStandardCheck(code)) return [];
+  const ctx = { doc: TextDocument.create(doc.uri, "dockerfile", doc.version, doc.text) };
+  const line = diagnostic.range.start.line;
+  const instruction = DockerfileParser.parse(doc.text)
+    .getInstructions()
+    .find((i) => i.getRange().start.line <= line && i.getRange().end.line >= line);
+  const out: CodeAction[] = [];
+  const above =
+    instruction === undefined ? undefined : ignoreAboveLineEdit(ctx, instruction.getRange().start.line, code);
+  if (above !== undefined) {
+    out.push({
+      title: `Ignore ${code} on this line`,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [diagnostic],
+      edit: workspaceEdit(doc.uri, doc.version, [above], documentChanges),
+    });
+  }
+  const file = ignoreInFileEdit(ctx, code);
+  if (file !== undefined) {
+    out.push({
+      title: `Ignore ${code} in this file`,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [diagnostic],
+      edit: workspaceEdit(doc.uri, doc.version, [file], documentChanges),
+    });
+  }
+  return out;
+}
 
 /** The service's quick fixes for its own diagnostics in `context`, as code actions carrying their edits. */
 export function standardCodeActions(
@@ -154,10 +191,17 @@ export function standardCodeActions(
   const actions: CodeAction[] = [];
   for (const diagnostic of context.diagnostics) {
     if (diagnostic.source !== STANDARD_DIAGNOSTIC_SOURCE) continue;
-    // The service rewrites `code` on the objects it is given: hand it a copy.
+    // The service knows its checks by dockerfile-utils' numbers (kept in `data`), and rewrites
+    // `code` on the objects it is given: hand it a copy with the number.
+    const ignores = ignoreActions(doc, diagnostic, documentChanges);
+    const code = validationCodeOf(diagnostic);
+    if (code === undefined) {
+      actions.push(...ignores);
+      continue;
+    }
     const message = typeof diagnostic.message === "string" ? diagnostic.message : diagnostic.message.value;
     const commands = service.computeCodeActions({ uri: doc.uri }, range, {
-      diagnostics: [{ ...diagnostic, message }],
+      diagnostics: [{ ...diagnostic, code, message }],
     });
     for (const command of commands) {
       const args = (command.arguments ?? []) as unknown[];
@@ -171,6 +215,7 @@ export function standardCodeActions(
         edit: workspaceEdit(doc.uri, doc.version, edits, documentChanges),
       });
     }
+    actions.push(...ignores);
   }
   return actions;
 }

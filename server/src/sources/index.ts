@@ -5,7 +5,7 @@
  * Each other kind is one module here. Pure; never throws.
  */
 import type { TextDocument } from "vscode-languageserver-textdocument";
-import { extractImageRefs, type ImageRef } from "../dockerfile";
+import { extractImageRefs, type ExtractOptions, type ImageRef } from "../dockerfile";
 import { githubWorkflowRefs, gitlabCiRefs } from "./ciYaml";
 import { composeRefs } from "./compose";
 import { helmValuesRefs } from "./helm";
@@ -81,14 +81,18 @@ export function sourceKindOf(uriOrPath: string, languageId?: string, text?: stri
 export type EnvLookup = (doc: TextDocument) => Readonly<Record<string, string>>;
 
 /** The image references of any file FROM Lens reads; [] for others, or for a file it cannot parse. */
-export function extractRefs(doc: TextDocument, env: EnvLookup = () => ({})): ImageRef[] {
-  const refs = extractUnsorted(doc, env);
+export function extractRefs(
+  doc: TextDocument,
+  env: EnvLookup = () => ({}),
+  options: ExtractOptions = {},
+): ImageRef[] {
+  const refs = extractUnsorted(doc, env, options);
   return refs.sort(
     (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
   );
 }
 
-function extractUnsorted(doc: TextDocument, env: EnvLookup): ImageRef[] {
+function extractUnsorted(doc: TextDocument, env: EnvLookup, options: ExtractOptions): ImageRef[] {
   const text = doc.getText();
   const kind = sourceKindOf(doc.uri, doc.languageId, text);
   try {
@@ -96,7 +100,7 @@ function extractUnsorted(doc: TextDocument, env: EnvLookup): ImageRef[] {
       case undefined:
         return [];
       case "dockerfile":
-        return extractImageRefs(text);
+        return extractImageRefs(text, options);
       case "compose":
         return composeRefs(parseYaml(doc), env(doc));
       case "kubernetes":

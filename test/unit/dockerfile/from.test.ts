@@ -96,7 +96,8 @@ describe("FROM", () => {
       assert.equal(ref.isStageRef, true, "never resolved remotely");
       assert.equal(ref.targetStage, 0);
       assert.equal(ref.resolved, undefined);
-      assert.match(ref.unresolvable ?? "", /write "deps"/);
+      assert.match(ref.unresolvable ?? "", /Write "deps"/);
+      assert.match(ref.unresolvable ?? "", /failed to parse stage name "Deps": invalid reference format/);
     },
   );
 

@@ -224,3 +224,22 @@ describe("robustness", () => {
     assertWellFormed(text, refs);
   });
 });
+
+describe("deeply nested substitutions", () => {
+  it("a 3,000-deep ${A:-${A:-…}} does not throw: the reference says why it is not expanded", () => {
+    const deep = `${"${A:-".repeat(3000)}x${"}".repeat(3000)}`;
+    const text = `ARG A\nARG B=${deep}\nFROM ${deep} AS one\nFROM $B AS two\nFROM alpine:3.22\n`;
+    const refs = extractImageRefs(text);
+    assertWellFormed(text, refs);
+    assert.equal(refs.length, 3);
+    assert.equal(refs[0]?.tooDeep, true);
+    assert.match(refs[0]?.unresolvable ?? "", /nest more than 64 levels deep/);
+    assert.match(refs[1]?.unresolvable ?? "", /default value of ARG B is not expanded: .*64 levels/);
+    assert.equal(refs[2]?.resolved, "alpine:3.22");
+  });
+
+  it("64 levels still expand", () => {
+    const text = `FROM ${"${A:-".repeat(63)}alpine:3.22${"}".repeat(63)}\n`;
+    assert.equal(extractImageRefs(text)[0]?.resolved, "alpine:3.22");
+  });
+});

@@ -72,7 +72,10 @@ export function featureCase(lfText: string, eol: Eol, options: CaseOptions = {})
     "|",
   );
   const doc = TextDocument.create("file:///work/Dockerfile", "dockerfile", 7, text);
-  const refs = extractImageRefs(text);
+  // Built on a linux/amd64 machine for the default platform, like the ctx below says.
+  const refs = extractImageRefs(text, {
+    platforms: { target: options.defaultPlatform ?? "linux/amd64", build: "linux/amd64" },
+  });
   const lookups = options.lookups ?? {};
   const ctx: FeatureContext = {
     doc,

@@ -58,6 +58,20 @@ function refusal(c: FeatureCase, raw: string, mode: "pin" | "update" = "pin"): s
 
 describe("pinEdits", () => {
   itBoth(
+    "never pins an image named after the build platform: a digest would force one platform",
+    "FROM binaries-$TARGETOS AS binaries\nARG BASE=alpine:3.22-${TARGETARCH}\n",
+    { lookups: LOOKUPS },
+    (c) => {
+      const message = refusal(c, "binaries-$TARGETOS");
+      assert.match(
+        message,
+        /depends on the build's platform \(TARGETOS\): it is binaries-linux for this platform/,
+      );
+      assert.doesNotMatch(message, /ARG BASE=|--build-arg/);
+    },
+  );
+
+  itBoth(
     "refuses to update a pin whose tag is gone, saying why",
     `FROM python:3.12.9-slim@${PYTHON_SLIM_DIGEST}\n`,
     { lookups: LOOKUPS },

@@ -9,6 +9,8 @@ import type { RuleCode } from "../../settings";
 export const RULE_SUMMARIES: Readonly<Record<RuleCode, string>> = {
   "invalid-reference":
     "Docker cannot parse the image reference, so the build stops with “invalid reference format”.",
+  "invalid-stage-reference":
+    "The instruction names a build stage BuildKit cannot use there: not yet defined, out of range, or a case mismatch.",
   "latest-tag": "The image uses the tag “latest”, which is not a version: it moves to every new release.",
   "implicit-latest": "The image has no tag, so Docker pulls “latest”, which moves to every new release.",
   unpinned: "The image is not pinned to a digest, so its tag can point to another image at the next build.",

@@ -12,6 +12,7 @@ import { eolSoon } from "./eolSoon";
 import { floatingTag } from "./floatingTag";
 import { implicitLatest } from "./implicitLatest";
 import { invalidReference } from "./invalidReference";
+import { invalidStageReference } from "./invalidStageReference";
 import { latestTag } from "./latestTag";
 import { lookalikeImage } from "./lookalikeImage";
 import { muslVariant } from "./muslVariant";
@@ -32,6 +33,7 @@ import { untrustedSource } from "./untrustedSource";
 
 export const RULES: readonly Rule[] = [
   invalidReference,
+  invalidStageReference,
   unresolvableArg,
   disallowedImage,
   lookalikeImage,

@@ -29,6 +29,7 @@ const EVERYTHING = [
   "FROM python@sha256:229a2c5bfa27522db7815ea81f9bed70af17ccb9de9fc7ad142b1877b5830d36",
   "FROM ghcr.io/acme/app:1",
   "FROM build",
+  "FROM Build",
   "FROM scratch",
   "",
 ].join("\n");

@@ -1,5 +1,7 @@
 /** unresolvable-arg: image names that depend on an ARG with no value FROM can use. */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe } from "node:test";
 import { unresolvableArg } from "../../../../server/src/features/rules/unresolvableArg";
 import { itBoth } from "../fixtures";
@@ -57,4 +59,37 @@ describe("unresolvable-arg", () => {
     {},
     (c) => assert.deepEqual(run(c, unresolvableArg), []),
   );
+});
+
+describe("unresolvable-arg beyond ARG defaults", () => {
+  itBoth(
+    "never blames the automatic platform ARGs: BuildKit always sets them",
+    readFileSync(path.resolve(__dirname, "../../../fixtures/buildkit/platform-args.Dockerfile"), "utf8"),
+    {},
+    (c) => assert.deepEqual(run(c, unresolvableArg), []),
+  );
+
+  itBoth(
+    "reports ${…} nested deeper than FROM Lens expands, and keeps the file's other references",
+    `ARG A\nFROM ${"${A:-".repeat(3000)}x${"}".repeat(3000)} AS deep\nFROM python:3.12-slim\n`,
+    {},
+    (c) => {
+      assert.equal(c.ctx.refs.length, 2, "the extractor does not throw: both references are there");
+      const [found, ...rest] = run(c, unresolvableArg);
+      assert.equal(rest.length, 0);
+      assert.match(
+        found?.finding.message ?? "",
+        /^FROM Lens does not check this image: .*nest more than 64 levels deep/,
+      );
+      assert.doesNotMatch(found?.finding.message ?? "", /Declare ARG|--build-arg/);
+    },
+  );
+
+  itBoth("gives no --build-arg advice for a malformed substitution", "FROM python:${PY:?}\n", {}, (c) => {
+    const [found] = run(c, unresolvableArg);
+    assert.match(
+      found?.finding.message ?? "",
+      /^FROM Lens cannot tell which image python:\$\{PY:\?\} is: BuildKit cannot expand/,
+    );
+  });
 });

@@ -14,7 +14,12 @@
 import { DockerfileParser } from "dockerfile-ast";
 import type { TextEdit } from "vscode-languageserver";
 import type { ImageRef } from "../../../dockerfile";
-import { RULE_DEFAULTS, type RuleCode } from "../../../settings";
+import {
+  RULE_DEFAULTS,
+  STANDARD_CHECK_DEFAULTS,
+  type RuleCode,
+  type StandardCheckCode,
+} from "../../../settings";
 import type { FeatureContext } from "../../context";
 import { commentPrefix, isDockerfileDocument } from "../../../sources";
 import { indentation, lineEnding, lineText } from "./text";
@@ -31,16 +36,31 @@ export function isRuleCode(value: unknown): value is RuleCode {
   return typeof value === "string" && Object.prototype.hasOwnProperty.call(RULE_DEFAULTS, value);
 }
 
+/** A code an ignore comment may name: a FROM Lens rule or a standard check. */
+type IgnorableCode = RuleCode | StandardCheckCode;
+
+function isIgnorable(value: unknown): value is IgnorableCode {
+  return (
+    isRuleCode(value) ||
+    (typeof value === "string" && Object.prototype.hasOwnProperty.call(STANDARD_CHECK_DEFAULTS, value))
+  );
+}
+
+/** What the comment edits need of the context: the document. */
+type DocContext = Pick<FeatureContext, "doc">;
+
 interface IgnoreComment {
   scope: "line" | "file";
   codes: RuleCode[];
+  /** Every code named, standard checks included. */
+  all: IgnorableCode[];
 }
 
 function parseIgnoreComment(line: string): IgnoreComment | undefined {
   const m = IGNORE_COMMENT.exec(line);
   if (m === null) return undefined;
-  const codes = (m[2] ?? "").split(/[\s,]+/).filter(isRuleCode);
-  return { scope: m[1] === IGNORE_FILE ? "file" : "line", codes };
+  const all = (m[2] ?? "").split(/[\s,]+/).filter(isIgnorable);
+  return { scope: m[1] === IGNORE_FILE ? "file" : "line", codes: all.filter(isRuleCode), all };
 }
 
 /** First line of the instruction each reference belongs to; none for the `# syntax=` directive. */
@@ -113,13 +133,13 @@ function commentBlockAbove(ctx: FeatureContext, line: number): IgnoreComment[] {
 }
 
 /** Adds `code` after the codes of the ignore comment on `line` (a reason after them stays last). */
-function appendCode(ctx: FeatureContext, line: number, code: RuleCode): TextEdit {
+function appendCode(ctx: DocContext, line: number, code: IgnorableCode): TextEdit {
   const text = lineText(ctx.doc, line);
   const rest = IGNORE_COMMENT.exec(text)?.[2] ?? "";
   const keywordEnd = text.length - rest.length;
   let end = keywordEnd;
   for (const word of rest.matchAll(/[\s,]*([^\s,]+)/g)) {
-    if (!isRuleCode(word[1])) break;
+    if (!isIgnorable(word[1])) break;
     end = keywordEnd + word.index + word[0].length;
   }
   const position = { line, character: end };
@@ -136,11 +156,21 @@ function appendCode(ctx: FeatureContext, line: number, code: RuleCode): TextEdit
  */
 export function ignoreOnLineEdit(ctx: FeatureContext, ref: ImageRef, code: RuleCode): TextEdit | undefined {
   const line = instructionLines(ctx)(ref);
+  if (line === undefined) return undefined;
+  return ignoreAboveLineEdit(ctx, line, code);
+}
+
+/** The edit that ignores `code` for the instruction starting on `line` (see ignoreOnLineEdit). */
+export function ignoreAboveLineEdit(
+  ctx: DocContext,
+  line: number,
+  code: IgnorableCode,
+): TextEdit | undefined {
   const prefix = commentPrefix(ctx.doc);
-  if (line === undefined || prefix === undefined) return undefined;
+  if (prefix === undefined) return undefined;
   const above = line > 0 ? parseIgnoreComment(lineText(ctx.doc, line - 1)) : undefined;
   if (above?.scope === "line") {
-    if (above.codes.includes(code)) return undefined;
+    if (above.all.includes(code)) return undefined;
     return appendCode(ctx, line - 1, code);
   }
   const text = ctx.doc.getText();
@@ -154,7 +184,7 @@ export function ignoreOnLineEdit(ctx: FeatureContext, ref: ImageRef, code: RuleC
 }
 
 /** The first line after the BOM, shebang and parser directives: where a file-level comment goes. */
-function headerEnd(ctx: FeatureContext): number {
+function headerEnd(ctx: DocContext): number {
   let line = 0;
   const first = lineText(ctx.doc, 0).replace(/^\uFEFF/, "");
   if (first.startsWith("#!")) line = 1;
@@ -166,13 +196,13 @@ function headerEnd(ctx: FeatureContext): number {
  * The edit that ignores `code` in the whole file: the code added to an existing
  * `# from-lens-ignore-file` comment, or a new one right after the parser directives.
  */
-export function ignoreInFileEdit(ctx: FeatureContext, code: RuleCode): TextEdit | undefined {
+export function ignoreInFileEdit(ctx: DocContext, code: IgnorableCode): TextEdit | undefined {
   const prefix = commentPrefix(ctx.doc);
   if (prefix === undefined) return undefined;
   for (let line = 0; line < ctx.doc.lineCount; line++) {
     const comment = parseIgnoreComment(lineText(ctx.doc, line));
     if (comment?.scope !== "file") continue;
-    if (comment.codes.includes(code)) return undefined;
+    if (comment.all.includes(code)) return undefined;
     return appendCode(ctx, line, code);
   }
   const text = ctx.doc.getText();
