@@ -5,16 +5,20 @@
  *   from-lens check [options] [Dockerfile…]   report problems; exit 1 when any reaches --fail-on
  *   from-lens pin [options] [Dockerfile…]     pin every image to its digest (--update: move pins)
  *
- * Exit codes: 0 fine, 1 problems found (check) or nothing could be pinned (pin), 2 bad usage or
- * an unreadable file.
+ * Exit codes (also in the README):
+ *   check: 0 no problem at --fail-on or above; 1 problems found; 2 bad usage or an unreadable file;
+ *          3 (with --require-resolved) no problems, but some images were not checked.
+ *   pin:   0 pinned (or nothing to pin); 1 nothing could be pinned; 2 bad usage or an unreadable file.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { DiagnosticSeverity, type Diagnostic } from "vscode-languageserver-types";
+import type { ImageRef } from "../../server/src/dockerfile";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { Engine } from "../../server/src/engine";
 import { officialCounterpart } from "../../server/src/features/rules/divergesFromOfficial";
+import type { FeatureContext } from "../../server/src/features/context";
 import { provideDiagnostics } from "../../server/src/features/diagnostics";
 import { pinAllEdits } from "../../server/src/features/pin";
 import * as standard from "../../server/src/features/standard";
@@ -30,6 +34,7 @@ Commands:
 Options:
   --format text|json    output of check (default text)
   --fail-on error|warning|info|hint   lowest severity that makes check exit 1 (default error)
+  --require-resolved    check: exit 3 when any image could not be looked up (offline, unreachable…)
   --update              pin: move existing pins to where their tags point now
   --dry-run             pin: print the pinned lines instead of writing the files
   --platform os/arch    the platform builds use (default: this machine's)
@@ -50,6 +55,7 @@ export interface CliOptions {
   failOn: DiagnosticSeverity;
   update: boolean;
   dryRun: boolean;
+  requireResolved: boolean;
   settings: FromLensSettings;
   cacheDir?: string;
   timeoutMs: number;
@@ -79,6 +85,7 @@ export function parseArgs(argv: readonly string[]): CliOptions | string {
     failOn: DiagnosticSeverity.Error,
     update: false,
     dryRun: false,
+    requireResolved: false,
     timeoutMs: 60_000,
     logLevel: "warn",
   };
@@ -103,6 +110,9 @@ export function parseArgs(argv: readonly string[]): CliOptions | string {
         break;
       case "--dry-run":
         out.dryRun = true;
+        break;
+      case "--require-resolved":
+        out.requireResolved = true;
         break;
       case "--offline":
         raw.offline = true;
@@ -219,15 +229,76 @@ export async function run(
   }
 }
 
+/** An image reference the registry (or the cache) gave no answer for, so no rule could check it. */
+export interface Unchecked {
+  line: number;
+  column: number;
+  image: string;
+  reason: string;
+}
+
+/** Why a lookup gave no answer to check against, or undefined when it did (facts, or a registry's "no"). */
+function uncheckedReason(ctx: FeatureContext, ref: ImageRef): string | undefined {
+  const lookup = ctx.lookup(ref);
+  switch (lookup.state) {
+    case "resolved":
+      return undefined;
+    case "unknown":
+    case "resolving":
+      return ctx.settings.offline ? "offline and not in the cache" : "no answer within --timeout";
+    case "error": {
+      if (lookup.previous !== undefined) return undefined; // checked against the cached answer
+      const reasons: Partial<Record<string, string>> = {
+        offline: "offline and not in the cache",
+        network: "registry unreachable",
+        timeout: "registry timed out",
+        "rate-limited": "rate-limited by the registry",
+        unauthorized: "sign-in needed",
+        denied: "access denied",
+        "bad-response": "unexpected answer from the registry",
+        cancelled: "lookup cancelled",
+      };
+      return reasons[lookup.error.kind];
+    }
+  }
+}
+
+/** The remote images of a document that could not be checked, with why. */
+export function uncheckedImages(ctx: FeatureContext): Unchecked[] {
+  const out: Unchecked[] = [];
+  for (const ref of ctx.refs) {
+    if (ref.isStageRef || ref.isScratch || ref.resolved === undefined) continue;
+    const reason = uncheckedReason(ctx, ref);
+    if (reason === undefined) continue;
+    out.push({
+      line: ref.range.start.line + 1,
+      column: ref.range.start.character + 1,
+      image: ref.resolved,
+      reason,
+    });
+  }
+  return out;
+}
+
+/** "2 of 3 images not checked: offline and not in the cache (2)". */
+function uncheckedSummary(unchecked: readonly Unchecked[], total: number): string {
+  const counts = new Map<string, number>();
+  for (const u of unchecked) counts.set(u.reason, (counts.get(u.reason) ?? 0) + 1);
+  const why = [...counts].map(([reason, n]) => `${reason} (${n})`).join(", ");
+  return `${unchecked.length} of ${total} image${total === 1 ? "" : "s"} not checked: ${why}`;
+}
+
 function check(
   engine: Engine,
   loaded: readonly Loaded[],
   options: CliOptions,
-  io: { out: (s: string) => void },
+  io: { out: (s: string) => void; err: (s: string) => void },
 ): number {
   const service = standard.createStandardService({});
   let failing = 0;
-  const report: { file: string; diagnostics: Diagnostic[] }[] = [];
+  let images = 0;
+  const unchecked: Unchecked[] = [];
+  const report: { file: string; diagnostics: Diagnostic[]; unchecked: Unchecked[] }[] = [];
   for (const { path, doc } of loaded) {
     const standardDiagnostics = standard.validateStandard(service, doc.getText(), options.settings);
     const ctx = engine.workspace.context(doc, options.settings);
@@ -235,8 +306,15 @@ function check(
       (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
     );
     failing += diagnostics.filter((d) => (d.severity ?? DiagnosticSeverity.Error) <= options.failOn).length;
-    report.push({ file: path, diagnostics });
-    if (options.format === "text") for (const d of diagnostics) io.out(formatText(path, doc, d));
+    images += ctx.refs.filter((r) => !r.isStageRef && !r.isScratch && r.resolved !== undefined).length;
+    const notChecked = uncheckedImages(ctx);
+    unchecked.push(...notChecked);
+    report.push({ file: path, diagnostics, unchecked: notChecked });
+    if (options.format === "text") {
+      for (const d of diagnostics) io.out(formatText(path, doc, d));
+      for (const u of notChecked)
+        io.out(`${path}:${u.line}:${u.column}: not checked: ${u.image}: ${u.reason}`);
+    }
   }
   if (options.format === "json") io.out(JSON.stringify(report, null, 2));
   else {
@@ -245,7 +323,16 @@ function check(
       `${total} problem${total === 1 ? "" : "s"} in ${loaded.length} file${loaded.length === 1 ? "" : "s"}`,
     );
   }
-  return failing > 0 ? 1 : 0;
+  if (unchecked.length > 0) {
+    // On stderr in both formats, so JSON output stays one document and the reader still sees it.
+    io.err(
+      `from-lens: ${uncheckedSummary(unchecked, images)}.` +
+        (options.settings.offline ? " Run without --offline to look them up." : "") +
+        (options.requireResolved ? "" : " Add --require-resolved to fail on this."),
+    );
+  }
+  if (failing > 0) return 1;
+  return options.requireResolved && unchecked.length > 0 ? 3 : 0;
 }
 
 function pin(

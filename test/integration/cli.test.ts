@@ -30,11 +30,14 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
+function cli(
+  args: string[],
+  cacheDir = join(dir, "cache"),
+): { status: number | null; stdout: string; stderr: string } {
   // FROM_LENS_DOCKER_HUB_URL: docker.io is the loopback registry, so nothing reaches the internet.
   const r = spawnSync(
     process.execPath,
-    [CLI, ...args, "--cache-dir", join(dir, "cache"), "--platform", "linux/amd64"],
+    [CLI, ...args, "--cache-dir", cacheDir, "--platform", "linux/amd64"],
     {
       cwd: dir,
       encoding: "utf8",
@@ -72,6 +75,46 @@ describe("from-lens (command line)", () => {
     const digest = pushed[0]?.image.digest ?? "";
     assert.equal(readFileSync(file, "utf8"), `FROM python:3.12-slim@${digest} AS build\r\nFROM build\r\n`);
     assert.match(r.stdout, /pinned 1 image/);
+  });
+
+  it("check --offline with an empty cache says which images were not checked; --require-resolved fails", () => {
+    writeFileSync(
+      join(dir, "offline.Dockerfile"),
+      "FROM python:3.12-slim AS build\nFROM build\nFROM scratch\nCOPY --from=alpine:3.22 / /\n",
+    );
+    const empty = join(dir, "empty-cache");
+    const r = cli(["check", "--offline", "offline.Dockerfile"], empty);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(
+      r.stdout,
+      /^offline\.Dockerfile:1:6: not checked: python:3\.12-slim: offline and not in the cache$/m,
+    );
+    assert.match(
+      r.stdout,
+      /^offline\.Dockerfile:4:13: not checked: alpine:3\.22: offline and not in the cache$/m,
+    );
+    assert.match(
+      r.stderr,
+      /2 of 2 images not checked: offline and not in the cache \(2\)\. Run without --offline to look them up\. Add --require-resolved to fail on this\./,
+    );
+
+    const strict = cli(["check", "--offline", "--require-resolved", "offline.Dockerfile"], empty);
+    assert.equal(strict.status, 3, strict.stderr);
+    const json = cli(["check", "--offline", "--format", "json", "offline.Dockerfile"], empty);
+    const report = JSON.parse(json.stdout) as { unchecked: { image: string; reason: string }[] }[];
+    assert.deepEqual(
+      report[0]?.unchecked.map((u) => u.image),
+      ["python:3.12-slim", "alpine:3.22"],
+    );
+  });
+
+  it("check --require-resolved passes once the images are in the cache, also offline", () => {
+    writeFileSync(join(dir, "cached.Dockerfile"), "FROM python:3.12-slim\n");
+    const cache = join(dir, "warm-cache");
+    assert.equal(cli(["check", "--require-resolved", "cached.Dockerfile"], cache).status, 0);
+    const r = cli(["check", "--offline", "--require-resolved", "cached.Dockerfile"], cache);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.doesNotMatch(r.stdout + r.stderr, /not checked/);
   });
 
   it("says what is wrong with its arguments and exits 2", () => {
