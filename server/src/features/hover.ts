@@ -524,6 +524,13 @@ function platformsLine(platforms: readonly PlatformFacts[], wanted: string): str
 /** The small print: where the base OS and libc came from, the support note, and the full digest to copy. */
 function smallPrint(facts: ImageFacts, wanted: string): string[] {
   const lines: string[] = [];
+  if (facts.description !== undefined) {
+    const said =
+      facts.description.length > MAX_EVIDENCE
+        ? `${facts.description.slice(0, MAX_EVIDENCE - 1)}…`
+        : facts.description;
+    lines.push(`*The image describes itself as: “${escapeMarkdown(said)}”*`);
+  }
   const os = facts.os;
   const evidence = [`Base OS from ${shortEvidence(os.evidence)}`];
   if (facts.libc.value !== "not-applicable") {

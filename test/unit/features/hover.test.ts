@@ -157,6 +157,25 @@ describe("hover card", () => {
     },
   );
 
+  itBoth(
+    "quotes the image's own description in the small print, escaped",
+    "FROM pyth|on:3.12-slim\n",
+    {
+      lookups: {
+        [PYTHON_SLIM]: resolved(PYTHON_SLIM, {
+          ...PYTHON,
+          description: "FROM Lens *sample* of python:3.12-slim: stand-in layers",
+        }),
+      },
+    },
+    (c) => {
+      const text = card(c);
+      includesAll(text, [
+        "---\n\n*The image describes itself as: “FROM Lens \\*sample\\* of python:3.12-slim: stand-in layers”*  \n*Base OS from",
+      ]);
+    },
+  );
+
   itBoth("shows a sign-in card for a private registry", "FROM ghcr.io/acme/|private:1.0\n", opts, (c) => {
     assert.equal(card(c), UNAUTHORIZED_CARD);
   });
