@@ -5,9 +5,9 @@
 //   obtainExtension()   build and package the extension (`npm run package`) → dist/from-lens.vsix
 //   copyWorkspace()     demo/workspace/ → a fresh temp dir (edit freely; removed on exit)
 //   editorSettings()    the user settings the editor starts with
-//   startSampleRegistry()  when Docker Hub cannot be reached (as on an offline machine): a
-//                       loopback registry filled with sample official images (built from the
-//                       real records in ../shared/realdata) standing in for docker.io
+//   startSampleRegistry()  a loopback registry filled with sample official images (built from the
+//                       real records in ../shared/realdata, each also with an older build that
+//                       the workspace's pins point at, so "Update pin" has a moved tag) standing in for docker.io
 //                       (FROM_LENS_DOCKER_HUB_URL, so nothing tries the unreachable Hub), and a
 //                       loopback Docker Hub web API answering for them (fromLens.hubApiUrl)
 //   startEditor()       a fresh code-server profile under ~/.cache/from-lens-demo, the .vsix
@@ -22,8 +22,10 @@
 //   DEMO_FROM_SOURCE=1   don't build or package: load dist/ (from `npm run build`) as a
 //                        development extension
 //   FROM_LENS_DEMO_HOME  where the code-server profile goes (default ~/.cache/from-lens-demo)
-//   DEMO_REGISTRY=always|never  start the sample registry regardless of Docker Hub (default: when
-//                        Docker Hub does not answer)
+//   DEMO_REGISTRY=always|auto|never  always (default): the sample registry, which holds every image
+//                        the workspace names; auto: Docker Hub when it answers, else the samples;
+//                        never: Docker Hub (the workspace's pins are to sample builds, so Docker Hub
+//                        reports them as unknown digests)
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { cp } from "node:fs/promises";
@@ -131,13 +133,19 @@ async function dockerHubReachable() {
 
 /** The offline stand-in for Docker Hub: the settings and environment that point FROM Lens at it. */
 async function startSampleRegistry() {
-  const mode = process.env.DEMO_REGISTRY ?? "auto";
+  const mode = process.env.DEMO_REGISTRY ?? "always";
+  if (!["always", "auto", "never"].includes(mode))
+    throw new Error(`DEMO_REGISTRY takes always, auto or never, not ${JSON.stringify(mode)}`);
   if (mode === "never") return { settings: {}, env: {} };
   if (mode !== "always" && (await dockerHubReachable())) {
     say("Docker Hub answers: FROM Lens will use it");
     return { settings: {}, env: {} };
   }
-  say("Docker Hub cannot be reached from here: starting a loopback registry with sample official images…");
+  say(
+    mode === "always"
+      ? "starting a loopback registry with sample official images, standing in for Docker Hub…"
+      : "Docker Hub cannot be reached from here: starting a loopback registry with sample official images…",
+  );
   const registry = await startRegistry({ auth: "none" });
   running.push({ name: `sample registry ${registry.url}`, stop: () => registry.stop() });
   const pushed = await pushSampleImages(registry);
@@ -222,7 +230,7 @@ function printBanner(server, extension, workspace) {
       `      ${server.url}`,
       "",
       `  Workspace (a temp copy of demo/workspace): ${workspace}`,
-      "  Sample Dockerfiles: python/ go/ node/ args/ mistakes/ (see README.md there)",
+      "  Sample Dockerfiles: python/ go/ nginx/ args/ mistakes/ (see README.md there)",
       "  It listens on 127.0.0.1 only; from another machine, forward the port (ssh -L).",
       NO_WAIT ? "" : "  Press Ctrl+C to stop.",
       "",

@@ -18,6 +18,7 @@ import {
   type InitializationOptions,
 } from "../../server/src/protocol";
 import { registerCommands } from "./commands";
+import { imageAt, startingHoverMarkdown } from "./startingHover";
 import { StatusBar } from "./statusBar";
 import { DOCUMENT_SELECTOR } from "./selector";
 
@@ -92,6 +93,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     },
   };
   context.subscriptions.push(...registerCommands(state));
+  // Until the server runs, its hover provider is not registered and a hover over an image would
+  // be empty for the seconds the start takes: say it is resolving. Once it runs, this stays quiet.
+  context.subscriptions.push(
+    vscode.languages.registerHoverProvider(
+      { language: "dockerfile" },
+      {
+        provideHover(document, position) {
+          if (client?.isRunning() === true) return undefined;
+          const image = imageAt(document.lineAt(position.line).text, position.character);
+          if (image === undefined) return undefined;
+          return new vscode.Hover(
+            new vscode.MarkdownString(startingHoverMarkdown(image.text)),
+            new vscode.Range(position.line, image.start, position.line, image.end),
+          );
+        },
+      },
+    ),
+  );
   // The server reads trust and VS Code's proxy settings once, at start: restart it when they change.
   context.subscriptions.push(
     vscode.workspace.onDidGrantWorkspaceTrust(() => void state.restart()),

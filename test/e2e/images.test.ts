@@ -121,7 +121,10 @@ describe("FROM Lens image features in code-server, through the UI", { timeout: 9
       const text = (await hover.textContent()) ?? "";
       assert.match(text, /Debian 13 trixie/);
       assert.match(text, /python 3\.12\.13/);
-      assert.match(text, /linux\/amd64/);
+      assert.match(text, /Platforms linux: amd64 ← build/);
+      assert.match(text, /The image describes itself as: “FROM Lens sample of python:3\.12-slim/);
+      // The facts come before the warnings and the small print (the card's order, not scrolled away).
+      assert.ok(text.indexOf("Platforms") < text.indexOf("The tag moves"), text);
       await screenshot(page(), "5-image-hover");
       await page().mouse.move(0, 0);
       await page().keyboard.press("Escape");

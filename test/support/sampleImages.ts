@@ -5,6 +5,11 @@
  * and pushed under the tags that share a digest on Docker Hub. `hubRepositories` turns what was
  * pushed into Docker Hub web API answers (the repository and badge parts from
  * test/fixtures/hub, the tags from the pushed digests and sizes) so hub-only facts line up too.
+ *
+ * Each sample also has an older build (the same record, built earlier), pushed by digest only:
+ * a reference pinned to it is a pin whose tag has moved on, as the demo's Dockerfiles show. The
+ * samples say what they are in their index's description annotation (the hover quotes it): their
+ * layers are small stand-ins, so their compressed sizes are the samples' own, not the real image's.
  */
 import { buildImage, presetFromRealdata, pushImage, type BuiltImage } from "./images";
 import { loadHubFixtures, type HubRepositoryFixture, type HubTag } from "./hubApi";
@@ -81,16 +86,28 @@ export const SAMPLE_IMAGES: SampleImage[] = [
 export interface PushedSample {
   sample: SampleImage;
   image: BuiltImage;
+  /** The older build of the same sample, pushed by digest only (no tag points at it). */
+  previous: BuiltImage;
   pushedAt: string;
 }
 
-export function buildSample(sample: SampleImage): BuiltImage {
+/** When each build was made: the current one (the tags) and the older one a pin can be stuck on. */
+export const SAMPLE_BUILDS = {
+  current: "2026-08-01T00:00:00Z",
+  previous: "2026-06-01T00:00:00Z",
+} as const;
+
+export function buildSample(sample: SampleImage, build: keyof typeof SAMPLE_BUILDS = "current"): BuiltImage {
   const preset = presetFromRealdata(sample.record);
   return buildImage({
     format: "oci",
     attestation: true,
+    annotations: {
+      "org.opencontainers.image.description": `FROM Lens sample of ${sample.record}: its real build history on small stand-in layers (sizes are the sample's, not the real image's)`,
+    },
     platforms: sample.platforms.map((p) => ({
       ...p,
+      created: SAMPLE_BUILDS[build],
       env: preset.env,
       labels: preset.labels,
       history: preset.history,
@@ -109,8 +126,10 @@ export async function pushSampleImages(
   const out: PushedSample[] = [];
   for (const sample of samples) {
     const image = buildSample(sample);
+    const previous = buildSample(sample, "previous");
+    await pushImage(registry, sample.repository, previous.digest, previous);
     for (const tag of sample.tags) await pushImage(registry, sample.repository, tag, image);
-    out.push({ sample, image, pushedAt });
+    out.push({ sample, image, previous, pushedAt });
   }
   return out;
 }

@@ -33,6 +33,9 @@ import { deriveTrust } from "./trust";
 import type { ImageFacts, PlatformFacts } from "./types";
 import { explainTagVariants } from "./variants";
 
+/** The OCI annotation an image describes itself with. */
+const DESCRIPTION_ANNOTATION = "org.opencontainers.image.description";
+
 interface Described {
   platform: PlatformFacts | undefined;
   descriptor: Descriptor | undefined;
@@ -158,6 +161,8 @@ export function deriveFacts(input: FactsInput, now: Date): ImageFacts {
     source: input.source ?? "network",
   };
   if (d.platform !== undefined) facts.describedPlatform = d.platform;
+  const description = resolved.manifest.annotations?.[DESCRIPTION_ANNOTATION]?.replace(/\s+/g, " ").trim();
+  if (description !== undefined && description !== "") facts.description = description;
   const pushedAt = hubTag?.tag_last_pushed ?? hubTag?.last_updated;
   if (pushedAt != null) facts.pushedAt = pushedAt;
   return facts;

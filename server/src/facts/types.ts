@@ -132,6 +132,11 @@ export interface ImageFacts {
   aliases: AliasFact[];
   /** When the tag was last pushed (Docker Hub), ISO 8601. */
   pushedAt?: string;
+  /**
+   * What the image says it is: the `org.opencontainers.image.description` annotation of the
+   * index (or single manifest), as written — the publisher's words, not a checked fact.
+   */
+  description?: string;
   /** What the tag's variant words mean (slim, alpine, nanoserver, codenames, latest). */
   tagVariants: VariantExplanation[];
   resolvedAt: string;

@@ -42,9 +42,22 @@ function refresh(ctx: FeatureContext, title: string, tooltip: string): Command {
   return { title, tooltip, command: ServerCommand.refresh, arguments: [args] };
 }
 
-function editCommand(ctx: FeatureContext, ref: ImageRef, mode: PinMode, title: string): Command | undefined {
+/**
+ * The lens that pins (or updates the pin of) `ref`; when the text cannot take a digest (the name
+ * is built from ARGs and other text, say), a lens saying so, with the reason in its tooltip,
+ * instead of no lens at all.
+ */
+function editCommand(ctx: FeatureContext, ref: ImageRef, mode: PinMode, title: string): Command {
   const plan = pinEdits(ctx, ref, mode);
-  if ("error" in plan) return undefined;
+  if ("error" in plan) {
+    const args = [...new Set(ref.argsUsed.filter((a) => a.via === undefined).map((a) => a.name))];
+    const why = args.length === 0 ? "" : ` (built from ARG ${args.join(", ")})`;
+    return refresh(
+      ctx,
+      `${mode === "pin" ? "Can't pin here" : "Can't update the pin here"}${why}`,
+      plan.error,
+    );
+  }
   const args: ApplyEditsArgs = {
     uri: ctx.doc.uri,
     version: ctx.doc.version,
@@ -76,16 +89,14 @@ function commandsFor(
     switch (status.kind) {
       case "unpinned":
         if (pinning && settings.codeLens.pin) {
-          const c = editCommand(ctx, ref, "pin", "Pin to digest");
-          if (c !== undefined) commands.push(c);
+          commands.push(editCommand(ctx, ref, "pin", "Pin to digest"));
         }
         break;
       case "moved":
         if (pinning && settings.codeLens.updatePin) {
           const when = status.movedAt === undefined ? "" : ` ${formatAgo(status.movedAt, ctx.now)}`;
           const platform = status.platform === undefined ? "" : `${status.platform}, `;
-          const c = editCommand(ctx, ref, "update", `Update pin (${platform}tag moved${when})`);
-          if (c !== undefined) commands.push(c);
+          commands.push(editCommand(ctx, ref, "update", `Update pin (${platform}tag moved${when})`));
         }
         break;
       case "current":

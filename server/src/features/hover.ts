@@ -39,7 +39,9 @@ import { pausedBlocks } from "./rateLimitPause";
 /** Lines of one paragraph are joined with a Markdown hard break; paragraphs with a blank line. */
 const BREAK = "  \n";
 const MAX_ALIASES = 5;
-const MAX_PLATFORM_ROWS = 12;
+const MAX_PLATFORMS = 12;
+/** Evidence longer than this is cut, with an ellipsis: the small print stays short. */
+const MAX_EVIDENCE = 140;
 
 /** `format` is what the client shows (`hover.contentFormat`): Markdown, or the same card as plain text. */
 export function provideHover(
@@ -323,6 +325,12 @@ function freshnessText(freshness: Freshness, now: Date): string {
   }
 }
 
+/**
+ * The facts, in the order a reader needs them and short enough that identity, digest, base OS,
+ * libc, runtime and platforms fit in VS Code's default hover without scrolling: one line per
+ * fact, then at most one line per warning (the Problems panel has the details), then the
+ * evidence, short, in small print.
+ */
 function factsBlocks(
   ctx: FeatureContext,
   ref: ImageRef,
@@ -331,10 +339,7 @@ function factsBlocks(
   freshness: Freshness,
 ): string[] {
   const facts = resolution.facts;
-  const blocks: string[] = [];
-  const pin = pinBlock(ctx, reference, resolution);
-  if (pin !== undefined) blocks.push(pin);
-
+  const wanted = wantedPlatform(ref, ctx.defaultPlatform);
   const when = facts.pushedAt ?? facts.describedPlatform?.created;
   const summary = [
     `**Digest** ${codeSpan(shortDigest(facts.indexDigest))}`,
@@ -343,46 +348,45 @@ function factsBlocks(
       : `${facts.pushedAt !== undefined ? "pushed" : "built"} ${formatAgo(when, ctx.now)}`,
     freshnessText(freshness, ctx.now),
   ].filter((s): s is string => s !== undefined);
-  blocks.push([summary.join(" · "), codeSpan(facts.indexDigest)].join(BREAK));
 
-  const about: string[] = [`**Base OS** ${osText(facts, ctx.now)}`];
+  const main: string[] = [summary.join(" · ")];
+  main.push(...pinLines(ctx, reference, resolution));
+  main.push(`**Base OS** ${osText(facts, ctx.now)}`);
   const libc = libcText(facts.libc.value);
-  if (libc !== undefined) about.push(`**libc** ${libc}`);
+  if (libc !== undefined) main.push(`**libc** ${libc}`);
   if (facts.runtimes.length > 0) {
-    about.push(
+    main.push(
       `**Runtime** ${facts.runtimes.map((r) => escapeMarkdown(`${r.name} ${r.version}`)).join(" · ")}`,
     );
   }
+  const platforms = platformsLine(facts.platforms, wanted);
+  if (platforms !== undefined) main.push(platforms);
   if (facts.aliases.length > 0) {
     const shown = facts.aliases.slice(0, MAX_ALIASES).map((a) => codeSpan(a.tag));
     const more = facts.aliases.length - shown.length;
-    about.push(`**Also tagged** ${shown.join(" ")}${more > 0 ? ` +${more} more` : ""}`);
+    main.push(`**Also tagged** ${shown.join(" ")}${more > 0 ? ` +${more} more` : ""}`);
   }
-  blocks.push(about.join(BREAK));
+  const blocks = [main.join(BREAK)];
 
-  blocks.push(platformsBlock(facts.platforms, wantedPlatform(ref, ctx.defaultPlatform)));
+  const warnings = [
+    missingPlatformWarning(facts.platforms, wanted),
+    codenameWarning(facts, reference),
+  ].filter((w): w is string => w !== undefined);
+  if (warnings.length > 0) blocks.push(warnings.join(BREAK));
 
-  const notes = facts.tagVariants.map((v) => {
-    const prefix = `${v.token}: `;
-    const text = v.text.startsWith(prefix) ? v.text.slice(prefix.length) : v.text;
-    return `**${escapeMarkdown(v.token)}** — ${escapeProse(text)}`;
-  });
-  const codename = codenameNote(facts, reference);
-  if (codename !== undefined) notes.push(codename);
-  if (notes.length > 0) blocks.push(notes.join(BREAK));
-
-  blocks.push(`---\n\n${smallPrint(facts, wantedPlatform(ref, ctx.defaultPlatform)).join(BREAK)}`);
+  blocks.push(`---\n\n${smallPrint(facts, wanted).join(BREAK)}`);
   return blocks;
 }
 
-function pinBlock(ctx: FeatureContext, reference: Reference, resolution: Resolution): string | undefined {
-  if (reference.digest === undefined) return undefined;
+/** The pin's state in one line (two when the pin is a platform manifest), for a reference with a digest. */
+function pinLines(ctx: FeatureContext, reference: Reference, resolution: Resolution): string[] {
+  if (reference.digest === undefined) return [];
   const status = pinStatus(reference, resolution);
   const tag = reference.tag === undefined ? undefined : codeSpan(reference.tag);
   const lines: string[] = [];
   switch (status.kind) {
     case "unpinned":
-      return undefined;
+      return [];
     case "current":
       lines.push(`**Pinned** ✓ current${tag === undefined ? "" : ` — ${tag} still points here`}`);
       break;
@@ -410,10 +414,10 @@ function pinBlock(ctx: FeatureContext, reference: Reference, resolution: Resolut
   const pin = resolution.pin;
   if (pin?.kind === "platform-manifest") {
     lines.push(
-      `⚠ This digest is the ${pin.platform} manifest, not the index: builds for other platforms cannot use it. Index digest ${codeSpan(shortDigest(pin.indexDigest))}.`,
+      `⚠ Only the ${pin.platform} manifest is pinned, not the index ${codeSpan(shortDigest(pin.indexDigest))}: other platforms cannot build.`,
     );
   }
-  return lines.join(BREAK);
+  return lines;
 }
 
 function osText(facts: ImageFacts, now: Date): string {
@@ -452,7 +456,7 @@ function libcText(libc: Libc): string | undefined {
     case "glibc":
       return "glibc";
     case "musl":
-      return "musl — binaries built for glibc (most prebuilt downloads, manylinux wheels) won't run";
+      return "musl — prebuilt glibc binaries (manylinux wheels) won't run";
     case "uclibc":
       return "uClibc-ng — binaries built for glibc won't run";
     case "none":
@@ -464,8 +468,8 @@ function libcText(libc: Libc): string | undefined {
   }
 }
 
-/** A tag that does not name its Debian/Ubuntu codename moves to the next release when the image does. */
-function codenameNote(facts: ImageFacts, reference: Reference): string | undefined {
+/** A tag that does not name its Debian/Ubuntu codename moves to the next release when the image does: one line. */
+function codenameWarning(facts: ImageFacts, reference: Reference): string | undefined {
   const os = facts.os;
   if (os.status !== "known" || os.codename === null || (os.distro !== "debian" && os.distro !== "ubuntu"))
     return undefined;
@@ -476,8 +480,8 @@ function codenameNote(facts: ImageFacts, reference: Reference): string | undefin
   const naming = facts.aliases.filter((a) => names(a.tag)).map((a) => a.tag);
   const stay =
     naming.find((t) => t === `${tag}-${codename}`) ?? [...naming].sort((a, b) => a.length - b.length)[0];
-  const advice = stay === undefined ? `add ${codeSpan(`-${codename}`)} to the tag` : `use ${codeSpan(stay)}`;
-  return `*The tag does not name ${escapeMarkdown(codename)}: it moves to the next ${os.name} release when the image does; ${advice} to stay on ${escapeMarkdown(codename)}.*`;
+  const advice = stay === undefined ? `add ${codeSpan(`-${codename}`)} to stay` : `${codeSpan(stay)} stays`;
+  return `⚠ The tag moves to the next ${escapeMarkdown(os.name)} release with the image; ${advice} on ${escapeMarkdown(codename)}.`;
 }
 
 function platformName(p: PlatformFacts): string {
@@ -496,56 +500,67 @@ function matchesPlatform(p: PlatformFacts, wanted: string): boolean {
   return have === variant;
 }
 
-function platformsBlock(platforms: readonly PlatformFacts[], wanted: string): string {
-  if (platforms.length === 0) return "";
-  const wantedIndex = platforms.findIndex((p) => matchesPlatform(p, wanted));
-  const missing =
-    wantedIndex === -1
-      ? `⚠ **No ${escapeMarkdown(wanted)} image** — a build for ${escapeMarkdown(wanted)} stops with "no match for platform in manifest"; set \`--platform\` or \`fromLens.defaultPlatform\` if you build for another platform.`
-      : undefined;
-  const size = (p: PlatformFacts): string => (p.size === undefined ? "—" : formatBytes(p.size));
+/** One line for a build that needs a platform the image lacks (the platform-unavailable diagnostic has the details). */
+function missingPlatformWarning(platforms: readonly PlatformFacts[], wanted: string): string | undefined {
+  if (platforms.length === 0 || platforms.some((p) => matchesPlatform(p, wanted))) return undefined;
+  const name = escapeMarkdown(wanted);
+  return `⚠ **No ${name} image** — a ${name} build fails; set \`--platform\` or \`fromLens.defaultPlatform\` to build for another.`;
+}
+
+/**
+ * The platforms on one line (it may wrap): the build's platform first, with its digest and
+ * compressed size, then the others by name. When every platform has the same OS, it is said once.
+ */
+function platformsLine(platforms: readonly PlatformFacts[], wanted: string): string | undefined {
+  if (platforms.length === 0) return undefined;
   const only = platforms.length === 1 ? platforms[0] : undefined;
   if (only !== undefined) {
     const parts = [`**Platform** ${escapeMarkdown(platformName(only))}`, codeSpan(shortDigest(only.digest))];
-    if (only.size !== undefined) parts.push(size(only));
-    const line = parts.join(" · ");
-    return missing === undefined ? line : [line, missing].join(BREAK);
+    if (only.size !== undefined) parts.push(formatBytes(only.size));
+    return parts.join(" · ");
   }
-  // One line per platform rather than a table: Markdown tables show as raw pipes in the many
-  // LSP editors that do not render them, and lines also read as plain text. A size of dashes says
-  // nothing: left out when no size is known.
-  const withSizes = platforms.some((p) => p.size !== undefined);
-  const rows = platforms
-    .map((p, i) => ({ p, i }))
-    .filter(({ i }) => i < MAX_PLATFORM_ROWS || i === wantedIndex)
-    .map(({ p, i }) => {
-      const wantedRow = i === wantedIndex;
-      const name = escapeMarkdown(platformName(p));
-      const cells = [wantedRow ? `**${name}** ← build` : name, codeSpan(shortDigest(p.digest))];
-      if (withSizes) cells.push(wantedRow && p.size !== undefined ? `**${size(p)}**` : size(p));
-      return cells.join(" · ");
-    });
-  const hidden = platforms.length - rows.length;
-  const lines = [
-    `**Platforms** (${platforms.length})`,
-    ...rows,
-    ...(hidden > 0 ? [`…and ${hidden} more platforms`] : []),
-    ...(missing === undefined ? [] : [missing]),
+  const os = platforms[0]?.os;
+  const sameOs = platforms.every((p) => p.os === os && p.osVersion === undefined);
+  const name = (p: PlatformFacts): string =>
+    escapeMarkdown(sameOs ? platformName(p).slice(`${p.os}/`.length) : platformName(p));
+  const build = platforms.find((p) => matchesPlatform(p, wanted));
+  const buildDetail = (p: PlatformFacts): string =>
+    [codeSpan(shortDigest(p.digest)), p.size === undefined ? undefined : formatBytes(p.size)]
+      .filter((s): s is string => s !== undefined)
+      .join(", ");
+  const others = platforms.filter((p) => p !== build);
+  const shown = others.slice(0, MAX_PLATFORMS - (build === undefined ? 0 : 1)).map(name);
+  const hidden = others.length - shown.length;
+  const items = [
+    ...(build === undefined ? [] : [`**${name(build)}** ← build (${buildDetail(build)})`]),
+    ...shown,
+    ...(hidden > 0 ? [`+${hidden} more`] : []),
   ];
-  return lines.join(BREAK);
+  return `**Platforms**${sameOs && os !== undefined ? ` ${escapeMarkdown(os)}:` : ""} ${items.join(" · ")}`;
 }
 
+/** The small print: where the base OS and libc came from, the support note, and the full digest to copy. */
 function smallPrint(facts: ImageFacts, wanted: string): string[] {
   const lines: string[] = [];
+  if (facts.description !== undefined) {
+    const said =
+      facts.description.length > MAX_EVIDENCE
+        ? `${facts.description.slice(0, MAX_EVIDENCE - 1)}…`
+        : facts.description;
+    lines.push(`*The image describes itself as: “${escapeMarkdown(said)}”*`);
+  }
   const os = facts.os;
-  const eolNote = os.status === "known" && os.eolNote !== "" ? ` ${os.eolNote}` : "";
-  lines.push(`*Base OS: ${escapeMarkdown(sentence(os.evidence) + eolNote)}*`);
+  const evidence = [`Base OS from ${shortEvidence(os.evidence)}`];
   if (facts.libc.value !== "not-applicable") {
     // The libc is often inferred from the base OS: don't repeat the OS evidence.
     const libc = facts.libc.evidence.startsWith(os.evidence)
       ? facts.libc.evidence.slice(os.evidence.length).replace(/^[;,.]\s*/, "")
       : facts.libc.evidence;
-    if (libc !== "") lines.push(`*libc: ${escapeMarkdown(sentence(libc))}*`);
+    if (libc !== "") evidence.push(`libc: ${shortEvidence(libc)}`);
+  }
+  lines.push(`*${escapeMarkdown(sentence(evidence.join("; ")))}*`);
+  if (os.status === "known" && os.eolNote !== "") {
+    lines.push(`*${escapeMarkdown(sentence(os.eolNote.split("; ")[0] ?? os.eolNote))}*`);
   }
   const described = facts.describedPlatform;
   if (described !== undefined && !matchesPlatform(described, wanted)) {
@@ -553,7 +568,20 @@ function smallPrint(facts: ImageFacts, wanted: string): string[] {
       `*Base OS, libc and runtime were read from the ${escapeMarkdown(platformName(described))} image.*`,
     );
   }
+  lines.push(codeSpan(facts.indexDigest));
   return lines;
+}
+
+/**
+ * Evidence for the small print: quoted history lines cut to their start, asides in parentheses
+ * dropped, at most MAX_EVIDENCE characters.
+ */
+function shortEvidence(text: string): string {
+  const cut = text
+    .replace(/"([^"]{40})[^"]{8,}"/g, '"$1…"')
+    .replace(/\s*\([^()]*\)/g, "")
+    .replace(/[.\s]+$/, "");
+  return cut.length <= MAX_EVIDENCE ? cut : `${cut.slice(0, MAX_EVIDENCE - 1).trimEnd()}…`;
 }
 
 /** Text ending in a full stop. */

@@ -94,7 +94,7 @@ describe("the server resolving images from a real registry", () => {
       assert.match(card, /python 3\.12\.13/);
       assert.match(card, /Docker Official Image/);
       assert.match(card, /3\.12\.13-slim-trixie/, "the other tags with the same digest");
-      assert.match(card, /linux\/arm64/);
+      assert.match(card, /\*\*Platforms\*\* linux: .*arm64\/v8/, "every platform, the OS said once");
 
       const unknown = await server.diagnostics(uri, (p) =>
         p.diagnostics.some((d) => d.code === "unknown-tag"),

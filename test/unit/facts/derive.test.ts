@@ -121,6 +121,22 @@ describe("deriveFacts", () => {
     assert.deepEqual(facts.runtimes, []);
   });
 
+  it("keeps the index's own description, on one line, and none when it has none", () => {
+    const i = input(PYTHON);
+    const described: FactsInput = {
+      ...i,
+      resolved: {
+        ...i.resolved,
+        manifest: {
+          ...i.resolved.manifest,
+          annotations: { "org.opencontainers.image.description": "  A sample image:\n  not the real one. " },
+        },
+      },
+    };
+    assert.equal(deriveFacts(described, NOW).description, "A sample image: not the real one.");
+    assert.equal(deriveFacts(i, NOW).description, undefined);
+  });
+
   it("marks images from a trusted registry", () => {
     const i: FactsInput = {
       ...input({ registry: "ghcr.io", repository: "my-org/app", tag: "1.0" }),

@@ -7,7 +7,7 @@ import { shortDigest } from "../format";
 import { familiarName } from "../../reference";
 import { RULE_DEFAULTS } from "../../settings";
 import { removeDigestEdit } from "./support/edits";
-import { notFoundRefs, registryName } from "./support/notFound";
+import { notFoundRefs } from "./support/notFound";
 import { literalParts, parseRef } from "./support/refs";
 import type { Rule, RuleFinding } from "./rule";
 
@@ -17,7 +17,7 @@ export const unknownDigest: Rule = {
   needs: "registry",
   check(ctx) {
     const findings: RuleFinding[] = [];
-    for (const { ref, reference } of notFoundRefs(ctx, "digest")) {
+    for (const { ref, reference, answeredBy } of notFoundRefs(ctx, "digest")) {
       const digest = reference.digest === undefined ? "the pinned digest" : shortDigest(reference.digest);
       const repin =
         reference.tag === undefined
@@ -27,7 +27,7 @@ export const unknownDigest: Rule = {
         ref,
         range: literalParts(ctx, ref)?.digest ?? ref.range,
         message:
-          `${familiarName(reference)} has no image ${digest} on ${registryName(reference)}: it was deleted, or the ` +
+          `${familiarName(reference)} has no image ${digest} on ${answeredBy}: it was deleted, or the ` +
           `digest belongs to another repository. The build fails when it pulls it. ${repin}`,
       });
     }

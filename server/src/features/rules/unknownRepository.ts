@@ -9,7 +9,7 @@ import type { FeatureContext } from "../context";
 import { OFFICIAL_IMAGES, POPULAR_OFFICIAL_IMAGES } from "./data/popularImages";
 import { isOneEditApart } from "./support/editDistance";
 import { setImageNameEdit } from "./support/edits";
-import { notFoundRefs, registryName } from "./support/notFound";
+import { notFoundRefs } from "./support/notFound";
 import { literalParts, parseRef } from "./support/refs";
 import type { Rule, RuleFinding } from "./rule";
 import type { ImageRef } from "../../dockerfile";
@@ -34,12 +34,12 @@ export const unknownRepository: Rule = {
   needs: "registry",
   check(ctx: FeatureContext) {
     const findings: RuleFinding[] = [];
-    for (const { ref, reference } of notFoundRefs(ctx, "repository")) {
+    for (const { ref, reference, answeredBy } of notFoundRefs(ctx, "repository")) {
       findings.push({
         ref,
         range: literalParts(ctx, ref)?.name ?? ref.range,
         message:
-          `${familiarName(reference)} does not exist on ${registryName(reference)}, so the build fails when it ` +
+          `${familiarName(reference)} does not exist on ${answeredBy}, so the build fails when it ` +
           `pulls it. Check the image name and registry for typos.${didYouMean(suggestions(ref))}`,
       });
     }

@@ -6,7 +6,7 @@ import { closestNames } from "../format";
 import { familiarName } from "../../reference";
 import { RULE_DEFAULTS } from "../../settings";
 import { setTagEdit } from "./support/edits";
-import { notFoundRefs, registryName, type NotFound } from "./support/notFound";
+import { notFoundRefs, type NotFound } from "./support/notFound";
 import { literalParts } from "./support/refs";
 import type { Rule, RuleFinding } from "./rule";
 
@@ -22,7 +22,7 @@ export const unknownTag: Rule = {
   check(ctx) {
     const findings: RuleFinding[] = [];
     for (const found of notFoundRefs(ctx, "tag")) {
-      const { ref, reference } = found;
+      const { ref, reference, answeredBy } = found;
       const tag = reference.tag ?? "latest";
       const close = suggestions(found);
       const hint =
@@ -33,7 +33,7 @@ export const unknownTag: Rule = {
         ref,
         range: literalParts(ctx, ref)?.tag ?? ref.range,
         message:
-          `${familiarName(reference)} has no tag ${tag} on ${registryName(reference)}, so the build fails when it ` +
+          `${familiarName(reference)} has no tag ${tag} on ${answeredBy}, so the build fails when it ` +
           `pulls it.${hint}`,
       });
     }

@@ -164,3 +164,44 @@ describe("unknown-digest", () => {
     },
   );
 });
+
+describe("not-found messages name the registry that answered", () => {
+  // A registry mirror (or the demo's stand-in for Docker Hub) that lacks an image says nothing
+  // about Docker Hub: the message names the mirror, never "does not exist on Docker Hub".
+  const MIRROR = "mirror.example.internal:5000";
+  const mirrorLookups: Record<string, Lookup> = {
+    "node:20-alpine": failed(notFoundError("repository", "docker.io/library/node:20-alpine", MIRROR)),
+    "python:3.99": failed(notFoundError("tag", "docker.io/library/python:3.99", MIRROR), {
+      tags: PYTHON_TAGS,
+    }),
+    [`python@${GONE_DIGEST}`]: failed(
+      notFoundError("digest", `docker.io/library/python@${GONE_DIGEST}`, MIRROR),
+    ),
+  };
+  const answered = `on ${MIRROR} (answering for Docker Hub)`;
+
+  itBoth("a mirror's unknown repository", "FROM node:20-alpine\n", { lookups: mirrorLookups }, (c) => {
+    const finding = only(c, unknownRepository);
+    assert.ok(
+      finding.message.startsWith(`node does not exist ${answered}, so the build fails`),
+      finding.message,
+    );
+    assert.doesNotMatch(finding.message, /on Docker Hub/);
+  });
+
+  itBoth("a mirror's unknown tag", "FROM python:3.99\n", { lookups: mirrorLookups }, (c) => {
+    const finding = only(c, unknownTag);
+    assert.ok(finding.message.startsWith(`python has no tag 3.99 ${answered}, so`), finding.message);
+    assert.doesNotMatch(finding.message, /on Docker Hub/);
+  });
+
+  itBoth("a mirror's unknown digest", `FROM python@${GONE_DIGEST}\n`, { lookups: mirrorLookups }, (c) => {
+    const finding = only(c, unknownDigest);
+    assert.ok(finding.message.includes(answered), finding.message);
+    assert.doesNotMatch(finding.message, /on Docker Hub/);
+  });
+
+  itBoth("Docker Hub's own answer still says Docker Hub", "FROM pyhton:3.12\n", { lookups: LOOKUPS }, (c) => {
+    assert.match(only(c, unknownRepository).message, /^pyhton does not exist on Docker Hub,/);
+  });
+});
