@@ -10,6 +10,8 @@ import { basicAuth, dockerConfig, expectError, expectOk, ref, testClient } from 
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
+import { performance } from "node:perf_hooks";
+import { gzipSync } from "node:zlib";
 import { after, afterEach, before, describe, it } from "node:test";
 import { OS_RELEASE_PATHS } from "../../../server/src/registry/layer";
 import { DiskCache } from "../../../server/src/resolver/cache";
@@ -26,7 +28,7 @@ import type { Registry } from "../../support/registry";
 import { startTokenServer } from "../../support/tokenServer";
 import type { TokenServer } from "../../support/tokenServer";
 import { tempDirFor } from "../../support/tmp";
-import { DEBIAN_TRIXIE_OS_RELEASE as TRIXIE } from "../../unit/registry/tarWriter";
+import { DEBIAN_TRIXIE_OS_RELEASE as TRIXIE, file, pax, symlink, tarOf } from "../../unit/registry/tarWriter";
 
 const USER = { user: "tester", pass: "test-password" };
 const MiB = 1024 * 1024;
@@ -333,5 +335,52 @@ describe("base layer os-release against the fault server", () => {
       signal: controller.signal,
     });
     expectError(r, "cancelled");
+  });
+});
+
+describe("hostile layers against the fault server", () => {
+  let server: FaultServer;
+  before(async () => {
+    server = await startFaultServer();
+  });
+  after(() => server.stop());
+
+  /** Serves `tar` gzip-compressed as a blob of repository "hostile"; returns its digest. */
+  const serveLayer = (tar: Buffer): string => {
+    const gz = gzipSync(tar);
+    const digest = sha256(gz);
+    server.route({
+      method: "GET",
+      path: faultPaths.blob("hostile", digest),
+      fault: streamed(gz, () => undefined),
+    });
+    return digest;
+  };
+
+  it("never blocks the server: a tiny layer with a 12,000-segment symlink target", async (t) => {
+    const digest = serveLayer(
+      tarOf([
+        pax({ linkpath: "a/".repeat(12_000) }),
+        symlink("etc", "x"),
+        file("usr/lib/os-release", TRIXIE),
+      ]),
+    );
+    const { client } = await testClient(t);
+    // Another request's timer keeps ticking while the layer is read.
+    let last = performance.now();
+    let longestGap = 0;
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      longestGap = Math.max(longestGap, now - last);
+      last = now;
+    }, 5);
+    t.after(() => clearInterval(ticker));
+    const started = performance.now();
+    const r = expectOk(await client.readLayerFile(ref(`${server.host}/hostile:1`), digest, OS_RELEASE_PATHS));
+    const ms = performance.now() - started;
+    clearInterval(ticker);
+    assert.equal(r.file?.path, "usr/lib/os-release", "/etc leads nowhere; the /usr/lib copy answers");
+    assert.ok(longestGap < 250, `the event loop stalled for ${longestGap.toFixed(0)} ms`);
+    assert.ok(ms < 2000, `the read took ${ms.toFixed(0)} ms`);
   });
 });
