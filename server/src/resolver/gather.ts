@@ -5,7 +5,7 @@
  * `deriveFacts`. Registry failures fall back to what the cache has, marked offline, so the
  * editor keeps its facts when the network goes. When nothing cheaper names the base OS and the
  * user opted in (`fromLens.facts.inspectLayers`), /etc/os-release is read out of the base layer
- * (streamed, stopped as soon as it is read; cached by layer digest for good) and the facts are
+ * (streamed, stopped as soon as it is read; cached for good per registry, repository and layer digest) and the facts are
  * derived again with it.
  */
 import { deriveFacts } from "../facts/derive";
@@ -162,8 +162,14 @@ async function configFor(o: GatherOptions, ref: Reference, digest: string): Prom
   return ok(fetched.value.config);
 }
 
-/** What reading a base layer's os-release gave, cached by the layer's digest (immutable: no TTL). */
+/**
+ * What reading a base layer's os-release gave (immutable: no TTL), cached per registry +
+ * repository + layer digest: a read that stopped at the file is not verified against the digest,
+ * so what one repository served under a digest says nothing about what another serves under it.
+ */
 interface OsReleaseEntry {
+  /** The image the layer was read from (`registry/repository`). */
+  readFrom?: string;
   /** The wanted path found (`etc/os-release`) and the entry it led to through links, if another. */
   path?: string;
   target?: string;
@@ -192,8 +198,10 @@ async function baseLayerOsRelease(
 ): Promise<{ layerDigest: string; entry: OsReleaseEntry } | undefined> {
   const layer = manifest.layers[0];
   if (!layer || !isReadableLayer(layer)) return undefined;
-  const cached = o.cache.getEntry<OsReleaseEntry>("os-release", layer.digest);
-  if (cached) return { layerDigest: layer.digest, entry: cached.value };
+  const readFrom = `${ref.registry}/${ref.repository}`;
+  const cacheKey = `${readFrom}@${layer.digest}`;
+  const cached = o.cache.getEntry<OsReleaseEntry>("os-release", cacheKey);
+  if (cached?.value.readFrom === readFrom) return { layerDigest: layer.digest, entry: cached.value };
   if (/\+zstd\b/i.test(layer.mediaType)) {
     // Known from the descriptor alone: no request (the registry layer would refuse it after one).
     return {
@@ -210,11 +218,12 @@ async function baseLayerOsRelease(
     const file = r.value.file;
     entry = file
       ? {
+          readFrom,
           path: file.path,
           ...(file.target !== undefined ? { target: file.target } : {}),
           text: Buffer.from(file.content).toString("utf8"),
         }
-      : { missing: r.value.missing ?? "not found" };
+      : { readFrom, missing: r.value.missing ?? "not found" };
     o.log(
       `base layer ${layer.digest} of ${formatReference(ref)}: ${file ? `read /${file.target ?? file.path}` : entry.missing} (${r.value.bytesRead} compressed bytes${r.value.complete ? ", whole layer, verified" : ", stopped early"})`,
     );
@@ -224,9 +233,9 @@ async function baseLayerOsRelease(
       r.error.kind === "bad-response" &&
       (r.error.reason === "unsupported-media-type" || r.error.reason === "malformed");
     if (!lasting) return undefined;
-    entry = { missing: r.error.message };
+    entry = { readFrom, missing: r.error.message };
   }
-  o.cache.putEntry("os-release", layer.digest, entry, o.now());
+  o.cache.putEntry("os-release", cacheKey, entry, o.now());
   return { layerDigest: layer.digest, entry };
 }
 
@@ -513,7 +522,8 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
         read.entry.target !== undefined && read.entry.target !== read.entry.path
           ? `→ /${read.entry.target}, `
           : "";
-      const where = `/${read.entry.path ?? "etc/os-release"} (${via}read from base layer ${read.layerDigest})`;
+      const from = read.entry.readFrom !== undefined ? ` of ${read.entry.readFrom}` : "";
+      const where = `/${read.entry.path ?? "etc/os-release"} (${via}read from base layer ${read.layerDigest}${from})`;
       if (facts.os.evidence.includes("/etc/os-release"))
         facts.os.evidence = facts.os.evidence.replace("/etc/os-release", where);
       else facts.os.evidence += ` (${where})`;
