@@ -136,6 +136,9 @@ export function deriveFacts(input: FactsInput, now: Date): ImageFacts {
       repository: reference.repository,
       hub: input.hub,
       trustedRegistries: input.settings?.trustedRegistries,
+      ...(input.servedByMirror !== undefined
+        ? { mirror: { host: input.servedByMirror, digest: resolved.digest } }
+        : {}),
     }),
     aliases: findAliases(reference.tag, resolved.digest, input.hub?.tags ?? []),
     tagVariants: explainTagVariants(reference.tag),

@@ -86,6 +86,8 @@ export type GatherResult =
 interface TagEntry {
   digest: string;
   mediaType: string;
+  /** The registry mirror that answered (its host), when not the registry itself. */
+  mirror?: string;
 }
 
 /** Errors that mean "could not ask", where the cache may answer instead. */
@@ -369,6 +371,8 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
   const tagRef: Reference = { registry: ref.registry, repository: ref.repository, tag: ref.tag ?? "latest" };
   const checkTag = ref.tag !== undefined || ref.digest === undefined;
   let tagDigest: string | undefined;
+  /** The mirror that said where the tag points, if one did. */
+  let tagMirror: string | undefined;
   let tagFetchedAt: number | undefined;
   let freshness: Freshness = { kind: "fresh", fetchedAt: o.now() };
   let fromNetwork = false;
@@ -381,6 +385,7 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
     const fresh = entry && !o.force && o.now() - entry.fetchedAt < o.tagTtlMs;
     if (entry && (fresh || o.offline)) {
       tagDigest = entry.value.digest;
+      tagMirror = entry.value.mirror;
       tagFetchedAt = entry.fetchedAt;
       freshness = fresh
         ? { kind: "fresh", fetchedAt: entry.fetchedAt }
@@ -392,16 +397,22 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
       if (r.ok) {
         tagFetchedAt = o.now();
         tagDigest = r.value.digest;
+        tagMirror = r.value.source.mirror ? r.value.source.host : undefined;
         o.cache.putEntry<TagEntry>(
           "tags",
           tagKey,
-          { digest: r.value.digest, mediaType: r.value.mediaType },
+          {
+            digest: r.value.digest,
+            mediaType: r.value.mediaType,
+            ...(tagMirror !== undefined ? { mirror: tagMirror } : {}),
+          },
           tagFetchedAt,
         );
         freshness = { kind: "fresh", fetchedAt: tagFetchedAt };
         fromNetwork = true;
       } else if (isUnreachable(r.error) && entry) {
         tagDigest = entry.value.digest;
+        tagMirror = entry.value.mirror;
         tagFetchedAt = entry.fetchedAt;
         freshness = { kind: "offline", fetchedAt: entry.fetchedAt, reason: r.error.message };
       } else if (r.error.kind === "not-found" && r.error.what === "tag" && !ref.digest) {
@@ -508,6 +519,7 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
     ...(wantedPlatform ? { platform: wantedPlatform } : {}),
     ...(hub ? { hub } : {}),
     settings: { trustedRegistries: o.trustedRegistries },
+    ...(tagMirror !== undefined && tagDigest === subject ? { servedByMirror: tagMirror } : {}),
     source: freshness.kind === "offline" ? "stale-cache" : fromNetwork ? "network" : "cache",
     resolvedAt: new Date(tagFetchedAt ?? o.now()).toISOString(),
   };
