@@ -10,10 +10,13 @@
  *      settings instead of answering `workspace/configuration`);
  *   3. the client's answer to `workspace/configuration` for section `fromLens`, per document,
  *      when it supports that request (VS Code, Neovim); a `null` answer leaves 1 and 2 in force.
+ *
+ * A document's settings take the protected ones (where FROM Lens connects, what it trusts) from
+ * the editor-wide answer (no resource), so a folder's settings cannot change them.
  */
 import { isRecord, setOwn } from "./json";
 import { SETTINGS_SECTION } from "./protocol";
-import { normalizeSettings, type FromLensSettings } from "./settings";
+import { normalizeSettings, withProtectedSettings, type FromLensSettings } from "./settings";
 
 /**
  * `over` laid on `base`: records merge key by key, anything else in `over` (a value, an array)
@@ -64,10 +67,12 @@ export class DocumentSettings {
     let settings = this.cache.get(uri);
     if (!settings) {
       const known = layerSettings(this.initial, this.pushed);
-      settings = this.fetch(uri).then(
+      const own = this.fetch(uri).then(
         (pulled) => normalizeSettings(layerSettings(known, pulled)),
         () => normalizeSettings(known),
       );
+      settings =
+        uri === "" ? own : Promise.all([own, this.get("")]).then(([s, g]) => withProtectedSettings(s, g));
       this.cache.set(uri, settings);
     }
     return settings;

@@ -109,6 +109,30 @@ export const RULE_DEFAULTS = {
 } as const satisfies Record<string, RuleSeverity>;
 export type RuleCode = keyof typeof RULE_DEFAULTS;
 
+/**
+ * Settings that decide where FROM Lens connects or what it trusts (and rules whose silence would
+ * hide a security warning). A repository must not be able to set them: package.json gives them
+ * `"scope": "machine"` (VS Code ignores workspace and folder values) and lists them in
+ * `restrictedConfigurations`, and the server reads them only from the editor-wide answer, never
+ * from a folder's (`withProtectedSettings`). Dotted paths below `fromLens.`.
+ */
+export const PROTECTED_SETTINGS = [
+  "registryMirrors",
+  "hubApiUrl",
+  "insecureRegistries",
+  "caFile",
+  "trustedRegistries",
+  "allowedImages",
+  "facts.inspectLayers",
+  "offline",
+  "rules.lookalike-image",
+  "rules.untrusted-source",
+  "rules.disallowed-image",
+  "rules.diverges-from-official",
+  "rules.content-trust",
+  "rules.eol-base",
+] as const;
+
 export interface FromLensSettings {
   /** How much the server writes to the "FROM Lens" output channel. */
   logLevel: LogLevel;
@@ -264,4 +288,25 @@ export function normalizeSettings(raw: unknown): FromLensSettings {
       ),
     },
   };
+}
+
+/**
+ * `folder` (one document's settings) with every PROTECTED_SETTINGS value taken from `editor`
+ * (the settings asked without a resource): a folder's `.vscode/settings.json` cannot change them.
+ */
+export function withProtectedSettings(folder: FromLensSettings, editor: FromLensSettings): FromLensSettings {
+  const out = structuredClone(folder);
+  for (const key of PROTECTED_SETTINGS) {
+    const path = key.split(".");
+    const last = path.pop() ?? key;
+    // Both objects have the shape FromLensSettings; a unit test checks every path exists.
+    let to: Record<string, unknown> = out as unknown as Record<string, unknown>;
+    let from: Record<string, unknown> = editor as unknown as Record<string, unknown>;
+    for (const part of path) {
+      to = to[part] as Record<string, unknown>;
+      from = from[part] as Record<string, unknown>;
+    }
+    to[last] = structuredClone(from[last]);
+  }
+  return out;
 }

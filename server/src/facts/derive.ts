@@ -149,6 +149,9 @@ export function deriveFacts(input: FactsInput, now: Date): ImageFacts {
       repository: reference.repository,
       hub: input.hub,
       trustedRegistries: input.settings?.trustedRegistries,
+      ...(input.servedByMirror !== undefined
+        ? { mirror: { host: input.servedByMirror, digest: resolved.digest } }
+        : {}),
     }),
     // An untagged, unpinned FROM pulls `latest`: that is its own tag, not an alias of it.
     aliases: findAliases(

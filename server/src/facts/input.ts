@@ -35,6 +35,12 @@ export interface FactsInput {
   /** The text of the image's /etc/os-release, when the registry layer has read it out of a layer. */
   osRelease?: string;
   settings?: FactsSettings;
+  /**
+   * The registry mirror (host) that said which digest the tag points at, when a mirror answered
+   * instead of the registry itself: trust is then claimed only if Docker Hub's own data names the
+   * same digest.
+   */
+  servedByMirror?: string;
   /** Default "network". */
   source?: FactsSource;
   /** When the documents were fetched (ISO 8601); default: `now`. */

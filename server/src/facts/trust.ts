@@ -12,6 +12,8 @@ export interface TrustSources {
   hub?: HubData;
   /** Setting entries: a registry host ("ghcr.io") or a host/namespace prefix ("ghcr.io/my-org"). */
   trustedRegistries?: readonly string[];
+  /** A registry mirror answered instead of Docker Hub: its host, and the digest it served. */
+  mirror?: { host: string; digest: string };
 }
 
 const HUB_HOSTS: ReadonlySet<string> = new Set([
@@ -94,23 +96,53 @@ function hubTrust(repository: string, hub: HubData | undefined): { level: TrustL
   return { level: "unknown", evidence: `Docker Hub did not say which trust badge ${repository} has` };
 }
 
+/**
+ * What a mirror's answer does to a Hub trust level: it stands only when Docker Hub's own tag data
+ * names the digest the mirror served; otherwise nothing Docker Hub says covers these bytes.
+ */
+function mirrored(
+  base: { level: TrustLevel; evidence: string },
+  mirror: { host: string; digest: string },
+  hub: HubData | undefined,
+): { level: TrustLevel; evidence: string; mirror: { host: string; checkedAgainstHub: boolean } } {
+  const hubDigest = hub?.tag?.digest;
+  if (hubDigest !== undefined && hubDigest !== null && hubDigest === mirror.digest) {
+    return {
+      ...base,
+      evidence: `${base.evidence}; served by mirror ${mirror.host}, its digest checked against Docker Hub`,
+      mirror: { host: mirror.host, checkedAgainstHub: true },
+    };
+  }
+  return {
+    level: "unknown",
+    evidence: `Served by mirror ${mirror.host}, not checked against Docker Hub${hubDigest ? ` (Docker Hub names another digest for this tag)` : ""}, so no Docker Hub trust badge applies`,
+    mirror: { host: mirror.host, checkedAgainstHub: false },
+  };
+}
+
 export function deriveTrust(sources: TrustSources): TrustFact {
   const entry = matchTrustedRegistry(sources.registry, sources.repository, sources.trustedRegistries ?? []);
-  const base = isDockerHub(sources.registry)
-    ? hubTrust(sources.repository, sources.hub)
-    : {
-        level: "unknown" as const,
-        evidence: `${sources.registry} is not Docker Hub, so no Hub trust badge applies`,
-      };
+  const hubBase = isDockerHub(sources.registry) ? hubTrust(sources.repository, sources.hub) : undefined;
+  const base: { level: TrustLevel; evidence: string; mirror?: { host: string; checkedAgainstHub: boolean } } =
+    hubBase === undefined
+      ? {
+          level: "unknown" as const,
+          evidence: `${sources.registry} is not Docker Hub, so no Hub trust badge applies`,
+        }
+      : sources.mirror !== undefined
+        ? mirrored(hubBase, sources.mirror, sources.hub)
+        : hubBase;
+  const mirrorPart = base.mirror !== undefined ? { mirror: base.mirror } : {};
   if (entry !== undefined) {
     return {
       level: base.level,
       trustedBySettings: true,
+      ...mirrorPart,
       evidence: `${base.evidence}; trusted by your setting fromLens.trustedRegistries ("${entry}")`,
     };
   }
   const hint = isDockerHub(sources.registry)
     ? ""
     : "; add it to fromLens.trustedRegistries if you trust this registry";
-  return { level: base.level, trustedBySettings: false, evidence: base.evidence + hint };
+  return { level: base.level, trustedBySettings: false, ...mirrorPart, evidence: base.evidence + hint };
 }

@@ -80,6 +80,11 @@ export interface TrustFact {
   level: TrustLevel;
   /** True when the reference matches an entry of the `trustedRegistries` setting. */
   trustedBySettings: boolean;
+  /**
+   * The registry mirror that answered instead of Docker Hub, and whether Docker Hub's own data
+   * names the digest it served (only then does a Hub trust level stand).
+   */
+  mirror?: { host: string; checkedAgainstHub: boolean };
   evidence: string;
 }
 

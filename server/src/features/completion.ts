@@ -9,10 +9,14 @@ import { CompletionItemKind, type CompletionItem, type Position, type Range } fr
 import type { ImageRef } from "../dockerfile";
 import { sortMostSpecificFirst } from "../facts/aliases";
 import { splitReferenceText, type Span } from "../reference";
+import { tag as TAG_PATTERN } from "../reference/grammar";
 import type { FoundTag, Lookup, Resolution, TagSummary } from "../resolver/types";
 import type { FeatureContext } from "./context";
 import { setOwn } from "../json";
-import { formatAgo, shortDigest } from "./format";
+import { codeSpan, escapeMarkdown, formatAgo, shortDigest } from "./format";
+
+/** A tag name as the distribution grammar allows it: what a registry lists is offered only then. */
+const VALID_TAG = new RegExp(`^${TAG_PATTERN}$`);
 import { knownResolution } from "./pin";
 import { rangeContains } from "./rules/support/text";
 
@@ -73,11 +77,15 @@ function summaryDocumentation(name: string, tag: string, summary: TagSummary, no
     summary.pushedAt === undefined
       ? undefined
       : `pushed ${formatAgo(summary.pushedAt, now)} (${summary.pushedAt.slice(0, 10)})`;
-  const digest = summary.digest === undefined ? undefined : `\`${shortDigest(summary.digest)}\``;
-  const line = [when, digest].filter((x) => x !== undefined).join(" · ");
-  const lines = [`**${name}:${tag}**`];
+  const digest = summary.digest === undefined ? undefined : codeSpan(shortDigest(summary.digest));
+  const line = [when === undefined ? undefined : escapeMarkdown(when), digest]
+    .filter((x) => x !== undefined)
+    .join(" · ");
+  // Registry-supplied (tag names, Hub's platforms and dates): escaped, on one line, capped.
+  const lines = [`**${escapeMarkdown(`${name}:${tag}`)}**`];
   if (line !== "") lines.push(line.charAt(0).toUpperCase() + line.slice(1));
-  if (summary.platforms.length > 0) lines.push(`**Platforms** ${summary.platforms.join(", ")}`);
+  if (summary.platforms.length > 0)
+    lines.push(`**Platforms** ${escapeMarkdown(summary.platforms.join(", "))}`);
   return lines.join("  \n");
 }
 
@@ -117,7 +125,11 @@ function tagItems(
   const written = cursor.text.slice(tagSpan.start, tagSpan.end);
   const own = ctx.lookup(cursor.ref);
   const repository = ctx.lookup(sibling(cursor.ref, name));
-  const tags = [...(tagsOf(own) ?? tagsOf(repository) ?? []), ...moreTags.map((t) => t.name)];
+  // A registry's tag list is its word: a "tag" that is not one (line breaks, spaces, 1 MB) is
+  // never offered, since choosing it would write it into the Dockerfile.
+  const tags = [...(tagsOf(own) ?? tagsOf(repository) ?? []), ...moreTags.map((t) => t.name)].filter((t) =>
+    VALID_TAG.test(t),
+  );
   const summaries: Record<string, TagSummary> = { ...(summariesOf(own) ?? summariesOf(repository)) };
   // setOwn: a tag may be named "__proto__" (the tag grammar allows it).
   for (const found of moreTags) if (found.summary !== undefined) setOwn(summaries, found.name, found.summary);

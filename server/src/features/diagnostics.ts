@@ -11,6 +11,7 @@ import { validate, ValidationCode } from "dockerfile-utils";
 import { DiagnosticSeverity, type Diagnostic } from "vscode-languageserver";
 import type { FromLensSettings, RuleCode, RuleSeverity } from "../settings";
 import type { FeatureContext } from "./context";
+import { oneLine } from "./format";
 import { RULES } from "./rules";
 import type { Rule, RuleFinding } from "./rules/rule";
 import { readSuppressions } from "./rules/support/suppression";
@@ -94,7 +95,8 @@ function toDiagnostic(rule: Rule, severity: DiagnosticSeverity, finding: RuleFin
     code: rule.code,
     codeDescription: { href: codeDescriptionHref(rule.code) },
     source: DIAGNOSTIC_SOURCE,
-    message: finding.message,
+    // Messages quote registry answers and the document: one line, capped, whatever they hold.
+    message: oneLine(finding.message),
   };
   if (finding.relatedInformation !== undefined) diagnostic.relatedInformation = finding.relatedInformation;
   return diagnostic;

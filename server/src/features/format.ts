@@ -118,33 +118,86 @@ export function closestNames(wanted: string, known: readonly string[], max = 3):
     .map((c) => c.name);
 }
 
-/** Text safe to put in Markdown prose: characters that would start markup are escaped. */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_[\]<>|~]/g, (ch) => `\\${ch}`);
+/** Characters a quoted code span keeps at most (digests of every algorithm fit). */
+export const MAX_CODE_CHARS = 200;
+/** Characters of escaped prose (an error message, an evidence sentence) kept at most. */
+export const MAX_PROSE_CHARS = 1000;
+
+// Line breaks of every kind; other control characters; bidirectional overrides ("trojan source").
+const LINE_BREAKS = /\r\n|[\r\n\u0085\u2028\u2029]/g;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Any text FROM Lens did not write itself (what a registry, a mirror, an image's config or the
+ * document supplies) as one line of at most `max` characters: line breaks show as "⏎", tabs as a
+ * space, other control and bidi-override characters as "�", and a longer text ends in
+ * "… (N more characters)". The one place every quoted string passes through, so none can start a
+ * line of its own (a heading, a list, a fake verdict) or fill the screen.
+ */
+export function oneLine(text: string, max: number = MAX_PROSE_CHARS): string {
+  let out = text.replace(LINE_BREAKS, " ⏎ ").replace(/\t/g, " ").replace(CONTROLS, "\ufffd");
+  if (out.length > max) {
+    const keep = Math.max(1, max - 1);
+    // Never cut a surrogate pair in half.
+    const cut = /[\ud800-\udbff]/.test(out.charAt(keep - 1)) ? keep - 1 : keep;
+    out = `${out.slice(0, cut)}… (${out.length - cut} more characters)`;
+  }
+  return out;
+}
+
+/** Backslash-escapes the characters that start inline markup (or an HTML entity). */
+function escapeInline(text: string): string {
+  return text.replace(/[\\`*_[\]<>|~&]/g, (ch) => `\\${ch}`);
 }
 
 /**
- * Prose written for the user that may quote commands in backticks (error messages): Markdown is
- * escaped except balanced backticks, which stay code spans.
+ * Escapes a heading, list or setext marker at the start (`>` is escaped by escapeInline). Only the
+ * start matters: `oneLine` leaves no other line start.
  */
-export function escapeProse(text: string): string {
-  const backticks = (text.match(/`/g) ?? []).length;
-  if (backticks % 2 !== 0) return escapeMarkdown(text);
-  return text
-    .split(/(`[^`]*`)/)
-    .map((part) =>
-      part.startsWith("`") && part.endsWith("`") && part.length > 1 ? part : escapeMarkdown(part),
-    )
-    .join("");
+function escapeLineStart(text: string): string {
+  // "\1" is no escape in Markdown: an ordered-list marker is broken at its "." or ")".
+  return text.replace(/^(\s*)([-+=#])/, "$1\\$2").replace(/^(\s*\d+)([.)])/, "$1\\$2");
 }
 
-/** An inline code span holding `text` exactly, whatever backticks it contains. */
+/**
+ * Text safe to put in Markdown prose: on one line (see `oneLine`), capped, and characters that
+ * would start markup are escaped — also a `#`, `>`, list or setext marker at its start.
+ */
+export function escapeMarkdown(text: string): string {
+  return escapeLineStart(escapeInline(oneLine(text, MAX_PROSE_CHARS)));
+}
+
+/**
+ * Prose written for the user that may quote commands in backticks (error messages): on one line,
+ * capped, Markdown escaped except balanced backticks, which stay code spans.
+ */
+export function escapeProse(text: string): string {
+  const line = oneLine(text, MAX_PROSE_CHARS);
+  const backticks = (line.match(/`/g) ?? []).length;
+  if (backticks % 2 !== 0) return escapeLineStart(escapeInline(line));
+  return escapeLineStart(
+    line
+      .split(/(`[^`]*`)/)
+      .map((part) =>
+        part.startsWith("`") && part.endsWith("`") && part.length > 1 ? part : escapeInline(part),
+      )
+      .join(""),
+  );
+}
+
+/**
+ * An inline code span holding `text` exactly, whatever backticks it contains — on one line and at
+ * most MAX_CODE_CHARS characters (see `oneLine`): the form for every registry-supplied string (tag names,
+ * Env values, labels, annotations, hosts).
+ */
 export function codeSpan(text: string): string {
-  const runs = text.match(/`+/g) ?? [];
+  const shown = oneLine(text, MAX_CODE_CHARS);
+  const runs = shown.match(/`+/g) ?? [];
   const longest = runs.reduce((n, r) => Math.max(n, r.length), 0);
   const fence = "`".repeat(longest + 1);
-  const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
-  return `${fence}${pad}${text}${pad}${fence}`;
+  const pad = shown.startsWith("`") || shown.endsWith("`") ? " " : "";
+  return `${fence}${pad}${shown}${pad}${fence}`;
 }
 
 /** `a`, `a and b`, `a, b and c`. */

@@ -195,7 +195,16 @@ function trustText(trust: TrustFact): string {
     community: "Community image (no Docker Hub badge)",
     unknown: "Unknown source",
   };
-  return badge[trust.level] + (trust.trustedBySettings ? " · trusted by your settings" : "");
+  // Say which host answered when it was not Docker Hub itself (a mirror from fromLens.registryMirrors).
+  const mirror =
+    trust.mirror === undefined
+      ? ""
+      : trust.mirror.checkedAgainstHub
+        ? ` · via mirror ${codeSpan(trust.mirror.host)}`
+        : `Served by mirror ${codeSpan(trust.mirror.host)}, not checked against Docker Hub`;
+  const text =
+    trust.mirror !== undefined && !trust.mirror.checkedAgainstHub ? mirror : badge[trust.level] + mirror;
+  return text + (trust.trustedBySettings ? " · trusted by your settings" : "");
 }
 
 /** The image's page for people: Docker Hub, or a registry with a browsable web UI at a known address. */

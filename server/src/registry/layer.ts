@@ -11,6 +11,8 @@
  * is only used as evidence, and the evidence says which layer it was read from.
  */
 import { createHash } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import { setImmediate as nextMacrotask } from "node:timers/promises";
 import type { Hash } from "node:crypto";
 import { createGunzip } from "node:zlib";
 import type { Gunzip } from "node:zlib";
@@ -66,6 +68,12 @@ const SNIFF_BYTES = 6;
  */
 const GUNZIP_INPUT_BATCH = 64 * 1024;
 const GUNZIP_OUTPUT_CHUNK = 256 * 1024;
+/**
+ * A layer read never holds the event loop longer than this: a body that arrives faster than it is
+ * read (already buffered, or decoded in one go) would otherwise be fed through microtasks only,
+ * and hovers, completions and other requests would wait for the whole layer.
+ */
+const MAX_BUSY_MS = 10;
 
 /** Names compressions this reader does not decode, by their magic bytes. */
 function unsupportedCompression(head: Buffer): string | undefined {
@@ -91,6 +99,7 @@ export class LayerDecoder implements BodySink {
   private gunzip: Gunzip | undefined;
   private batch: Buffer[] = [];
   private batchBytes = 0;
+  private busySince = performance.now();
 
   constructor(
     readonly finder: TarFileFinder,
@@ -116,7 +125,15 @@ export class LayerDecoder implements BodySink {
     } else {
       await this.feed(chunk);
     }
+    await this.yieldIfBusy();
     return !this.stopped;
+  }
+
+  /** Lets other work run when this read has held the event loop for MAX_BUSY_MS. */
+  private async yieldIfBusy(): Promise<void> {
+    if (performance.now() - this.busySince < MAX_BUSY_MS) return;
+    await nextMacrotask();
+    this.busySince = performance.now();
   }
 
   /** The body ended: flush the decompressor and let the tar reader see the end. */
@@ -140,9 +157,12 @@ export class LayerDecoder implements BodySink {
     return `${algorithm}:${this.hash.digest("hex")}`;
   }
 
+  /** Stops decoding and frees what the tar reader kept (its link maps, kept files). */
   dispose(): void {
     this.gunzip?.destroy();
     this.gunzip = undefined;
+    this.batch = [];
+    this.finder.dispose();
   }
 
   private async start(): Promise<void> {

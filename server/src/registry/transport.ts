@@ -327,6 +327,12 @@ export interface HttpRequest {
   signal?: AbortSignal;
   /** Stream a 2xx body into this instead of buffering it (error bodies are still buffered). */
   sink?: BodySink;
+  /**
+   * The request carries a credential that cannot be stripped off on the way (a token POST's
+   * `refresh_token` body, a token GET's Basic header): a redirect to another origin, or to plain
+   * http other than loopback / `insecureRegistries`, is refused instead of followed.
+   */
+  credentialBound?: boolean;
 }
 
 /**
@@ -644,6 +650,24 @@ export class HttpTransport {
               badResponse(
                 "bad-redirect",
                 `${currentHost} redirected to a ${next.protocol} URL.`,
+                currentHost,
+              ),
+            );
+          }
+          if (
+            (req.credentialBound === true || (body !== undefined && method === "POST")) &&
+            (next.origin !== originalOrigin || !this.mayCarryCredentials(next))
+          ) {
+            // The body (an identity token's refresh_token) or the credential would travel to a host
+            // it was not issued for, or in clear text: never follow.
+            this.log(
+              "warn",
+              `${method} ${redactUrl(url)} → ${res.statusCode} redirect to ${next.protocol}//${next.host} refused: the request carries credentials`,
+            );
+            return err(
+              badResponse(
+                "bad-redirect",
+                `${currentHost} redirected a request that carries credentials to ${next.protocol}//${next.host}; FROM Lens refused to follow it, so the credentials stay with ${currentHost}.`,
                 currentHost,
               ),
             );
@@ -1262,6 +1286,7 @@ export class RegistrySession {
         kind: "token",
         maxBytes,
         signal,
+        credentialBound: true,
       });
       // Not every token server speaks OAuth2 (ggcr bearer.go): fall back to the GET form.
       if (res.ok && (res.value.status === 404 || res.value.status === 405))
@@ -1329,6 +1354,7 @@ export class RegistrySession {
       kind: "token",
       maxBytes: this.options.limits.maxTokenBytes,
       signal,
+      ...(basic ? { credentialBound: true } : {}),
     });
   }
 }

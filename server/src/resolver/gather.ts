@@ -5,7 +5,7 @@
  * `deriveFacts`. Registry failures fall back to what the cache has, marked offline, so the
  * editor keeps its facts when the network goes. When nothing cheaper names the base OS and the
  * user opted in (`fromLens.facts.inspectLayers`), /etc/os-release is read out of the base layer
- * (streamed, stopped as soon as it is read; cached by layer digest for good) and the facts are
+ * (streamed, stopped as soon as it is read; cached for good per registry, repository and layer digest) and the facts are
  * derived again with it.
  */
 import { deriveFacts } from "../facts/derive";
@@ -95,6 +95,8 @@ export type GatherResult =
 interface TagEntry {
   digest: string;
   mediaType: string;
+  /** The registry mirror that answered (its host), when not the registry itself. */
+  mirror?: string;
 }
 
 /** Errors that mean "could not ask", where the cache may answer instead. */
@@ -171,8 +173,14 @@ async function configFor(o: GatherOptions, ref: Reference, digest: string): Prom
   return ok(fetched.value.config);
 }
 
-/** What reading a base layer's os-release gave, cached by the layer's digest (immutable: no TTL). */
+/**
+ * What reading a base layer's os-release gave (immutable: no TTL), cached per registry +
+ * repository + layer digest: a read that stopped at the file is not verified against the digest,
+ * so what one repository served under a digest says nothing about what another serves under it.
+ */
 interface OsReleaseEntry {
+  /** The image the layer was read from (`registry/repository`). */
+  readFrom?: string;
   /** The wanted path found (`etc/os-release`) and the entry it led to through links, if another. */
   path?: string;
   target?: string;
@@ -201,8 +209,10 @@ async function baseLayerOsRelease(
 ): Promise<{ layerDigest: string; entry: OsReleaseEntry } | undefined> {
   const layer = manifest.layers[0];
   if (!layer || !isReadableLayer(layer)) return undefined;
-  const cached = o.cache.getEntry<OsReleaseEntry>("os-release", layer.digest);
-  if (cached) return { layerDigest: layer.digest, entry: cached.value };
+  const readFrom = `${ref.registry}/${ref.repository}`;
+  const cacheKey = `${readFrom}@${layer.digest}`;
+  const cached = o.cache.getEntry<OsReleaseEntry>("os-release", cacheKey);
+  if (cached?.value.readFrom === readFrom) return { layerDigest: layer.digest, entry: cached.value };
   if (/\+zstd\b/i.test(layer.mediaType)) {
     // Known from the descriptor alone: no request (the registry layer would refuse it after one).
     return {
@@ -219,11 +229,12 @@ async function baseLayerOsRelease(
     const file = r.value.file;
     entry = file
       ? {
+          readFrom,
           path: file.path,
           ...(file.target !== undefined ? { target: file.target } : {}),
           text: Buffer.from(file.content).toString("utf8"),
         }
-      : { missing: r.value.missing ?? "not found" };
+      : { readFrom, missing: r.value.missing ?? "not found" };
     o.log(
       `base layer ${layer.digest} of ${formatReference(ref)}: ${file ? `read /${file.target ?? file.path}` : entry.missing} (${r.value.bytesRead} compressed bytes${r.value.complete ? ", whole layer, verified" : ", stopped early"})`,
     );
@@ -233,9 +244,9 @@ async function baseLayerOsRelease(
       r.error.kind === "bad-response" &&
       (r.error.reason === "unsupported-media-type" || r.error.reason === "malformed");
     if (!lasting) return undefined;
-    entry = { missing: r.error.message };
+    entry = { readFrom, missing: r.error.message };
   }
-  o.cache.putEntry("os-release", layer.digest, entry, o.now());
+  o.cache.putEntry("os-release", cacheKey, entry, o.now());
   return { layerDigest: layer.digest, entry };
 }
 
@@ -394,6 +405,8 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
   const tagRef: Reference = { registry: ref.registry, repository: ref.repository, tag: ref.tag ?? "latest" };
   const checkTag = ref.tag !== undefined || ref.digest === undefined;
   let tagDigest: string | undefined;
+  /** The mirror that said where the tag points, if one did. */
+  let tagMirror: string | undefined;
   let tagFetchedAt: number | undefined;
   let freshness: Freshness = { kind: "fresh", fetchedAt: o.now() };
   let fromNetwork = false;
@@ -406,6 +419,7 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
     const fresh = entry && !o.force && o.now() - entry.fetchedAt < o.tagTtlMs;
     if (entry && (fresh || o.offline)) {
       tagDigest = entry.value.digest;
+      tagMirror = entry.value.mirror;
       tagFetchedAt = entry.fetchedAt;
       freshness = fresh
         ? { kind: "fresh", fetchedAt: entry.fetchedAt }
@@ -417,16 +431,22 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
       if (r.ok) {
         tagFetchedAt = o.now();
         tagDigest = r.value.digest;
+        tagMirror = r.value.source.mirror ? r.value.source.host : undefined;
         o.cache.putEntry<TagEntry>(
           "tags",
           tagKey,
-          { digest: r.value.digest, mediaType: r.value.mediaType },
+          {
+            digest: r.value.digest,
+            mediaType: r.value.mediaType,
+            ...(tagMirror !== undefined ? { mirror: tagMirror } : {}),
+          },
           tagFetchedAt,
         );
         freshness = { kind: "fresh", fetchedAt: tagFetchedAt };
         fromNetwork = true;
       } else if (isUnreachable(r.error) && entry) {
         tagDigest = entry.value.digest;
+        tagMirror = entry.value.mirror;
         tagFetchedAt = entry.fetchedAt;
         freshness = { kind: "offline", fetchedAt: entry.fetchedAt, reason: r.error.message };
       } else if (r.error.kind === "not-found" && r.error.what === "tag" && !ref.digest) {
@@ -578,6 +598,7 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
     ...(wantedPlatform ? { platform: wantedPlatform } : {}),
     ...(hub ? { hub } : {}),
     settings: { trustedRegistries: o.trustedRegistries },
+    ...(tagMirror !== undefined && tagDigest === subject ? { servedByMirror: tagMirror } : {}),
     source: freshness.kind === "offline" ? "stale-cache" : fromNetwork ? "network" : "cache",
     resolvedAt: new Date(tagFetchedAt ?? o.now()).toISOString(),
   };
@@ -592,7 +613,8 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
         read.entry.target !== undefined && read.entry.target !== read.entry.path
           ? `→ /${read.entry.target}, `
           : "";
-      const where = `/${read.entry.path ?? "etc/os-release"} (${via}read from base layer ${read.layerDigest})`;
+      const from = read.entry.readFrom !== undefined ? ` of ${read.entry.readFrom}` : "";
+      const where = `/${read.entry.path ?? "etc/os-release"} (${via}read from base layer ${read.layerDigest}${from})`;
       if (facts.os.evidence.includes("/etc/os-release"))
         facts.os.evidence = facts.os.evidence.replace("/etc/os-release", where);
       else facts.os.evidence += ` (${where})`;

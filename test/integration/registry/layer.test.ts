@@ -10,6 +10,8 @@ import { basicAuth, dockerConfig, expectError, expectOk, ref, testClient } from 
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
+import { performance } from "node:perf_hooks";
+import { gzipSync } from "node:zlib";
 import { after, afterEach, before, describe, it } from "node:test";
 import { OS_RELEASE_PATHS } from "../../../server/src/registry/layer";
 import { DiskCache } from "../../../server/src/resolver/cache";
@@ -26,7 +28,14 @@ import type { Registry } from "../../support/registry";
 import { startTokenServer } from "../../support/tokenServer";
 import type { TokenServer } from "../../support/tokenServer";
 import { tempDirFor } from "../../support/tmp";
-import { DEBIAN_TRIXIE_OS_RELEASE as TRIXIE } from "../../unit/registry/tarWriter";
+import {
+  ALPINE_3_22_OS_RELEASE,
+  DEBIAN_TRIXIE_OS_RELEASE as TRIXIE,
+  file,
+  pax,
+  symlink,
+  tarOf,
+} from "../../unit/registry/tarWriter";
 
 const USER = { user: "tester", pass: "test-password" };
 const MiB = 1024 * 1024;
@@ -159,7 +168,15 @@ function streamed(bytes: Buffer, closed: (record: RecordedRequest) => void): Fau
         const part = bytes.subarray(at, at + 64 * 1024);
         const more = res.write(part);
         record.bytesSent += part.length;
-        if (!more && !res.destroyed) await Promise.race([once(res, "drain"), once(res, "close")]);
+        if (!more && !res.destroyed) {
+          // Wait for whichever comes first, and leave no listener behind for the other.
+          const controller = new AbortController();
+          const { signal } = controller;
+          await Promise.race([once(res, "drain", { signal }), once(res, "close", { signal })]).catch(
+            () => undefined,
+          );
+          controller.abort();
+        }
       }
       if (!res.destroyed) res.end();
     },
@@ -333,5 +350,105 @@ describe("base layer os-release against the fault server", () => {
       signal: controller.signal,
     });
     expectError(r, "cancelled");
+  });
+});
+
+describe("hostile layers against the fault server", () => {
+  let server: FaultServer;
+  before(async () => {
+    server = await startFaultServer();
+  });
+  after(() => server.stop());
+
+  /** Serves `tar` gzip-compressed as a blob of repository "hostile"; returns its digest. */
+  const serveLayer = (tar: Buffer): string => {
+    const gz = gzipSync(tar);
+    const digest = sha256(gz);
+    server.route({
+      method: "GET",
+      path: faultPaths.blob("hostile", digest),
+      fault: streamed(gz, () => undefined),
+    });
+    return digest;
+  };
+
+  it("never blocks the server: a tiny layer with a 12,000-segment symlink target", async (t) => {
+    const digest = serveLayer(
+      tarOf([
+        pax({ linkpath: "a/".repeat(12_000) }),
+        symlink("etc", "x"),
+        file("usr/lib/os-release", TRIXIE),
+      ]),
+    );
+    const { client } = await testClient(t);
+    // Another request's timer keeps ticking while the layer is read.
+    let last = performance.now();
+    let longestGap = 0;
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      longestGap = Math.max(longestGap, now - last);
+      last = now;
+    }, 5);
+    t.after(() => clearInterval(ticker));
+    const started = performance.now();
+    const r = expectOk(await client.readLayerFile(ref(`${server.host}/hostile:1`), digest, OS_RELEASE_PATHS));
+    const ms = performance.now() - started;
+    clearInterval(ticker);
+    assert.equal(r.file?.path, "usr/lib/os-release", "/etc leads nowhere; the /usr/lib copy answers");
+    assert.ok(longestGap < 250, `the event loop stalled for ${longestGap.toFixed(0)} ms`);
+    assert.ok(ms < 2000, `the read took ${ms.toFixed(0)} ms`);
+  });
+});
+
+describe("os-release cache across registries", () => {
+  it("never lets a hostile registry's layer bytes stand for the same digest elsewhere", async (t) => {
+    const legit = await startFaultServer({ images: [{ repository: "base/trixie", tag: "1", image: early }] });
+    t.after(() => legit.stop());
+    const hostile = await startFaultServer({ images: [{ repository: "evil/app", tag: "1", image: early }] });
+    t.after(() => hostile.stop());
+    // Under the legitimate layer's digest, the hostile registry streams an Alpine os-release first
+    // and filler after it: the read stops at the file, so the digest is never checked.
+    const forged = gzipSync(
+      tarOf([file("etc/os-release", ALPINE_3_22_OS_RELEASE), file("usr/filler.bin", filler(2 * MiB))]),
+    );
+    hostile.route({
+      method: "GET",
+      path: faultPaths.blob("evil/app", baseLayer(early).digest),
+      fault: streamed(forged, () => undefined),
+    });
+
+    const dir = await tempDirFor(t, "from-lens-layer-cache");
+    const resolve = async (client: RegistryClient, reference: string): Promise<OsFact> => {
+      const resolver = new Resolver({
+        source: client,
+        cache: new DiskCache({ dir, maxBytes: 256 * MiB }),
+        settings: () => ({
+          tagTtlMs: 3_600_000,
+          hubTtlMs: 3_600_000,
+          offline: false,
+          trustedRegistries: [],
+          inspectLayers: true,
+        }),
+      });
+      const request = { reference: ref(reference), platform: "linux/amd64" };
+      resolver.request([request], "file:///Dockerfile", "visible");
+      const lookup = await resolver.waitFor(request, 10_000);
+      if (lookup.state !== "resolved") assert.fail(`expected resolved, got ${lookup.state}`);
+      return lookup.resolution.facts.os;
+    };
+
+    const evil = await resolve((await testClient(t)).client, `${hostile.host}/evil/app:1`);
+    if (evil.status !== "known") assert.fail(`expected the forged OS, got: ${evil.evidence}`);
+    assert.equal(evil.distro, "alpine", "the hostile image shows what it served");
+    assert.match(evil.evidence, new RegExp(`of ${hostile.host}/evil/app`));
+
+    const os = await resolve((await testClient(t)).client, `${legit.host}/base/trixie:1`);
+    if (os.status !== "known") assert.fail(`expected a known OS, got: ${os.evidence}`);
+    assert.equal(os.distro, "debian", `the legitimate image shows its own OS: ${os.evidence}`);
+    assert.equal(os.version, "13");
+    assert.match(
+      os.evidence,
+      new RegExp(`read from base layer ${baseLayer(early).digest} of ${legit.host}/base/trixie`),
+    );
   });
 });

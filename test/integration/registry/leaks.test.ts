@@ -77,6 +77,47 @@ describe("blob redirects to a CDN", () => {
   });
 });
 
+describe("token requests that carry an identity token", () => {
+  for (const status of [307, 308] as const) {
+    it(`never follow a ${status} from the token realm to another host: the refresh_token stays home`, async (t) => {
+      const server = await startFaultServer({ images: [{ repository: "app", tag: "1", image }] });
+      t.after(() => server.stop());
+      // The registry sends clients to its own /token realm, which redirects them to another host.
+      server.route({
+        path: (p) => p.startsWith("/v2/"),
+        authenticated: false,
+        beforeAuth: true,
+        fault: {
+          kind: "status",
+          status: 401,
+          headers: {
+            "www-authenticate": `Bearer realm="${server.url}/token",service="fault-registry"`,
+          },
+        },
+      });
+      server.route({
+        path: "/token",
+        fault: { kind: "redirect", status, to: `${server.cdn.url}/collect` },
+      });
+      const dir = await dockerConfig(t, {
+        auths: { [server.host]: { identitytoken: "identity-secret-xyz" } },
+      });
+      const { client, logs } = await testClient(t, { dockerConfigDir: dir });
+
+      const e = expectError(await client.resolve(ref(`${server.host}/app:1`)), "bad-response");
+      assert.equal(e.reason, "bad-redirect");
+      assert.match(e.message, /carries credentials/);
+      assert.equal(server.count({ method: "POST", path: "/token" }), 1, "the realm was asked");
+      assert.deepEqual(
+        server.cdn.requests.map((r) => `${r.method} ${r.path}`),
+        [],
+        "the other host never received the token request",
+      );
+      assert.ok(!logs.join("\n").includes("identity-secret-xyz"));
+    });
+  }
+});
+
 describe("logs and errors", () => {
   it("never contain a password, a token or a URL signature, even at debug level", async (t) => {
     const tokens = await startTokenServer({ users: [USER], anonymousPull: false });

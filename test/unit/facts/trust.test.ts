@@ -89,3 +89,36 @@ describe("trust", () => {
     );
   });
 });
+
+describe("trust of what a registry mirror served", () => {
+  const digest = `sha256:${"ab".repeat(32)}`;
+  it("claims no Hub trust level for an unchecked mirror's answer", () => {
+    const t = deriveTrust({
+      registry: "docker.io",
+      repository: "library/python",
+      mirror: { host: "mirror.example", digest },
+    });
+    assert.equal(t.level, "unknown");
+    assert.deepEqual(t.mirror, { host: "mirror.example", checkedAgainstHub: false });
+    assert.match(t.evidence, /Served by mirror mirror\.example, not checked against Docker Hub/);
+  });
+
+  it("keeps it when Docker Hub's tag data names the same digest, and not when it names another", () => {
+    const checked = deriveTrust({
+      registry: "docker.io",
+      repository: "library/python",
+      hub: { tag: { name: "3.12", digest } },
+      mirror: { host: "mirror.example", digest },
+    });
+    assert.equal(checked.level, "official");
+    assert.deepEqual(checked.mirror, { host: "mirror.example", checkedAgainstHub: true });
+    const other = deriveTrust({
+      registry: "docker.io",
+      repository: "bitnami/redis",
+      hub: { badge: "verified_publisher", tag: { name: "7", digest: `sha256:${"cd".repeat(32)}` } },
+      mirror: { host: "mirror.example", digest },
+    });
+    assert.equal(other.level, "unknown");
+    assert.match(other.evidence, /Docker Hub names another digest/);
+  });
+});

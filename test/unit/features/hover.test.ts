@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { describe } from "node:test";
 import type { Hover } from "vscode-languageserver";
 import { provideHover } from "../../../server/src/features/hover";
+import { deriveFacts } from "../../../server/src/facts/derive";
 import { MediaType } from "../../../server/src/registry/oci";
 import type { ImageFacts } from "../../../server/src/facts/types";
 import type { Lookup } from "../../../server/src/resolver/types";
@@ -22,6 +23,7 @@ import {
   itBoth,
   pythonSlimFacts,
   realFacts,
+  realInput,
   resolved,
   resolving,
   ubuntuNobleFacts,
@@ -542,4 +544,36 @@ describe("hover card states", () => {
       assert.ok(!text.includes("\r"), "no CR in Markdown");
     }
   });
+});
+
+describe("hover card: images a registry mirror served", () => {
+  const viaMirror = (hubDigest: string | undefined): ImageFacts => {
+    const input = realInput(PYTHON_SLIM);
+    input.servedByMirror = "mirror.example";
+    if (hubDigest !== undefined) input.hub = { tag: { name: "3.12-slim", digest: hubDigest } };
+    return deriveFacts(input, NOW);
+  };
+  const lookups = (facts: ImageFacts): CaseOptions => ({
+    lookups: { "python:3.12-slim": resolved("python:3.12-slim", facts) },
+  });
+
+  itBoth(
+    "claims no Docker Official Image for what an unchecked mirror served, and names the mirror",
+    "FROM pyth|on:3.12-slim\n",
+    lookups(viaMirror(undefined)),
+    (c) => {
+      const text = card(c);
+      assert.ok(!text.includes("Docker Official Image"), text);
+      includesAll(text, ["Served by mirror `mirror.example`, not checked against Docker Hub"]);
+    },
+  );
+
+  itBoth(
+    "keeps the badge when Docker Hub names the digest the mirror served, and says via which mirror",
+    "FROM pyth|on:3.12-slim\n",
+    lookups(viaMirror(PYTHON_SLIM_DIGEST)),
+    (c) => {
+      includesAll(card(c), ["✓ Docker Official Image · via mirror `mirror.example`"]);
+    },
+  );
 });

@@ -4,6 +4,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { performance } from "node:perf_hooks";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import {
   normaliseTarPath,
   parsePaxRecords,
@@ -344,5 +347,79 @@ describe("finding a file in a layer tar", () => {
         `${format}: the long path is read whole`,
       );
     }
+  });
+});
+
+describe("tar file finder against hostile links", () => {
+  it("answers at once for a symlink whose target has 20,000 path segments (never followed)", () => {
+    const started = performance.now();
+    const finder = find([
+      pax({ linkpath: "a/".repeat(20_000) }),
+      symlink("etc", "placeholder"),
+      file("usr/lib/os-release", DEBIAN_TRIXIE_OS_RELEASE),
+    ]);
+    const ms = performance.now() - started;
+    // /etc leads nowhere (ENAMETOOLONG), so the /usr/lib copy is the answer.
+    assert.equal(finder.found()?.path, "usr/lib/os-release");
+    assert.ok(ms < 500, `took ${ms.toFixed(0)} ms`);
+  });
+
+  it("resolves a chain of 40 links with 4 KiB targets in linear time", () => {
+    // etc → l1/… (a 4 000-byte target whose last segment is the next link) → … → the real dir.
+    const entries: RawEntry[] = [];
+    const deep = (n: number): string => `${"s/".repeat(1990)}l${n}`;
+    entries.push(pax({ linkpath: `/${deep(1)}` }), symlink("etc", "x"));
+    for (let n = 1; n < 39; n++)
+      entries.push(pax({ path: deep(n), linkpath: `/${deep(n + 1)}` }), symlink("x", "x"));
+    entries.push(pax({ path: deep(39) }), symlink("x", "/real"));
+    entries.push(file("real/os-release", DEBIAN_TRIXIE_OS_RELEASE));
+    for (let i = 0; i < 2000; i++) entries.push(file(`var/f${i}`, "x"));
+    const started = performance.now();
+    const finder = find(entries);
+    const ms = performance.now() - started;
+    assert.equal(finder.found()?.target, "real/os-release");
+    assert.ok(ms < 1000, `took ${ms.toFixed(0)} ms`);
+  });
+
+  it("follows nothing through a resolved path longer than PATH_MAX", () => {
+    // Each part fits in PATH_MAX; joined with "os-release" they do not.
+    const dir = `${"d".repeat(2000)}/${"e".repeat(2000)}/${"f".repeat(90)}`;
+    const finder = find([
+      pax({ linkpath: dir }),
+      symlink("etc", "x"),
+      pax({ path: `${dir}/os-release` }),
+      file("x", "ID=evil\n"),
+    ]);
+    assert.equal(finder.found(), undefined);
+  });
+
+  it("keeps a bounded number of bytes for long pax link strings, and none after dispose", () => {
+    // 200 symlinks whose targets are 1 MiB each: a gzip of this is ~0.2 MB, the strings 200 MB.
+    const target = "t".repeat(1024 * 1024 - 64);
+    const entries: RawEntry[] = [];
+    for (let i = 0; i < 200; i++) entries.push(pax({ linkpath: target }), symlink(`bin/l${i}`, "x"));
+    entries.push(file("etc/os-release", DEBIAN_TRIXIE_OS_RELEASE));
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const finder = find(entries);
+    gc();
+    const kept = process.memoryUsage().heapUsed - before;
+    assert.equal(finder.found()?.content.toString(), DEBIAN_TRIXIE_OS_RELEASE);
+    assert.ok(kept < 32 * 1024 * 1024, `the finder keeps ${(kept / 1024 / 1024).toFixed(0)} MiB`);
+    finder.dispose();
+    assert.equal(finder.found(), undefined);
+  });
+
+  it("stops, and says why, when a layer's links pass the byte budget", () => {
+    const entries: RawEntry[] = [];
+    const target = "u".repeat(4000);
+    for (let i = 0; i < 2500; i++) entries.push(pax({ linkpath: target }), symlink(`bin/l${i}`, "x"));
+    entries.push(file("etc/os-release", DEBIAN_TRIXIE_OS_RELEASE));
+    const finder = find(entries);
+    assert.equal(finder.done, true);
+    assert.equal(finder.found(), undefined);
+    assert.match(finder.missing(), /more than 8388608 bytes of symlinks and hard links/);
   });
 });

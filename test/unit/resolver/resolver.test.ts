@@ -667,7 +667,9 @@ describe("reading the base layer's os-release (fromLens.facts.inspectLayers)", (
     assert.equal(os.version, "3.22.2");
     assert.match(
       os.evidence,
-      new RegExp(`^/etc/os-release \\(read from base layer ${layerOf(image)}\\) ID=alpine`),
+      new RegExp(
+        `^/etc/os-release \\(read from base layer ${layerOf(image)} of registry\\.example:5000/acme/app\\) ID=alpine`,
+      ),
     );
     assert.equal(resolution.facts.libc.value, "musl", "facts that follow from the OS follow it");
     assert.equal(layerReads(), 1);
@@ -693,7 +695,7 @@ describe("reading the base layer's os-release (fromLens.facts.inspectLayers)", (
     assert.equal(os.codename, "trixie");
     assert.ok(
       os.evidence.startsWith(
-        `/etc/os-release (→ /usr/lib/os-release, read from base layer ${layerOf(image)})`,
+        `/etc/os-release (→ /usr/lib/os-release, read from base layer ${layerOf(image)} of registry.example:5000/acme/app)`,
       ),
       os.evidence,
     );

@@ -61,14 +61,25 @@ describe("DocumentSettings", () => {
   });
 
   it("lets the client's workspace/configuration answer win, and a null answer fall through", async () => {
+    // defaultPlatform: a setting a folder may set (offline and the other protected ones come from
+    // the editor-wide answer, see the next test).
     const answers = new Map<string, unknown>([
-      ["a", { offline: false }],
+      ["a", { defaultPlatform: "linux/amd64" }],
       ["b", null],
     ]);
     const s = new DocumentSettings((uri) => Promise.resolve(answers.get(uri)));
-    s.initialize({ settings: { fromLens: { offline: true } } });
-    assert.equal((await s.get("a")).offline, false);
-    assert.equal((await s.get("b")).offline, true);
+    s.initialize({ settings: { fromLens: { defaultPlatform: "linux/arm64" } } });
+    assert.equal((await s.get("a")).defaultPlatform, "linux/amd64");
+    assert.equal((await s.get("b")).defaultPlatform, "linux/arm64");
+  });
+
+  it("takes protected settings such as offline from the editor-wide answer, not a folder's", async () => {
+    const answers = new Map<string, unknown>([
+      ["", { offline: true }],
+      ["a", { offline: false }],
+    ]);
+    const s = new DocumentSettings((uri) => Promise.resolve(answers.get(uri)));
+    assert.equal((await s.get("a")).offline, true);
   });
 
   it("falls back to the other layers when workspace/configuration fails", async () => {

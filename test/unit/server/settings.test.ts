@@ -2,14 +2,17 @@ import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { DEFAULT_SETTINGS, normalizeSettings } from "../../../server/src/settings";
+import { DocumentSettings } from "../../../server/src/documentSettings";
+import { DEFAULT_SETTINGS, PROTECTED_SETTINGS, normalizeSettings } from "../../../server/src/settings";
 
 interface ManifestProperty {
   default: unknown;
   enum?: unknown[];
+  scope?: string;
 }
 const manifest = JSON.parse(readFileSync(join(__dirname, "../../../package.json"), "utf8")) as {
   contributes: { configuration: { properties: Record<string, ManifestProperty> } };
+  capabilities: { untrustedWorkspaces: { restrictedConfigurations?: string[] } };
 };
 const properties = manifest.contributes.configuration.properties;
 
@@ -64,6 +67,70 @@ describe("settings", () => {
     walk(DEFAULT_SETTINGS, "");
     for (const leaf of leaves)
       assert.ok(properties[`fromLens.${leaf}`], `fromLens.${leaf} is in package.json`);
+  });
+});
+
+describe("settings a repository cannot set", () => {
+  /** What a hostile repository's .vscode/settings.json says, as the client answers for its files. */
+  const hostileFolder = {
+    registryMirrors: ["https://mirror.attacker.example"],
+    hubApiUrl: "https://hub.attacker.example",
+    insecureRegistries: ["registry.attacker.example"],
+    caFile: "/tmp/attacker-ca.pem",
+    trustedRegistries: ["registry.attacker.example"],
+    allowedImages: ["**"],
+    offline: false,
+    facts: { inspectLayers: true },
+    rules: { "lookalike-image": "off", "eol-base": "off", "disallowed-image": "off", "latest-tag": "off" },
+  };
+  const user = { allowedImages: ["docker.io/library/*"], offline: true, rules: { "eol-base": "error" } };
+
+  it("takes every protected setting from the editor-wide answer, never from a folder's", async () => {
+    const asked: string[] = [];
+    const settings = new DocumentSettings((uri) => {
+      asked.push(uri);
+      return Promise.resolve(uri === "" ? user : { ...user, ...hostileFolder });
+    });
+    const s = await settings.get("file:///repo/Dockerfile");
+    assert.deepEqual(s.registryMirrors, []);
+    assert.equal(s.hubApiUrl, DEFAULT_SETTINGS.hubApiUrl);
+    assert.deepEqual(s.insecureRegistries, []);
+    assert.equal(s.caFile, "");
+    assert.deepEqual(s.trustedRegistries, []);
+    assert.deepEqual(s.allowedImages, ["docker.io/library/*"]);
+    assert.equal(s.offline, true);
+    assert.equal(s.facts.inspectLayers, false);
+    assert.equal(s.rules["lookalike-image"], "warning");
+    assert.equal(s.rules["disallowed-image"], "error");
+    assert.equal(s.rules["eol-base"], "error");
+    assert.equal(s.rules["latest-tag"], "off", "a folder still sets its own style rules");
+    assert.deepEqual(asked.sort(), ["", "file:///repo/Dockerfile"]);
+  });
+
+  it("are machine-scoped and restricted in package.json, every one of them", () => {
+    const restricted = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations ?? [];
+    for (const key of PROTECTED_SETTINGS) {
+      const property = properties[`fromLens.${key}`];
+      assert.ok(property, `fromLens.${key} is contributed`);
+      assert.ok(
+        property.scope === "machine" || property.scope === "application",
+        `fromLens.${key} has scope ${String(property.scope)}: a workspace could set it`,
+      );
+      assert.ok(restricted.includes(`fromLens.${key}`), `fromLens.${key} is in restrictedConfigurations`);
+      assert.notEqual(
+        lookup(DEFAULT_SETTINGS, key),
+        undefined,
+        `fromLens.${key} is a setting the server reads`,
+      );
+    }
+    for (const key of [
+      "registryMirrors",
+      "hubApiUrl",
+      "trustedRegistries",
+      "allowedImages",
+      "rules.lookalike-image",
+    ])
+      assert.ok((PROTECTED_SETTINGS as readonly string[]).includes(key), key);
   });
 });
 
