@@ -51,6 +51,8 @@ interface DocumentState {
 
 export class ImageWorkspace {
   private readonly docs = new Map<string, DocumentState>();
+  /** References read for a request from a version `update` has not seen yet. */
+  private readonly unqueued = new Map<string, { version: number; refs: ImageRef[] }>();
 
   constructor(
     private readonly resolver: Resolver,
@@ -66,8 +68,14 @@ export class ImageWorkspace {
     force = false,
   ): ImageRef[] {
     const cached = this.docs.get(doc.uri);
+    const read = this.unqueued.get(doc.uri);
+    this.unqueued.delete(doc.uri);
     const refs =
-      cached && cached.version === doc.version && !force ? cached.refs : safeExtract(doc.getText());
+      cached && cached.version === doc.version && !force
+        ? cached.refs
+        : read && read.version === doc.version && !force
+          ? read.refs
+          : safeExtract(doc.getText());
     // Mirrors of official images are compared with their Docker Hub original (diverges-from-official).
     const counterparts = refs.map(officialCounterpart).filter((r): r is ImageRef => r !== undefined);
     const requests = [...refs, ...counterparts]
@@ -82,6 +90,7 @@ export class ImageWorkspace {
 
   close(uri: string): void {
     this.docs.delete(uri);
+    this.unqueued.delete(uri);
     this.resolver.release(uri);
   }
 
@@ -95,7 +104,13 @@ export class ImageWorkspace {
 
   refs(doc: TextDocument): ImageRef[] {
     const s = this.docs.get(doc.uri);
-    return s && s.version === doc.version ? s.refs : safeExtract(doc.getText());
+    if (s && s.version === doc.version) return s.refs;
+    // A version not worked on yet (its changes wait for the typing to pause): read once, not per request.
+    const read = this.unqueued.get(doc.uri);
+    if (read && read.version === doc.version) return read.refs;
+    const refs = safeExtract(doc.getText());
+    this.unqueued.set(doc.uri, { version: doc.version, refs });
+    return refs;
   }
 
   context(doc: TextDocument, settings: FromLensSettings, now: Date = new Date()): FeatureContext {
