@@ -151,7 +151,8 @@ export function checkedDocumentConnection(
     <T>(method: string, check: (p: unknown) => Checked<T>, handler: NotificationHandler<T>) =>
     (params: unknown): void => {
       const checked = check(params);
-      if (checked.ok) handler(checked.value);
+      // The handlers TextDocuments registers are synchronous; `void` only satisfies the type.
+      if (checked.ok) void handler(checked.value);
       else reject(method, checked.problem);
     };
   return {

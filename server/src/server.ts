@@ -210,7 +210,7 @@ connection.onExecuteCommand(async (p) => {
     applyEdit: (edit) => connection.workspace.applyEdit(edit).then((r) => r.applied),
     documentChanges: support.documentChanges,
     refreshAll: () =>
-      documents.all().forEach((d) => onContent(d.uri).catch(logRejection(`refreshing ${d.uri}`))),
+      documents.all().forEach((d) => void onContent(d.uri).catch(logRejection(`refreshing ${d.uri}`))),
   });
   if (!result.ok) void connection.window.showWarningMessage(result.message);
   return result;
