@@ -40,6 +40,8 @@ import { routeStandardFeatures } from "./standardRoutes";
 import { BatchProgress } from "./progress";
 import { PublishedDiagnostics } from "./publishedDiagnostics";
 import { statusParams } from "./status";
+import { ChangeScheduler, PerVersion } from "./changeScheduler";
+import { checkedDocumentConnection } from "./messageChecks";
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -58,6 +60,15 @@ const pending = new Set<string>();
 const published = new PublishedDiagnostics();
 const progress = new BatchProgress(() => connection.window.createWorkDoneProgress());
 let refreshTimer: NodeJS.Timeout | undefined;
+const standardDiagnosticsMemo = new PerVersion<ReturnType<typeof standard.validateStandard>>();
+
+/** Every promise the server starts and does not await ends here if it rejects: logged, never fatal. */
+function logRejection(what: string): (error: unknown) => void {
+  return (error) =>
+    log.error(`${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+}
+// The last line of defence: bad input must never end the process (Node ≥ 15 exits on these).
+process.on("unhandledRejection", logRejection("a background task"));
 
 let clientCapabilities: ClientCapabilities = {};
 
@@ -104,7 +115,9 @@ function scheduleRefresh(keys: string[]): void {
     pending.clear();
     for (const uri of uris) {
       const doc = documents.get(uri);
-      if (doc) void publishDiagnostics(doc);
+      // A document being typed into publishes once the typing pauses (changes.work).
+      if (doc && !changes.isPending(uri))
+        publishDiagnostics(doc).catch(logRejection(`diagnostics of ${uri}`));
     }
     if (uris.length > 0 && support.codeLensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type);
     sendStatus();
@@ -115,7 +128,7 @@ async function publishDiagnostics(doc: TextDocument): Promise<void> {
   const s = await settings.get(doc.uri);
   if (!engine || documents.get(doc.uri)?.version !== doc.version) return; // superseded while we waited
   const standardDiagnostics = isDockerfileDocument(doc)
-    ? standard.validateStandard(service, doc.getText(), s)
+    ? standardDiagnosticsMemo.get(doc, s, () => standard.validateStandard(service, doc.getText(), s))
     : [];
   const diagnostics = [
     ...standardDiagnostics,
@@ -126,14 +139,27 @@ async function publishDiagnostics(doc: TextDocument): Promise<void> {
   await connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
 }
 
-async function onContent(doc: TextDocument): Promise<void> {
-  const s = await settings.get(doc.uri);
+/** Works on the latest version of a document: its references, then its diagnostics. */
+async function onContent(uri: string): Promise<void> {
+  const doc = documents.get(uri);
+  if (!doc) return;
+  const s = await settings.get(uri);
+  if (documents.get(uri)?.version !== doc.version) return; // superseded while we waited; its own turn follows
   engine?.workspace.update(doc, s, "visible");
   await publishDiagnostics(doc);
 }
 
-documents.onDidChangeContent((e) => void onContent(e.document));
+/** Edits are coalesced per document: work starts when the typing pauses, on the latest version only. */
+const changes = new ChangeScheduler({
+  quietMs: 150,
+  maxWaitMs: 1000,
+  work: onContent,
+  onError: (uri, error) => logRejection(`working on ${uri}`)(error),
+});
+documents.onDidChangeContent((e) => changes.changed(e.document.uri));
 documents.onDidClose((e) => {
+  changes.closed(e.document.uri);
+  standardDiagnosticsMemo.forget(e.document.uri);
   settings.forget(e.document.uri);
   published.forget(e.document.uri);
   engine?.workspace.close(e.document.uri);
@@ -149,7 +175,7 @@ connection.onDidChangeConfiguration((change) => {
     await reloadGlobalSettings();
     for (const doc of documents.all()) {
       engine?.workspace.update(doc, await settings.get(doc.uri), "background");
-      void publishDiagnostics(doc);
+      publishDiagnostics(doc).catch(logRejection(`diagnostics of ${doc.uri}`));
     }
   })().catch((error: unknown) => log.error(`applying the new settings failed: ${String(error)}`));
   return reconfiguring;
@@ -169,6 +195,7 @@ async function withDoc<T, E>(
 
 connection.onHover((p) =>
   withDoc(p.textDocument.uri, null, async (doc, s, e) => {
+    changes.flush(doc.uri); // hovering what was just typed resolves it now
     const ref = e.workspace.refs(doc).find((r) => rangeContains(r.range, p.position));
     if (ref) await e.workspace.settle(ref, s, s.hover.waitMs);
     return (
@@ -217,7 +244,8 @@ connection.onExecuteCommand(async (p) => {
     settings: (uri) => settings.get(uri),
     applyEdit: (edit) => connection.workspace.applyEdit(edit).then((r) => r.applied),
     documentChanges: support.documentChanges,
-    refreshAll: () => documents.all().forEach((d) => void onContent(d)),
+    refreshAll: () =>
+      documents.all().forEach((d) => void onContent(d.uri).catch(logRejection(`refreshing ${d.uri}`))),
   });
   // A notification, not window/showMessageRequest: editors show a request as a blocking prompt.
   if (!result.ok)
@@ -236,7 +264,10 @@ routeStandardFeatures(
 );
 
 connection.onShutdown(async () => {
+  changes.dispose();
   await engine?.close();
 });
-documents.listen(connection);
+documents.listen(
+  checkedDocumentConnection(connection, (method, problem) => log.warn(`ignored ${method}: ${problem}`)),
+);
 connection.listen();

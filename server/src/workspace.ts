@@ -67,6 +67,8 @@ interface DocumentState {
 
 export class ImageWorkspace {
   private readonly docs = new Map<string, DocumentState>();
+  /** References read for a request from a version `update` has not seen yet. */
+  private readonly unqueued = new Map<string, { version: number; target: string; refs: ImageRef[] }>();
 
   constructor(
     private readonly resolver: Resolver,
@@ -83,10 +85,14 @@ export class ImageWorkspace {
   ): ImageRef[] {
     const cached = this.docs.get(doc.uri);
     const platforms = buildPlatforms(settings);
+    const read = this.unqueued.get(doc.uri);
+    this.unqueued.delete(doc.uri);
     const refs =
       cached && cached.version === doc.version && cached.target === platforms.target && !force
         ? cached.refs
-        : extractRefs(doc, dotEnvBeside, { platforms });
+        : read && read.version === doc.version && read.target === platforms.target && !force
+          ? read.refs
+          : extractRefs(doc, dotEnvBeside, { platforms });
     // Mirrors of official images are compared with their Docker Hub original (diverges-from-official).
     const counterparts = refs.map(officialCounterpart).filter((r): r is ImageRef => r !== undefined);
     const requests = [...refs, ...counterparts]
@@ -101,6 +107,7 @@ export class ImageWorkspace {
 
   close(uri: string): void {
     this.docs.delete(uri);
+    this.unqueued.delete(uri);
     this.resolver.release(uri);
   }
 
@@ -115,11 +122,18 @@ export class ImageWorkspace {
   refs(doc: TextDocument, settings?: FromLensSettings): ImageRef[] {
     const s = this.docs.get(doc.uri);
     const platforms = settings === undefined ? undefined : buildPlatforms(settings);
-    if (s && s.version === doc.version && (platforms === undefined || s.target === platforms.target))
-      return s.refs;
-    return extractRefs(doc, dotEnvBeside, {
-      platforms: platforms ?? { target: s?.target ?? machinePlatform(), build: machinePlatform() },
-    });
+    const fits = (x: { version: number; target: string } | undefined): boolean =>
+      x !== undefined &&
+      x.version === doc.version &&
+      (platforms === undefined || x.target === platforms.target);
+    if (s && fits(s)) return s.refs;
+    // A version not worked on yet (its changes wait for the typing to pause): read once, not per request.
+    const read = this.unqueued.get(doc.uri);
+    if (read && fits(read)) return read.refs;
+    const target = platforms ?? { target: s?.target ?? machinePlatform(), build: machinePlatform() };
+    const refs = extractRefs(doc, dotEnvBeside, { platforms: target });
+    this.unqueued.set(doc.uri, { version: doc.version, target: target.target, refs });
+    return refs;
   }
 
   context(doc: TextDocument, settings: FromLensSettings, now: Date = new Date()): FeatureContext {

@@ -57,9 +57,19 @@ interface Job {
   generation?: number;
   /** Settings changed while it ran: queue it again once it settles. */
   again?: boolean;
+  /** How many times this work was queued again because settings changed while it ran. */
+  reruns: number;
+  /** A re-run waiting for its turn of the event loop: not started before. */
+  held?: boolean;
 }
 
 const MEMO_LIMIT = 512;
+/**
+ * A job whose settings changed while it ran runs again at most this many times in a row, each
+ * after a turn of the event loop: settings that keep changing (or a re-run that fails at once
+ * from the backoff) can never spin the resolver.
+ */
+const MAX_RERUNS = 2;
 /** After the network fails, a host is left alone (cache answers) for this long. */
 const UNREACHABLE_BACKOFF_MS = 60_000;
 
@@ -86,6 +96,7 @@ export class Resolver {
   private readonly derivedIn = new Map<string, number>();
   /** Results a rate limit left incomplete are resolved again when it resets (one timer per key). */
   private readonly retries = new Map<string, NodeJS.Timeout>();
+  private readonly rerunTimers = new Set<NodeJS.Timeout>();
 
   constructor(private readonly options: ResolverOptions) {
     this.now = options.now ?? Date.now;
@@ -108,7 +119,8 @@ export class Resolver {
       const running = this.running.get(key);
       if (running) {
         running.owners.add(owner);
-        if (running.generation !== this.generation) running.again = true;
+        // A job that has not read its settings yet (generation unset) will read the current ones.
+        if (running.generation !== undefined && running.generation !== this.generation) running.again = true;
         continue;
       }
       const pending = this.queue.find((j) => j.key === key);
@@ -119,25 +131,59 @@ export class Resolver {
         continue;
       }
       if (!force && !this.needsWork(key)) continue;
-      this.queue.push({ key, request, priority, owners: new Set([owner]), force });
-      const previous = this.states.get(key);
-      const prev =
-        previous &&
-        (previous.state === "resolved"
-          ? previous
-          : previous.state === "error"
-            ? previous.previous
-            : undefined);
-      this.states.set(key, {
-        state: "resolving",
-        ...(prev ? { previous: { resolution: prev.resolution, freshness: prev.freshness } } : {}),
-      });
+      this.enqueue({ key, request, priority, owners: new Set([owner]), force, reruns: 0 });
       queued.push(key);
     }
     if (queued.length > 0) this.options.onDidChange?.(queued);
     this.prepareBatch(queued);
     this.pump();
     return queued;
+  }
+
+  /** Puts a job in the queue, showing its key as resolving (with what was known before). */
+  private enqueue(job: Job): void {
+    this.queue.push(job);
+    const previous = this.states.get(job.key);
+    const prev =
+      previous &&
+      (previous.state === "resolved" ? previous : previous.state === "error" ? previous.previous : undefined);
+    this.states.set(job.key, {
+      state: "resolving",
+      ...(prev ? { previous: { resolution: prev.resolution, freshness: prev.freshness } } : {}),
+    });
+  }
+
+  /**
+   * Settings changed while `job` ran: queue it once more for all its owners — at once, so its
+   * key shows as resolving, but held until a turn of the event loop has passed, and at most
+   * MAX_RERUNS times in a row. Never per owner and never started in the same tick (issue 12:
+   * that spun at 100% CPU when the re-run failed at once from the backoff).
+   */
+  private scheduleRerun(job: Job): void {
+    if (job.reruns >= MAX_RERUNS) {
+      this.options.log?.(
+        `${job.key}: settings kept changing while it resolved; it runs again at its next request`,
+      );
+      return;
+    }
+    const { key, request, priority, force } = job;
+    const rerun: Job = {
+      key,
+      request,
+      priority,
+      force,
+      owners: new Set(job.owners),
+      reruns: job.reruns + 1,
+      held: true,
+    };
+    this.enqueue(rerun);
+    this.options.onDidChange?.([key]);
+    const timer = setTimeout(() => {
+      this.rerunTimers.delete(timer);
+      rerun.held = false;
+      this.pump();
+    }, 0);
+    this.rerunTimers.add(timer);
   }
 
   /**
@@ -225,7 +271,8 @@ export class Resolver {
    */
   rederive(registriesChanged = false): void {
     this.generation++;
-    for (const job of this.running.values()) job.again = true;
+    // A job still waiting to read its settings (generation unset) reads the new ones.
+    for (const job of this.running.values()) if (job.generation !== undefined) job.again = true;
     if (registriesChanged) {
       this.unreachableUntil.clear();
       this.unreachableError.clear();
@@ -245,6 +292,8 @@ export class Resolver {
 
   /** Forgets everything in memory and on disk (the "Clear Cache" command). */
   clear(): void {
+    for (const timer of this.rerunTimers) clearTimeout(timer);
+    this.rerunTimers.clear();
     for (const job of this.running.values()) job.controller?.abort();
     this.queue.length = 0;
     const keys = [...this.states.keys()];
@@ -336,8 +385,10 @@ export class Resolver {
 
   private pump(): void {
     while (this.running.size < this.concurrency && this.queue.length > 0) {
-      const index = this.queue.findIndex((j) => j.priority === "visible");
-      const [job] = this.queue.splice(index >= 0 ? index : 0, 1);
+      const visible = this.queue.findIndex((j) => !j.held && j.priority === "visible");
+      const index = visible >= 0 ? visible : this.queue.findIndex((j) => !j.held);
+      if (index < 0) break;
+      const [job] = this.queue.splice(index, 1);
       if (!job) break;
       this.running.set(job.key, job);
       void this.run(job);
@@ -404,9 +455,7 @@ export class Resolver {
       this.derivedIn.set(job.key, job.generation);
       this.settle(job.key, result);
       this.scheduleRetry(job, result);
-      if (job.again && job.owners.size > 0) {
-        for (const owner of job.owners) this.request([job.request], owner, job.priority, job.force);
-      }
+      if (job.again && job.owners.size > 0) this.scheduleRerun(job);
     }
     if (this.memo.size > MEMO_LIMIT) {
       for (const k of [...this.memo.keys()].slice(0, this.memo.size - MEMO_LIMIT)) this.memo.delete(k);

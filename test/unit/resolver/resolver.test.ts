@@ -598,6 +598,66 @@ describe("resolver", () => {
     assert.equal(last.resolution.facts.trust.trustedBySettings, true, "the settings of after the change");
   });
 
+  /**
+   * A spinning resolver starves the event loop, so a test waiting on a timer would hang rather
+   * than fail: after `limit` change events this releases the owners, which ends any spin.
+   */
+  function breakSpinAfter(r: Resolver, owners: string[], limit: number): () => number {
+    let events = 0;
+    const push = changed.push.bind(changed);
+    changed.push = (...keys: string[]): number => {
+      if (++events > limit) for (const owner of owners) r.release(owner);
+      return push(...keys);
+    };
+    return () => events;
+  }
+
+  it("two documents sharing an unreachable image while the registry settings change: no spin, answers settle", async () => {
+    // The hang of issue 12: the failed job was re-queued once per owner, with no yield and no
+    // bound, and each re-run failed again at once from the backoff — 100% CPU, nothing answered.
+    let open!: () => void;
+    source.gate = new Promise((resolve) => (open = resolve));
+    source.failure = { kind: "network", message: "connect ECONNREFUSED" };
+    const r = makeResolver();
+    const request = { reference: ref("3.12-slim"), platform: "linux/amd64" };
+    r.request([request], "file:///a/Dockerfile", "visible");
+    r.request([request], "file:///b/Dockerfile", "visible");
+    await new Promise((resolve) => setImmediate(resolve));
+    r.rederive(true); // e.g. fromLens.registryMirrors changed while the lookup runs
+    const events = breakSpinAfter(r, ["file:///a/Dockerfile", "file:///b/Dockerfile"], 200);
+    open();
+    const timer = await new Promise<string>((resolve) => setTimeout(() => resolve("timer ran"), 50));
+    assert.equal(timer, "timer ran");
+    assert.ok(events() <= 20, `the resolver settled ${events()} times: it is spinning`);
+    const lookup = r.lookup(request);
+    assert.ok(lookup.state === "error" && lookup.error.kind === "network", JSON.stringify(lookup));
+    assert.ok(source.calls.filter((c) => c.startsWith("HEAD")).length <= 2, JSON.stringify(source.calls));
+  });
+
+  it("runs a job again after a settings change at most a bounded number of times", async () => {
+    source.failure = { kind: "network", message: "connect ECONNREFUSED" };
+    const r = makeResolver();
+    const request = { reference: ref("3.12-slim"), platform: "linux/amd64" };
+    // The registry settings change during every run: the re-runs must still stop.
+    let runs = 0;
+    const resolve = source.resolve.bind(source);
+    source.resolve = (reference, opts) => {
+      runs++;
+      r.rederive(true);
+      return resolve(reference, opts);
+    };
+    const events = breakSpinAfter(r, ["doc1", "doc2"], 200);
+    r.request([request], "doc1", "visible");
+    r.request([request], "doc2", "visible");
+    const deadline = Date.now() + 2000;
+    while (r.lookup(request).state === "resolving" && Date.now() < deadline) {
+      await new Promise((done) => setTimeout(done, 5));
+    }
+    assert.ok(events() <= 20, `the resolver settled ${events()} times: it is spinning`);
+    assert.equal(r.lookup(request).state, "error");
+    assert.ok(runs <= 4, `asked the registry ${runs} times`);
+  });
+
   it("clears memory and disk on request", async () => {
     const r = makeResolver();
     const request = { reference: ref("3.12-slim"), platform: "linux/amd64" };
