@@ -1,7 +1,8 @@
 // Runs node:test over every *.test.ts below the folders named (Node 20's --test takes no globs),
-// through tsx so tests run straight from TypeScript. Folders named with --serial=DIR run after
-// the others, one file at a time (real VS Code and browsers want both cores). Ends with one
-// line that totals every group: "tests: N passed, N failed, N skipped".
+// through tsx so tests run straight from TypeScript. Folders and files named with --serial=PATH run
+// after the others, one file at a time (real VS Code and browsers want both cores, timing tests a
+// quiet machine); a file named both ways runs only serially. Ends with one line that totals every
+// group: "tests: N passed, N failed, N skipped".
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -44,9 +45,17 @@ if (missingShared.length > 0) {
   process.exit(1);
 }
 
+// A file named with --serial= runs only in the serial group, even when its folder is named too.
+const serialFiles = serial.flatMap(find).sort();
 const groups = [
-  { files: parallel.flatMap(find).sort(), concurrency: process.env.TEST_CONCURRENCY ?? "2" },
-  { files: serial.flatMap(find).sort(), concurrency: "1" },
+  {
+    files: parallel
+      .flatMap(find)
+      .filter((f) => !serialFiles.includes(f))
+      .sort(),
+    concurrency: process.env.TEST_CONCURRENCY ?? "2",
+  },
+  { files: serialFiles, concurrency: "1" },
 ].filter((g) => g.files.length > 0);
 if (groups.length === 0) {
   console.error(`run-tests: no test files under ${process.argv.slice(2).join(", ")}`);

@@ -12,7 +12,8 @@ echo "== format"; npx prettier --check --log-level warn .
 echo "== tests"
 dirs=(test/unit test/protocol)
 [ -d test/integration ] && dirs+=(test/integration)
-serial=()
+# Tests that measure how long the server keeps others waiting run alone, not beside another file.
+serial=(--serial=test/protocol/responsiveness.test.ts)
 [ -d test/vscode ] && serial+=(--serial=test/vscode)
 [ -d test/e2e ] && serial+=(--serial=test/e2e)
 exec node scripts/run-tests.mjs "${dirs[@]}" "${serial[@]}"
