@@ -1,7 +1,7 @@
 /**
  * `check --format sarif`: SARIF 2.1.0 (OASIS), the format GitHub code scanning reads. Each FROM
  * Lens rule is a reportingDescriptor with its one-line summary, the README section as help URI and
- * its default level; the standard Dockerfile checks are listed by their code. Locations are
+ * its default level; the standard Dockerfile checks by their code and one-line summary. Locations are
  * relative to %SRCROOT% (the folder the command ran in), so the uploaded results point at files in
  * the repository. Columns are UTF-16 code units, as in LSP (SARIF's default columnKind).
  */
@@ -10,7 +10,8 @@ import { pathToFileURL } from "node:url";
 import type * as Sarif from "sarif";
 import type { Diagnostic } from "vscode-languageserver-types";
 import { codeDescriptionHref, DIAGNOSTIC_SOURCE } from "../../server/src/features/diagnostics";
-import { RULE_SUMMARIES } from "../../server/src/features/rules/catalog";
+import { RULE_SUMMARIES, STANDARD_CHECK_SUMMARIES } from "../../server/src/features/rules/catalog";
+import { isStandardCheck } from "../../server/src/features/standardChecks";
 import { levelWord, messageText } from "./diagnostic";
 import { RULE_DEFAULTS, type RuleCode, type RuleSeverity } from "../../server/src/settings";
 
@@ -65,9 +66,11 @@ function descriptor(id: string, d: Diagnostic | undefined): Sarif.ReportingDescr
       properties: { tags: ["docker", "container-image"] },
     };
   }
-  // A standard Dockerfile check (dockerfile-utils): its code and its source.
+  // A standard Dockerfile check: its summary (README "Standard checks"), else its code and source.
   const href = d?.codeDescription?.href ?? `${INFORMATION_URI}#standard-checks`;
-  const text = `Dockerfile check ${id}${d?.source ? ` (${d.source})` : ""}.`;
+  const text = isStandardCheck(id)
+    ? STANDARD_CHECK_SUMMARIES[id]
+    : `Dockerfile check ${id}${d?.source ? ` (${d.source})` : ""}.`;
   return {
     id,
     ...(name !== undefined ? { name } : {}),

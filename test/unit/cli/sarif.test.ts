@@ -13,8 +13,8 @@ import addFormats from "ajv-formats";
 import { DiagnosticSeverity, type Diagnostic } from "vscode-languageserver-types";
 import { annotation, workflowCommand } from "../../../cli/src/annotations";
 import { toSarif } from "../../../cli/src/sarif";
-import { RULE_SUMMARIES } from "../../../server/src/features/rules/catalog";
-import { RULE_DEFAULTS } from "../../../server/src/settings";
+import { RULE_SUMMARIES, STANDARD_CHECK_SUMMARIES } from "../../../server/src/features/rules/catalog";
+import { RULE_DEFAULTS, STANDARD_CHECK_DEFAULTS } from "../../../server/src/settings";
 import { REPO_ROOT } from "../../support/paths";
 import { makeTempDirSync } from "../../support/tmp";
 
@@ -27,7 +27,7 @@ function diagnostic(code: string, severity: DiagnosticSeverity, message: string,
     range: { start: { line, character: 5 }, end: { line, character: 21 } },
     severity,
     code,
-    source: code === "39" ? "dockerfile-utils" : "FROM Lens",
+    source: code === "unknown-flag" ? "dockerfile-utils" : "FROM Lens",
     message,
   };
 }
@@ -38,7 +38,7 @@ const reports = [
     diagnostics: [
       diagnostic("latest-tag", DiagnosticSeverity.Warning, 'python uses the tag "latest"\nwhich moves.'),
       diagnostic("unknown-tag", DiagnosticSeverity.Error, "python has no tag 3.12-slimm", 2),
-      diagnostic("39", DiagnosticSeverity.Warning, "Unknown flag: foo", 3),
+      diagnostic("unknown-flag", DiagnosticSeverity.Warning, "unknown flag: --foo", 3),
     ],
   },
   {
@@ -96,10 +96,10 @@ describe("SARIF output", () => {
       ];
       assert.equal(rule.defaultConfiguration?.level, level, code);
     }
-    assert.ok(
-      rules.some((r) => r.id === "39"),
-      "a standard check is listed by its code",
-    );
+    const standard = rules.find((r) => r.id === "unknown-flag");
+    assert.ok(standard, "a standard check is listed by its code");
+    assert.equal(standard.shortDescription?.text, STANDARD_CHECK_SUMMARIES["unknown-flag"]);
+    assert.equal(standard.helpUri, "https://github.com/from-lens/from-lens#standard-checks");
   });
 
   it("maps severities to levels and places results relative to %SRCROOT%", () => {
@@ -109,7 +109,7 @@ describe("SARIF output", () => {
       [
         ["latest-tag", "warning"],
         ["unknown-tag", "error"],
-        ["39", "warning"],
+        ["unknown-flag", "warning"],
         ["floating-tag", "note"],
       ],
     );
@@ -128,6 +128,18 @@ describe("the rule catalog", () => {
     const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
     for (const code of Object.keys(RULE_DEFAULTS))
       assert.match(readme, new RegExp(`^### \`${code}\`$`, "m"), code);
+  });
+
+  it("has the README's one line for every standard check", () => {
+    const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
+    assert.deepEqual(
+      Object.keys(STANDARD_CHECK_SUMMARIES).sort(),
+      Object.keys(STANDARD_CHECK_DEFAULTS).sort(),
+    );
+    for (const [code, summary] of Object.entries(STANDARD_CHECK_SUMMARIES)) {
+      const row = new RegExp(`^\\| \`${code}\` +\\| \\w+ +\\| (.+?) +\\|`, "m").exec(readme);
+      assert.equal(row?.[1] === undefined ? undefined : `${row[1]}.`, summary, code);
+    }
   });
 });
 

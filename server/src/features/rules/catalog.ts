@@ -4,7 +4,7 @@
  * explanation stays in README.md, a section per code (codeDescriptionHref links to it); a unit
  * test keeps this table, RULE_DEFAULTS and the README's sections in step.
  */
-import type { RuleCode } from "../../settings";
+import type { RuleCode, StandardCheckCode } from "../../settings";
 
 export const RULE_SUMMARIES: Readonly<Record<RuleCode, string>> = {
   "invalid-reference":
@@ -42,4 +42,38 @@ export const RULE_SUMMARIES: Readonly<Record<RuleCode, string>> = {
     "A mirror of a Docker Official Image serves a different digest than Docker Hub for the same tag.",
   "content-trust":
     "DOCKER_CONTENT_TRUST=1 makes pulls of Docker Official Images fail since Content Trust was retired.",
+};
+
+/** One line per standard Dockerfile check, as in the README's "Standard checks" table. */
+export const STANDARD_CHECK_SUMMARIES: Readonly<Record<StandardCheckCode, string>> = {
+  "unknown-flag": "A flag the instruction does not have (`ADD --unpak`).",
+  "duplicate-flag": "A flag given twice that takes one value.",
+  "missing-flag-value": "`--chown` without `=value`.",
+  "invalid-flag-value": "A bad boolean, duration, retries, network, security or mount option.",
+  "argument-count": "Too few or too many arguments (`COPY src`, `FROM a b`).",
+  "missing-argument": "An instruction with no arguments.",
+  "extra-argument": "Arguments where none are taken (`HEALTHCHECK NONE x`).",
+  "blank-base-name": "`FROM $UNDEFINED`: the base name is empty.",
+  "invalid-reference-format": "A malformed tag or digest in `FROM`.",
+  "invalid-as": "`FROM image something name`: the second word must be `AS`.",
+  "invalid-stage-name": "A stage name BuildKit rejects (`AS 1st`).",
+  "duplicate-stage-name": "Two stages with the same name.",
+  "no-source-image": "No `FROM` before the first instruction.",
+  "destination-not-directory": "Several sources copied to a destination not ending in `/`.",
+  "healthcheck-syntax": "`HEALTHCHECK` without `CMD`/`NONE`, or `CMD` without a command.",
+  "invalid-port": "An `EXPOSE` port or protocol Docker rejects.",
+  "invalid-signal": "A `STOPSIGNAL` that is not a signal.",
+  "invalid-onbuild-trigger": "`ONBUILD FROM`, `ONBUILD MAINTAINER`, `ONBUILD ONBUILD`.",
+  "shell-json-form": "`SHELL` not written as a JSON array.",
+  "key-value-syntax": "`ENV`/`LABEL`/`ARG` pairs with a missing `=`, name or closing quote.",
+  "unsupported-modifier": "`${VAR:x}`: a substitution modifier BuildKit does not have.",
+  "invalid-escape-directive": "`# escape=` other than `\\` or `` ` ``, or given twice.",
+  "unknown-instruction": "A line that is not an instruction.",
+  "multiple-instructions": "Several `CMD`, `ENTRYPOINT` or `HEALTHCHECK` in one stage (the last wins).",
+  "deprecated-maintainer": "`MAINTAINER` (use `LABEL org.opencontainers.image.authors=…`).",
+  "relative-workdir": "`WORKDIR` with a relative path.",
+  "empty-continuation-line": "An empty line inside a continued instruction.",
+  "instruction-casing": "An instruction not in upper case.",
+  "json-in-single-quotes": "`CMD ['a']`: single quotes make it shell form.",
+  "directive-casing": "A parser directive not in lower case.",
 };
