@@ -130,6 +130,21 @@ const HUB_ALIASES: ReadonlySet<string> = new Set(["index.docker.io"]);
  * nothing can pull; sha384 digests are unsupported (OCI registers only sha256 and sha512).
  */
 export function parseReference(text: string): ParseResult {
+  const known = parsed.get(text);
+  if (known !== undefined) return known;
+  // One Dockerfile names the same few images again and again, and every feature parses them: the
+  // answers are kept (frozen, so no caller can change another's), a bounded number of them.
+  if (parsed.size >= PARSED_LIMIT) parsed.clear();
+  const result = parseUncached(text);
+  Object.freeze(result.ok ? result.value : result.error);
+  parsed.set(text, Object.freeze(result));
+  return result;
+}
+
+const PARSED_LIMIT = 20_000;
+const parsed = new Map<string, ParseResult>();
+
+function parseUncached(text: string): ParseResult {
   if (text === "") {
     return fail({ code: "empty", message: "The image reference is empty." });
   }

@@ -364,3 +364,17 @@ describe("errors for the editor", () => {
     }
   });
 });
+
+describe("parsing the same text again", () => {
+  it("answers from memory with a frozen result no caller can change", () => {
+    const first = parseReference("python:3.12-slim");
+    assert.equal(parseReference("python:3.12-slim"), first, "the same answer, not parsed again");
+    assert.ok(Object.isFrozen(first));
+    assert.ok(first.ok && Object.isFrozen(first.value));
+    const bad = parseReference("Python");
+    assert.ok(!bad.ok && Object.isFrozen(bad.error));
+    assert.throws(() => {
+      (first as { ok: boolean }).ok = false;
+    }, TypeError);
+  });
+});
