@@ -55,10 +55,16 @@ export type ResolveError =
   | (ErrorBase & { kind: "unauthorized" })
   | (ErrorBase & { kind: "denied" })
   | (ErrorBase & { kind: "rate-limited"; resetAt?: Date; resetIsEstimate?: boolean })
-  | (ErrorBase & { kind: "network"; status?: number })
+  /** `proxy`: the proxy's host, when it was the proxy that refused (`status` is then its answer, e.g. 407). */
+  | (ErrorBase & { kind: "network"; status?: number; proxy?: string })
   | (ErrorBase & { kind: "timeout"; phase: TimeoutPhase })
   | (ErrorBase & { kind: "bad-response"; reason: BadResponseReason })
   | (ErrorBase & { kind: "offline" })
+  /**
+   * The registry's auth server is misconfigured: the token realm its challenge names answered 404
+   * (no such endpoint). Says nothing about the image; `host` is the realm's host.
+   */
+  | (ErrorBase & { kind: "auth-misconfigured"; registry: string; realm: string })
   /** The caller's AbortSignal fired. Not a registry failure: callers usually drop it silently. */
   | (ErrorBase & { kind: "cancelled" });
 
@@ -290,6 +296,34 @@ export function badResponse(
 ): ResolveError {
   const e: ResolveError = { kind: "bad-response", reason, message };
   if (host !== undefined) e.host = host;
+  if (cause) e.cause = cause;
+  return e;
+}
+
+/**
+ * The token realm a registry names does not exist (HTTP 404 / 410). That is the registry's auth
+ * server being misconfigured, not the image being missing: FROM Lens cannot get a token, so it
+ * cannot tell whether the image exists at all.
+ */
+export function tokenRealmNotFoundError(
+  registry: string,
+  realm: URL,
+  status: number,
+  cause?: RegistryErrorInfo,
+): ResolveError {
+  const realmHost = realm.host;
+  const shown = redactUrl(new URL(`${realm.origin}${realm.pathname}`));
+  const e: ResolveError = {
+    kind: "auth-misconfigured",
+    registry,
+    realm: shown,
+    host: realmHost,
+    message:
+      `The token server ${realmHost}, where ${registry} sends clients for a token, answered HTTP ${status} ` +
+      `(not found) at ${shown}: the registry's authentication is misconfigured, so FROM Lens cannot tell ` +
+      `whether the image exists. This is a problem on the registry's side (or of a proxy in between); ` +
+      `tell its administrator.`,
+  };
   if (cause) e.cause = cause;
   return e;
 }

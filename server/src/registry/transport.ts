@@ -36,6 +36,7 @@ import {
   redactUrl,
   timeoutError,
   toResolveError,
+  tokenRealmNotFoundError,
 } from "./errors";
 import type { ErrorContext, ResolveError, Result } from "./errors";
 import { isLoopbackHost, proxyFor } from "./proxy";
@@ -1277,6 +1278,13 @@ export class RegistrySession {
           : `The token server ${realmHost} refused an anonymous token for ${scopes.join(" ") || endpoint.credentialKey} (HTTP ${r.status}). Log in with \`${loginCommand(endpoint.credentialKey)}\`.`,
       };
       return err(e);
+    }
+    if (r.status === 404 || r.status === 410) {
+      // The realm itself is missing: the auth server is misconfigured, not the image. (A missing
+      // repository is the registry's to say: Docker Hub's token server grants an empty token and
+      // the registry answers 401.)
+      const cause = new RegistryError({ status: r.status, method: "GET", url: realm.href, body: r.body });
+      return err(tokenRealmNotFoundError(hostOf(endpoint.origin), realm, r.status, cause.toInfo()));
     }
     if (r.status < 200 || r.status >= 300) {
       return err(
