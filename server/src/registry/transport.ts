@@ -462,17 +462,19 @@ export class HttpTransport {
     return this.tlsReady;
   }
 
+  /** The proxy URL a request to `url` goes through, if any (none with an injected dispatcher). */
+  private proxyOf(url: URL): string | undefined {
+    if (this.options.dispatcher) return undefined;
+    return proxyFor(url, { proxy: this.options.proxy, noProxy: this.options.noProxy, env: this.options.env });
+  }
+
   private async dispatcherFor(url: URL): Promise<Result<Dispatcher>> {
     if (this.options.dispatcher) return ok(this.options.dispatcher);
     const caResult = await this.loadCa();
     if (!caResult.ok) return caResult;
     const ca = caResult.value;
     const { timeouts, limits } = this.options;
-    const proxy = proxyFor(url, {
-      proxy: this.options.proxy,
-      noProxy: this.options.noProxy,
-      env: this.options.env,
-    });
+    const proxy = this.proxyOf(url);
     if (proxy) {
       let agent = this.proxyAgents.get(proxy);
       if (!agent) {
@@ -567,6 +569,8 @@ export class HttpTransport {
     const sem = this.semaphore(host);
     const acquired = await sem.acquire(controller.signal);
     let currentHost = host;
+    /** The proxy the current hop goes through: a proxy's refusal is reported as the proxy's. */
+    let currentProxy: string | undefined;
     /** While reading a body: how much was announced and how much arrived (to tell truncation). */
     const bodyProgress = { expected: Number.NaN, received: 0, reading: false };
     try {
@@ -594,6 +598,7 @@ export class HttpTransport {
             }
           }
         }
+        currentProxy = this.proxyOf(url);
         const dispatcher = await this.dispatcherFor(url);
         if (!dispatcher.ok) return dispatcher;
         if (hop > 0 && this.rateLimits.blockedUntil(currentHost)) {
@@ -795,7 +800,7 @@ export class HttpTransport {
           ),
         );
       }
-      const mapped = fromNetworkError(e, currentHost, timeouts);
+      const mapped = fromNetworkError(e, currentHost, timeouts, currentProxy);
       // A sink that already took part of the body cannot take it again from the start.
       const replayable = !(req.sink && bodyProgress.received > 0);
       if ((code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE") && replayable)
