@@ -1219,16 +1219,23 @@ export class RegistrySession {
       );
     }
     const realmHost = hostOf(realm);
-    // ggcr validateRealmURL: https only, except that plain http is fine on loopback and for a
-    // registry the user declared insecure (its realm usually lives on the same host).
+    // ggcr validateRealmURL: https only, except that plain http is fine for a registry the user
+    // declared insecure (its realm usually lives on the same host), and on loopback for a loopback
+    // registry. A remote registry naming a loopback realm would have FROM Lens send its
+    // credentials to whatever listens on this machine: refused.
     const insecureOk =
       realm.protocol === "http:" &&
-      (isLoopbackHost(realm.hostname) || this.http.isInsecureRegistry(realmHost));
+      ((isLoopbackHost(realm.hostname) && isLoopbackHost(endpoint.origin.hostname)) ||
+        this.http.isInsecureRegistry(realmHost));
     if (realm.protocol !== "https:" && !insecureOk) {
+      const why =
+        realm.protocol === "http:" && isLoopbackHost(realm.hostname)
+          ? "a service on this machine, while the registry is not; refused so no credentials go to a local service"
+          : "not https; refused so no credentials travel unencrypted";
       return err(
         badResponse(
           "insecure-realm",
-          `${hostOf(endpoint.origin)} asked FROM Lens to fetch a token from ${realm.protocol}//${realmHost}, which is not https; refused so no credentials travel unencrypted.`,
+          `${hostOf(endpoint.origin)} asked FROM Lens to fetch a token from ${realm.protocol}//${realmHost}, which is ${why}.`,
           realmHost,
         ),
       );

@@ -175,6 +175,39 @@ describe("proxies", () => {
     });
   });
 
+  it("never let a remote registry send its token request to a plain-http loopback realm", async (t) => {
+    const REMOTE = "remote.test:5000";
+    const remote = await startFaultServer({ images: [{ repository: "lib/app", tag: "1", image }] });
+    t.after(() => remote.stop());
+    // A local service the remote registry should not be able to reach through FROM Lens.
+    const local = await startFaultServer({});
+    t.after(() => local.stop());
+    remote.route({
+      path: (p) => p.startsWith("/v2/"),
+      authenticated: false,
+      beforeAuth: true,
+      fault: {
+        kind: "status",
+        status: 401,
+        headers: { "www-authenticate": `Bearer realm="${local.url}/token",service="remote"` },
+      },
+    });
+    const viaProxy = await startConnectProxy({ [REMOTE]: Number(new URL(remote.url).port) });
+    t.after(() => viaProxy.stop());
+    const dir = await dockerConfig(t, { auths: { [REMOTE]: basicAuth("remote-user", "remote-s3cret") } });
+    const { client } = await testClient(t, {
+      dockerConfigDir: dir,
+      proxy: viaProxy.url,
+      insecureRegistries: [REMOTE],
+    });
+
+    const e = expectError(await client.resolve(ref(`${REMOTE}/lib/app:1`)), "bad-response");
+    assert.equal(e.reason, "insecure-realm");
+    assert.match(e.message, /a service on this machine, while the registry is not/);
+    assert.equal(local.requests.length, 0, "the loopback service never got the request, nor the credentials");
+    assert.ok(remote.requests.length >= 1, "the remote registry was asked");
+  });
+
   it("never carry credentials to a plain-http mirror that is not in insecureRegistries", async (t) => {
     const dir = await dockerConfig(t, { auths: { [MIRROR]: basicAuth(USER.user, USER.pass) } });
     const mirrorOptions = {
