@@ -310,6 +310,49 @@ describe("the server resolving images from a real registry", () => {
     }
   });
 
+  it("with fromLens.offline, asks no registry, mirror, token server or Docker Hub: only the cache answers", async () => {
+    const empty = mkdtempSync(join(tmpdir(), "from-lens-offline-"));
+    const server = await startServer({
+      initializationOptions: { storagePath: empty, hubRegistryUrl: proxy.url },
+      settings: {
+        hubApiUrl: hub.url,
+        defaultPlatform: "linux/amd64",
+        hover: { waitMs: 15_000 },
+        offline: true,
+        registryMirrors: [proxy.url],
+        facts: { inspectLayers: true },
+      },
+    });
+    proxy.resetRequests();
+    hub.resetRequests();
+    try {
+      const uri = nextUri();
+      await server.open(
+        uri,
+        `FROM python:3.12-slim\nFROM ${proxy.host}/library/ubuntu:jammy\nFROM pyhton:3\n`,
+      );
+      for (const line of [0, 1, 2]) assert.match(await hoverText(server, uri, line), /[Oo]ffline/);
+      await server.connection.sendRequest(CompletionRequest.type, {
+        textDocument: { uri },
+        position: { line: 0, character: 17 },
+      });
+      await server.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } });
+      assert.deepEqual(
+        proxy.requests.map((r) => `${r.method} ${r.path}`),
+        [],
+        "no request to the registry, the mirror or a token server",
+      );
+      assert.deepEqual(
+        hub.requests.map((r) => `${r.method} ${r.path}`),
+        [],
+        "no request to Docker Hub's web API",
+      );
+    } finally {
+      assert.equal(await server.stop(), 0);
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
   it("completes tags from the registry after `name:`", async () => {
     const server = await launch();
     try {
