@@ -95,6 +95,7 @@ export const RULE_DEFAULTS = {
   "lookalike-image": "warning",
   "untrusted-source": "off",
   unauthorized: "warning",
+  "auth-misconfigured": "warning",
   "rate-limited": "info",
   "registry-unreachable": "info",
   "platform-unavailable": "error",

@@ -180,7 +180,11 @@ export function errorTitle(error: ResolveError, reference: Reference, now: Date)
     case "timeout":
       return "⚠ Registry timed out";
     case "network":
+      if (error.proxy !== undefined)
+        return error.status === 407 ? "⚠ Proxy wants credentials" : "⚠ Proxy refused the connection";
       return "⚠ Registry unreachable";
+    case "auth-misconfigured":
+      return "⚠ Registry sign-in misconfigured";
     case "bad-response":
       return "⚠ Unexpected registry answer";
     case "cancelled":

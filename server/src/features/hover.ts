@@ -307,8 +307,20 @@ function errorBlocks(
       action = "refresh to try again.";
       break;
     case "network":
-      title = "Network error";
-      action = "check the connection and proxy, then refresh.";
+      if (error.proxy !== undefined && error.status === 407) {
+        title = "Proxy credentials needed";
+        action = `put them in the proxy URL (${codeSpan("http.proxy")} or ${codeSpan("HTTPS_PROXY")}), then refresh.`;
+      } else if (error.proxy !== undefined) {
+        title = "The proxy refused the connection";
+        action = "check the proxy settings, then refresh.";
+      } else {
+        title = "Network error";
+        action = "check the connection and proxy, then refresh.";
+      }
+      break;
+    case "auth-misconfigured":
+      title = "The registry's sign-in is misconfigured";
+      action = "its token server answers 404; refresh once the registry is fixed.";
       break;
     case "bad-response":
       title = "Unexpected answer from the registry";

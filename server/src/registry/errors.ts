@@ -64,10 +64,16 @@ export type ResolveError =
        */
       scope?: "pulls";
     })
-  | (ErrorBase & { kind: "network"; status?: number })
+  /** `proxy`: the proxy's host, when it was the proxy that refused (`status` is then its answer, e.g. 407). */
+  | (ErrorBase & { kind: "network"; status?: number; proxy?: string })
   | (ErrorBase & { kind: "timeout"; phase: TimeoutPhase })
   | (ErrorBase & { kind: "bad-response"; reason: BadResponseReason })
   | (ErrorBase & { kind: "offline" })
+  /**
+   * The registry's auth server is misconfigured: the token realm its challenge names answered 404
+   * (no such endpoint). Says nothing about the image; `host` is the realm's host.
+   */
+  | (ErrorBase & { kind: "auth-misconfigured"; registry: string; realm: string })
   /** The caller's AbortSignal fired. Not a registry failure: callers usually drop it silently. */
   | (ErrorBase & { kind: "cancelled" });
 
@@ -315,6 +321,34 @@ export function badResponse(
   return e;
 }
 
+/**
+ * The token realm a registry names does not exist (HTTP 404 / 410). That is the registry's auth
+ * server being misconfigured, not the image being missing: FROM Lens cannot get a token, so it
+ * cannot tell whether the image exists at all.
+ */
+export function tokenRealmNotFoundError(
+  registry: string,
+  realm: URL,
+  status: number,
+  cause?: RegistryErrorInfo,
+): ResolveError {
+  const realmHost = realm.host;
+  const shown = redactUrl(new URL(`${realm.origin}${realm.pathname}`));
+  const e: ResolveError = {
+    kind: "auth-misconfigured",
+    registry,
+    realm: shown,
+    host: realmHost,
+    message:
+      `The token server ${realmHost}, where ${registry} sends clients for a token, answered HTTP ${status} ` +
+      `(not found) at ${shown}: the registry's authentication is misconfigured, so FROM Lens cannot tell ` +
+      `whether the image exists. This is a problem on the registry's side (or of a proxy in between); ` +
+      `tell its administrator.`,
+  };
+  if (cause) e.cause = cause;
+  return e;
+}
+
 export function cancelledError(host?: string): ResolveError {
   const e: ResolveError = { kind: "cancelled", message: "The request was cancelled." };
   if (host !== undefined) e.host = host;
@@ -349,12 +383,67 @@ export function timeoutError(phase: TimeoutPhase, host: string, ms?: number): Re
   };
 }
 
+/**
+ * undici's ProxyAgent tunnels every request with CONNECT; when the proxy answers anything but
+ * 200 it aborts with this message (and code UND_ERR_ABORTED) and keeps no other trace of the
+ * status (undici lib/dispatcher/proxy-agent.js).
+ */
+const PROXY_TUNNEL_STATUS = /^Proxy response \((\d{3})\) !== 200 when HTTP Tunneling$/;
+
+/** The status a proxy answered a CONNECT with, when `e` is undici's tunnel failure. */
+export function proxyTunnelStatus(e: unknown): number | undefined {
+  for (let cur = e, depth = 0; isRecord(cur) && depth < 5; cur = cur.cause, depth++) {
+    const match = typeof cur.message === "string" ? PROXY_TUNNEL_STATUS.exec(cur.message) : null;
+    if (match?.[1] !== undefined) return Number(match[1]);
+  }
+  return undefined;
+}
+
+/**
+ * The proxy at `proxyUrl` answered `status` instead of connecting FROM Lens to `host`. A 407
+ * says how to give the proxy credentials: in the proxy URL, which undici sends as Basic
+ * `Proxy-Authorization`.
+ */
+export function proxyRefusedError(status: number, proxyUrl: string, host: string): ResolveError {
+  let proxy: URL | undefined;
+  try {
+    proxy = new URL(proxyUrl);
+  } catch {
+    proxy = undefined;
+  }
+  const proxyHost = proxy?.host ?? "the proxy";
+  const hadCredentials = proxy !== undefined && (proxy.username !== "" || proxy.password !== "");
+  const where = "VS Code's `http.proxy` setting or HTTPS_PROXY / HTTP_PROXY";
+  const example = `${proxy?.protocol ?? "http:"}//user:password@${proxyHost}`;
+  let message: string;
+  if (status === 407 && hadCredentials) {
+    message =
+      `The proxy ${proxyHost} refused the credentials in its URL (HTTP 407 Proxy Authentication Required) ` +
+      `while connecting to ${host}. Check the user name and password in ${where} ` +
+      `(\`${example}\`, special characters percent-encoded); FROM Lens sends them as Basic proxy credentials.`;
+  } else if (status === 407) {
+    message =
+      `The proxy ${proxyHost} wants credentials (HTTP 407 Proxy Authentication Required) before it connects ` +
+      `FROM Lens to ${host}. Put them in the proxy URL, \`${example}\` (special characters percent-encoded), ` +
+      `in ${where}; FROM Lens sends them as Basic proxy credentials.`;
+  } else {
+    message =
+      `The proxy ${proxyHost} refused to connect FROM Lens to ${host} (HTTP ${status}). Check the proxy's ` +
+      `rules, or add ${host} to NO_PROXY / VS Code's \`http.noProxy\` if it should be reached directly.`;
+  }
+  return { kind: "network", status, proxy: proxyHost, host, message };
+}
+
 /** Maps a thrown transport error (undici / Node socket) to a ResolveError. */
 export function fromNetworkError(
   e: unknown,
   host: string,
   timeouts?: { connectMs?: number; headersMs?: number; bodyMs?: number },
+  /** The proxy URL the request went through, if any: its refusal is then reported as such. */
+  proxy?: string,
 ): ResolveError {
+  const tunnelStatus = proxy !== undefined ? proxyTunnelStatus(e) : undefined;
+  if (proxy !== undefined && tunnelStatus !== undefined) return proxyRefusedError(tunnelStatus, proxy, host);
   const code = errorCode(e);
   switch (code) {
     case "UND_ERR_CONNECT_TIMEOUT":

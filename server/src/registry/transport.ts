@@ -37,6 +37,7 @@ import {
   redactUrl,
   timeoutError,
   toResolveError,
+  tokenRealmNotFoundError,
 } from "./errors";
 import type { ErrorContext, ResolveError, Result } from "./errors";
 import { isLoopbackHost, proxyFor } from "./proxy";
@@ -462,17 +463,19 @@ export class HttpTransport {
     return this.tlsReady;
   }
 
+  /** The proxy URL a request to `url` goes through, if any (none with an injected dispatcher). */
+  private proxyOf(url: URL): string | undefined {
+    if (this.options.dispatcher) return undefined;
+    return proxyFor(url, { proxy: this.options.proxy, noProxy: this.options.noProxy, env: this.options.env });
+  }
+
   private async dispatcherFor(url: URL): Promise<Result<Dispatcher>> {
     if (this.options.dispatcher) return ok(this.options.dispatcher);
     const caResult = await this.loadCa();
     if (!caResult.ok) return caResult;
     const ca = caResult.value;
     const { timeouts, limits } = this.options;
-    const proxy = proxyFor(url, {
-      proxy: this.options.proxy,
-      noProxy: this.options.noProxy,
-      env: this.options.env,
-    });
+    const proxy = this.proxyOf(url);
     if (proxy) {
       let agent = this.proxyAgents.get(proxy);
       if (!agent) {
@@ -570,6 +573,8 @@ export class HttpTransport {
     const sem = this.semaphore(host);
     const acquired = await sem.acquire(controller.signal);
     let currentHost = host;
+    /** The proxy the current hop goes through: a proxy's refusal is reported as the proxy's. */
+    let currentProxy: string | undefined;
     /** While reading a body: how much was announced and how much arrived (to tell truncation). */
     const bodyProgress = { expected: Number.NaN, received: 0, reading: false };
     try {
@@ -597,6 +602,7 @@ export class HttpTransport {
             }
           }
         }
+        currentProxy = this.proxyOf(url);
         const dispatcher = await this.dispatcherFor(url);
         if (!dispatcher.ok) return dispatcher;
         if (hop > 0 && this.rateLimits.blockedUntil(currentHost)) {
@@ -798,7 +804,7 @@ export class HttpTransport {
           ),
         );
       }
-      const mapped = fromNetworkError(e, currentHost, timeouts);
+      const mapped = fromNetworkError(e, currentHost, timeouts, currentProxy);
       // A sink that already took part of the body cannot take it again from the start.
       const replayable = !(req.sink && bodyProgress.received > 0);
       if ((code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE") && replayable)
@@ -1253,16 +1259,23 @@ export class RegistrySession {
       );
     }
     const realmHost = hostOf(realm);
-    // ggcr validateRealmURL: https only, except that plain http is fine on loopback and for a
-    // registry the user declared insecure (its realm usually lives on the same host).
+    // ggcr validateRealmURL: https only, except that plain http is fine for a registry the user
+    // declared insecure (its realm usually lives on the same host), and on loopback for a loopback
+    // registry. A remote registry naming a loopback realm would have FROM Lens send its
+    // credentials to whatever listens on this machine: refused.
     const insecureOk =
       realm.protocol === "http:" &&
-      (isLoopbackHost(realm.hostname) || this.http.isInsecureRegistry(realmHost));
+      ((isLoopbackHost(realm.hostname) && isLoopbackHost(endpoint.origin.hostname)) ||
+        this.http.isInsecureRegistry(realmHost));
     if (realm.protocol !== "https:" && !insecureOk) {
+      const why =
+        realm.protocol === "http:" && isLoopbackHost(realm.hostname)
+          ? "a service on this machine, while the registry is not; refused so no credentials go to a local service"
+          : "not https; refused so no credentials travel unencrypted";
       return err(
         badResponse(
           "insecure-realm",
-          `${hostOf(endpoint.origin)} asked FROM Lens to fetch a token from ${realm.protocol}//${realmHost}, which is not https; refused so no credentials travel unencrypted.`,
+          `${hostOf(endpoint.origin)} asked FROM Lens to fetch a token from ${realm.protocol}//${realmHost}, which is ${why}.`,
           realmHost,
         ),
       );
@@ -1317,6 +1330,13 @@ export class RegistrySession {
           : `The token server ${realmHost} refused an anonymous token for ${scopes.join(" ") || endpoint.credentialKey} (HTTP ${r.status}). Log in with \`${loginCommand(endpoint.credentialKey)}\`.`,
       };
       return err(e);
+    }
+    if (r.status === 404 || r.status === 410) {
+      // The realm itself is missing: the auth server is misconfigured, not the image. (A missing
+      // repository is the registry's to say: Docker Hub's token server grants an empty token and
+      // the registry answers 401.)
+      const cause = new RegistryError({ status: r.status, method: "GET", url: realm.href, body: r.body });
+      return err(tokenRealmNotFoundError(hostOf(endpoint.origin), realm, r.status, cause.toInfo()));
     }
     if (r.status < 200 || r.status >= 300) {
       return err(

@@ -199,6 +199,44 @@ describe("Bearer token auth", () => {
   });
 });
 
+describe("a token realm that does not exist", () => {
+  let tokens: TokenServer;
+  let registry: Registry;
+  let realm: string;
+  before(async () => {
+    tokens = await startTokenServer({ users: [USER], identityTokens: { "identity-abc": USER.user } });
+    // The registry's auth config names a path the token server does not serve: it answers 404.
+    realm = `${tokens.url}/auth/token`;
+    registry = await startRegistry({ auth: "token", tokenServer: { ...tokens, realm } });
+  });
+  after(async () => {
+    await registry.stop();
+    await tokens.stop();
+  });
+
+  it("is a misconfigured auth server naming the realm host, never a missing image", async (t) => {
+    const { client } = await testClient(t);
+    const e = expectError(await client.resolve(ref(`${registry.host}/library/app:1`)), "auth-misconfigured");
+    const realmHost = new URL(tokens.url).host;
+    assert.equal(e.host, realmHost);
+    assert.equal(e.registry, registry.host);
+    assert.equal(e.realm, realm);
+    assert.equal(e.cause?.status, 404);
+    assert.match(e.message, new RegExp(`token server ${realmHost.replace(/\./g, "\\.")}`));
+    assert.match(e.message, /misconfigured/);
+    assert.match(e.message, /cannot tell whether the image exists/);
+    assert.doesNotMatch(e.message, /does not exist on/);
+  });
+
+  it("says the same when an identity token's POST and the GET fallback both find no realm", async (t) => {
+    const dir = await dockerConfig(t, { auths: { [registry.host]: { identitytoken: "identity-abc" } } });
+    const { client } = await testClient(t, { dockerConfigDir: dir });
+    const e = expectError(await client.resolve(ref(`${registry.host}/private/app:1`)), "auth-misconfigured");
+    assert.equal(e.host, new URL(tokens.url).host);
+    assert.equal(tokens.requests.length, 0, "the token server never issued anything");
+  });
+});
+
 describe("a refused cached token", () => {
   it("is refreshed once and the request retried", async (t) => {
     const tokens = await startTokenServer({ users: [USER] });

@@ -5,7 +5,7 @@
  * network) to loopback registries. Through it, a mirror on plain http that is not listed in
  * insecureRegistries receives no credentials.
  */
-import { basicAuth, dockerConfig, expectOk, ref, testClient } from "./helpers";
+import { basicAuth, dockerConfig, expectError, expectOk, ref, testClient } from "./helpers";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import type { Server } from "node:http";
@@ -28,8 +28,15 @@ interface ConnectProxy {
   stop(): Promise<void>;
 }
 
-/** A CONNECT-only proxy; `routes` maps `host:port` asked for to a loopback port. */
-async function startConnectProxy(routes: Record<string, number>): Promise<ConnectProxy> {
+/**
+ * A CONNECT-only proxy; `routes` maps `host:port` asked for to a loopback port. With `requireAuth`,
+ * a CONNECT without exactly those Basic credentials gets 407 Proxy Authentication Required, as a
+ * corporate proxy answers.
+ */
+async function startConnectProxy(
+  routes: Record<string, number>,
+  requireAuth?: { user: string; pass: string },
+): Promise<ConnectProxy> {
   const tunnels: ConnectProxy["tunnels"] = [];
   const server: Server = createServer((_req, res) => {
     res.writeHead(405).end();
@@ -42,6 +49,14 @@ async function startConnectProxy(routes: Record<string, number>): Promise<Connec
         ? { proxyAuthorization: req.headers["proxy-authorization"] }
         : {}),
     });
+    const expected =
+      requireAuth && `Basic ${Buffer.from(`${requireAuth.user}:${requireAuth.pass}`).toString("base64")}`;
+    if (expected !== undefined && req.headers["proxy-authorization"] !== expected) {
+      socket.end(
+        'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="corp-proxy"\r\nContent-Length: 0\r\n\r\n',
+      );
+      return;
+    }
     const port = routes[target];
     if (port === undefined) {
       socket.end("HTTP/1.1 502 Bad Gateway\r\n\r\n");
@@ -109,6 +124,88 @@ describe("proxies", () => {
     const before = proxy.tunnels.length;
     expectOk(await client.resolve(ref(`${PUBLIC}/lib/app:1`)));
     assert.equal(proxy.tunnels.length, before + 1);
+  });
+
+  describe("a proxy that wants credentials (407)", () => {
+    const PROXY_USER = { user: "proxyuser", pass: "proxy-s3cret" };
+    let authProxy: ConnectProxy;
+    before(async () => {
+      authProxy = await startConnectProxy({ [PUBLIC]: Number(new URL(registry.url).port) }, PROXY_USER);
+    });
+    after(() => authProxy.stop());
+
+    it("says the proxy wants credentials and how to give them, never a bare network error", async (t) => {
+      const proxyHost = new URL(authProxy.url).host;
+      for (const options of [{ proxy: authProxy.url }, { env: { HTTP_PROXY: authProxy.url } }]) {
+        const { client } = await testClient(t, { ...options, insecureRegistries: [PUBLIC] });
+        const e = expectError(await client.resolve(ref(`${PUBLIC}/lib/app:1`)), "network");
+        assert.equal(e.status, 407);
+        assert.equal(e.proxy, proxyHost);
+        assert.match(
+          e.message,
+          new RegExp(`^The proxy ${proxyHost.replace(/\./g, "\\.")} wants credentials`),
+        );
+        assert.ok(e.message.includes(`http://user:password@${proxyHost}`), e.message);
+        assert.match(e.message, /`http\.proxy`/);
+        assert.match(e.message, /HTTPS_PROXY/);
+        assert.doesNotMatch(e.message, /UND_ERR/);
+      }
+      assert.equal(authProxy.tunnels.at(-1)?.target, PUBLIC, "the proxy was asked, and refused");
+    });
+
+    it("says the proxy refused the credentials in its URL, without repeating them", async (t) => {
+      const { client, logs } = await testClient(t, {
+        proxy: authProxy.url.replace("http://", "http://proxyuser:wrong-pass@"),
+        insecureRegistries: [PUBLIC],
+      });
+      const e = expectError(await client.resolve(ref(`${PUBLIC}/lib/app:1`)), "network");
+      assert.equal(e.status, 407);
+      assert.match(e.message, /refused the credentials in its URL/);
+      assert.ok(!`${e.message}\n${logs.join("\n")}`.includes("wrong-pass"));
+    });
+
+    it("goes through once the credentials are in the proxy URL, as the message says", async (t) => {
+      const { client } = await testClient(t, {
+        env: {
+          HTTP_PROXY: authProxy.url.replace("http://", `http://${PROXY_USER.user}:${PROXY_USER.pass}@`),
+        },
+        insecureRegistries: [PUBLIC],
+      });
+      expectOk(await client.resolve(ref(`${PUBLIC}/lib/app:1`)));
+    });
+  });
+
+  it("never let a remote registry send its token request to a plain-http loopback realm", async (t) => {
+    const REMOTE = "remote.test:5000";
+    const remote = await startFaultServer({ images: [{ repository: "lib/app", tag: "1", image }] });
+    t.after(() => remote.stop());
+    // A local service the remote registry should not be able to reach through FROM Lens.
+    const local = await startFaultServer({});
+    t.after(() => local.stop());
+    remote.route({
+      path: (p) => p.startsWith("/v2/"),
+      authenticated: false,
+      beforeAuth: true,
+      fault: {
+        kind: "status",
+        status: 401,
+        headers: { "www-authenticate": `Bearer realm="${local.url}/token",service="remote"` },
+      },
+    });
+    const viaProxy = await startConnectProxy({ [REMOTE]: Number(new URL(remote.url).port) });
+    t.after(() => viaProxy.stop());
+    const dir = await dockerConfig(t, { auths: { [REMOTE]: basicAuth("remote-user", "remote-s3cret") } });
+    const { client } = await testClient(t, {
+      dockerConfigDir: dir,
+      proxy: viaProxy.url,
+      insecureRegistries: [REMOTE],
+    });
+
+    const e = expectError(await client.resolve(ref(`${REMOTE}/lib/app:1`)), "bad-response");
+    assert.equal(e.reason, "insecure-realm");
+    assert.match(e.message, /a service on this machine, while the registry is not/);
+    assert.equal(local.requests.length, 0, "the loopback service never got the request, nor the credentials");
+    assert.ok(remote.requests.length >= 1, "the remote registry was asked");
   });
 
   it("never carry credentials to a plain-http mirror that is not in insecureRegistries", async (t) => {

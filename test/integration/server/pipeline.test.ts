@@ -12,6 +12,7 @@ import { after, before, describe, it } from "node:test";
 import {
   CodeLensRequest,
   CompletionRequest,
+  DiagnosticSeverity,
   ExecuteCommandRequest,
   HoverRequest,
   type MarkupContent,
@@ -22,6 +23,7 @@ import { buildImage, pushImage } from "../../support/images";
 import { startHubApi, type HubApiServer } from "../../support/hubApi";
 import { startServer, type TestServer } from "../../support/lsp";
 import { startRegistry, type Registry } from "../../support/registry";
+import { startTokenServer } from "../../support/tokenServer";
 import {
   hubRepositories,
   pushSampleImages,
@@ -308,6 +310,49 @@ describe("the server resolving images from a real registry", () => {
     }
   });
 
+  it("with fromLens.offline, asks no registry, mirror, token server or Docker Hub: only the cache answers", async () => {
+    const empty = mkdtempSync(join(tmpdir(), "from-lens-offline-"));
+    const server = await startServer({
+      initializationOptions: { storagePath: empty, hubRegistryUrl: proxy.url },
+      settings: {
+        hubApiUrl: hub.url,
+        defaultPlatform: "linux/amd64",
+        hover: { waitMs: 15_000 },
+        offline: true,
+        registryMirrors: [proxy.url],
+        facts: { inspectLayers: true },
+      },
+    });
+    proxy.resetRequests();
+    hub.resetRequests();
+    try {
+      const uri = nextUri();
+      await server.open(
+        uri,
+        `FROM python:3.12-slim\nFROM ${proxy.host}/library/ubuntu:jammy\nFROM pyhton:3\n`,
+      );
+      for (const line of [0, 1, 2]) assert.match(await hoverText(server, uri, line), /[Oo]ffline/);
+      await server.connection.sendRequest(CompletionRequest.type, {
+        textDocument: { uri },
+        position: { line: 0, character: 17 },
+      });
+      await server.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } });
+      assert.deepEqual(
+        proxy.requests.map((r) => `${r.method} ${r.path}`),
+        [],
+        "no request to the registry, the mirror or a token server",
+      );
+      assert.deepEqual(
+        hub.requests.map((r) => `${r.method} ${r.path}`),
+        [],
+        "no request to Docker Hub's web API",
+      );
+    } finally {
+      assert.equal(await server.stop(), 0);
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
   it("completes tags from the registry after `name:`", async () => {
     const server = await launch();
     try {
@@ -327,6 +372,43 @@ describe("the server resolving images from a real registry", () => {
       assert.match(alpine?.detail ?? "", /^linux amd64, arm64 \+1$/, JSON.stringify(alpine));
     } finally {
       assert.equal(await server.stop(), 0);
+    }
+  });
+
+  it("a token realm answering 404 is a warning about the registry's auth server, not a missing image", async () => {
+    const tokens = await startTokenServer({});
+    // The registry's auth config names a path its token server does not serve.
+    const misconfigured = await startRegistry({
+      auth: "token",
+      tokenServer: { ...tokens, realm: `${tokens.url}/auth/token` },
+    });
+    const server = await launch();
+    try {
+      const uri = nextUri();
+      await server.open(
+        uri,
+        `FROM ${misconfigured.host}/team/app:1\nFROM ${misconfigured.host}/team/app:1@${digestOf("ubuntu:jammy")}\n`,
+      );
+      // Both lines answered (whatever the verdict), so a wrong one fails here instead of waiting.
+      const published = await server.diagnostics(uri, (p) =>
+        [0, 1].every((line) => p.diagnostics.some((d) => d.range.start.line === line)),
+      );
+      assert.deepEqual(
+        published.diagnostics.map((d) => `${d.range.start.line}: ${String(d.code)}`),
+        ["0: auth-misconfigured", "1: auth-misconfigured"],
+        "no unknown-repository, unknown-tag, unknown-digest or stale-pin",
+      );
+      const realmHost = new URL(tokens.url).host;
+      for (const d of published.diagnostics.filter((x) => x.code === "auth-misconfigured")) {
+        assert.equal(d.severity, DiagnosticSeverity.Warning);
+        const message = typeof d.message === "string" ? d.message : d.message.value;
+        assert.ok(message.includes(`token server ${realmHost}`), message);
+      }
+      assert.match(await hoverText(server, uri, 0), /The registry's sign-in is misconfigured/);
+    } finally {
+      assert.equal(await server.stop(), 0);
+      await misconfigured.stop();
+      await tokens.stop();
     }
   });
 

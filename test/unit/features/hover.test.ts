@@ -7,6 +7,7 @@ import { describe } from "node:test";
 import type { Hover } from "vscode-languageserver";
 import { provideHover } from "../../../server/src/features/hover";
 import { deriveFacts } from "../../../server/src/facts/derive";
+import { fromNetworkError, tokenRealmNotFoundError } from "../../../server/src/registry/errors";
 import { MediaType } from "../../../server/src/registry/oci";
 import type { ImageFacts } from "../../../server/src/facts/types";
 import type { Lookup } from "../../../server/src/resolver/types";
@@ -574,6 +575,51 @@ describe("hover card: images a registry mirror served", () => {
     lookups(viaMirror(PYTHON_SLIM_DIGEST)),
     (c) => {
       includesAll(card(c), ["✓ Docker Official Image · via mirror `mirror.example`"]);
+    },
+  );
+});
+
+describe("hover card: an auth server or proxy in the way", () => {
+  const proxyRefused = fromNetworkError(
+    Object.assign(new Error("Proxy response (407) !== 200 when HTTP Tunneling"), { code: "UND_ERR_ABORTED" }),
+    "ghcr.io",
+    undefined,
+    "http://proxy.corp:3128",
+  );
+  const realm404 = tokenRealmNotFoundError(
+    "registry.corp.example",
+    new URL("https://auth.corp.example/token"),
+    404,
+  );
+  const lookups: Record<string, Lookup> = {
+    "ghcr.io/acme/tool:1": failed(proxyRefused),
+    "registry.corp.example/team/app:2": failed(realm404),
+  };
+
+  itBoth(
+    "a 407 from the proxy asks for proxy credentials, not a sign-in",
+    "FROM ghcr.io/acme/|tool:1\n",
+    { lookups },
+    (c) => {
+      const text = card(c);
+      assert.match(
+        text,
+        /⚠ \*\*Proxy credentials needed\*\* — put them in the proxy URL \(`http\.proxy` or `HTTPS_PROXY`\)/,
+      );
+      assert.match(text, /The proxy proxy\.corp:3128 wants credentials/);
+      assert.doesNotMatch(text, /docker login|UND_ERR/);
+    },
+  );
+
+  itBoth(
+    "a token realm answering 404 says the registry's sign-in is misconfigured, not that the image is missing",
+    "FROM registry.corp.example/team/|app:2\n",
+    { lookups },
+    (c) => {
+      const text = card(c);
+      assert.match(text, /⚠ \*\*The registry's sign-in is misconfigured\*\*/);
+      assert.match(text, /token server auth\.corp\.example/);
+      assert.doesNotMatch(text, /(Repository|Tag) not found|does not exist/);
     },
   );
 });

@@ -185,6 +185,29 @@ describe("mapping registry answers to ResolveError", () => {
     const truncated = fromNetworkError(coded("UND_ERR_RES_CONTENT_LENGTH_MISMATCH"), "h");
     assert.equal(truncated.kind === "bad-response" && truncated.reason, "truncated");
   });
+
+  it("names a proxy that refused the tunnel, and its status, instead of UND_ERR_ABORTED", () => {
+    // What undici's ProxyAgent throws when CONNECT is not answered with 200.
+    const tunnel = (status: number): Error =>
+      Object.assign(new Error(`Proxy response (${status}) !== 200 when HTTP Tunneling`), {
+        code: "UND_ERR_ABORTED",
+      });
+    const refused = fromNetworkError(tunnel(403), "ghcr.io", undefined, "http://user:pw@proxy.corp:3128");
+    assert.equal(refused.kind, "network");
+    assert.equal(refused.kind === "network" && refused.status, 403);
+    assert.equal(refused.kind === "network" && refused.proxy, "proxy.corp:3128");
+    assert.equal(
+      refused.message,
+      "The proxy proxy.corp:3128 refused to connect FROM Lens to ghcr.io (HTTP 403). Check the proxy's rules, " +
+        "or add ghcr.io to NO_PROXY / VS Code's `http.noProxy` if it should be reached directly.",
+    );
+    assert.ok(!refused.message.includes("pw"));
+    const wants = fromNetworkError(tunnel(407), "ghcr.io", undefined, "https://proxy.corp");
+    assert.match(wants.message, /^The proxy proxy\.corp wants credentials \(HTTP 407/);
+    assert.ok(wants.message.includes("`https://user:password@proxy.corp`"), wants.message);
+    // Without a proxy the same words are just an abort.
+    assert.doesNotMatch(fromNetworkError(tunnel(407), "ghcr.io").message, /proxy proxy/);
+  });
 });
 
 describe("secret redaction", () => {

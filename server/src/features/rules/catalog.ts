@@ -27,6 +27,8 @@ export const RULE_SUMMARIES: Readonly<Record<RuleCode, string>> = {
   "untrusted-source":
     "No Docker programme vouches for the image and fromLens.trustedRegistries does not list its source.",
   unauthorized: "The registry wants credentials FROM Lens does not have, or refuses the ones it has.",
+  "auth-misconfigured":
+    "The registry's token server (its WWW-Authenticate realm) answered 404: its sign-in is misconfigured, which says nothing about whether the image exists.",
   "rate-limited": "The registry refused requests for now (Docker Hub's pull limit).",
   "registry-unreachable": "The registry could not be reached or gave an unusable answer.",
   "platform-unavailable": "The image offers no variant for the platform the build uses.",

@@ -3,6 +3,7 @@
  * RULE_DEFAULTS (a unit test keeps the two in step); diagnostics.ts builds the active list from
  * the settings.
  */
+import { authMisconfigured } from "./authMisconfigured";
 import { contentTrust } from "./contentTrust";
 import { digestOnly } from "./digestOnly";
 import { disallowedImage } from "./disallowedImage";
@@ -48,6 +49,7 @@ export const RULES: readonly Rule[] = [
   unknownTag,
   unknownDigest,
   unauthorized,
+  authMisconfigured,
   rateLimited,
   registryUnreachable,
   platformUnavailable,

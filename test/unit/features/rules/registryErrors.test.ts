@@ -1,12 +1,16 @@
 /**
- * unauthorized, rate-limited and registry-unreachable: one diagnostic per reference, in the
- * registry error's own words, plus what FROM Lens still shows from its cache.
+ * unauthorized, auth-misconfigured, rate-limited and registry-unreachable: one diagnostic per
+ * reference, in the registry error's own words, plus what FROM Lens still shows from its cache.
  */
 import assert from "node:assert/strict";
 import { describe } from "node:test";
+import { authMisconfigured } from "../../../../server/src/features/rules/authMisconfigured";
 import { rateLimited } from "../../../../server/src/features/rules/rateLimited";
 import { registryUnreachable } from "../../../../server/src/features/rules/registryUnreachable";
 import { unauthorized } from "../../../../server/src/features/rules/unauthorized";
+import { unknownDigest } from "../../../../server/src/features/rules/unknownDigest";
+import { unknownRepository } from "../../../../server/src/features/rules/unknownRepository";
+import { unknownTag } from "../../../../server/src/features/rules/unknownTag";
 import {
   RegistryError,
   cancelledError,
@@ -14,6 +18,7 @@ import {
   rateLimitedError,
   timeoutError,
   toResolveError,
+  tokenRealmNotFoundError,
 } from "../../../../server/src/registry/errors";
 import type { Lookup } from "../../../../server/src/resolver/types";
 import { HOUR, NOW, failed, fresh, itBoth, pythonSlimFacts, resolved, settingsFrom } from "../fixtures";
@@ -38,6 +43,11 @@ const DENIED = toResolveError(http(403, "https://ghcr.io/v2/acme/app/manifests/1
   host: "ghcr.io",
   target: "manifest",
 });
+const REALM_404 = tokenRealmNotFoundError(
+  "registry.corp.example",
+  new URL("https://auth.corp.example/v2/token?account=ci"),
+  404,
+);
 const RESET = new Date(NOW.getTime() + 2 * HOUR);
 const RATE_LIMITED = rateLimitedError(HUB, RESET);
 const CACHED = resolved("python:3.12-slim", pythonSlimFacts(), { freshness: fresh(3 * HOUR) });
@@ -52,6 +62,7 @@ const LOOKUPS: Record<string, Lookup> = {
   ),
   "quay.io/acme/tool:2": failed(timeoutError("headers", "quay.io", 10_000)),
   "alpine:3.22": failed(cancelledError(HUB)),
+  "registry.corp.example/team/app:2": failed(REALM_404),
 };
 
 describe("unauthorized", () => {
@@ -79,6 +90,28 @@ describe("unauthorized", () => {
       /ghcr\.io refused access to ghcr\.io\/acme\/app:1 \(HTTP 403\)/,
     );
   });
+});
+
+describe("auth-misconfigured", () => {
+  itBoth(
+    "says the registry's token server is misconfigured, naming the realm host, not that the image is missing",
+    "FROM registry.corp.example/team/app:2\n",
+    { lookups: LOOKUPS },
+    (c) => {
+      const [found, ...rest] = run(c, authMisconfigured);
+      assert.equal(rest.length, 0);
+      assert.equal(found?.text, "registry.corp.example/team/app:2");
+      assert.equal(
+        found?.finding.message,
+        "FROM Lens could not look this image up: The token server auth.corp.example, where registry.corp.example " +
+          "sends clients for a token, answered HTTP 404 (not found) at https://auth.corp.example/v2/token: the " +
+          "registry's authentication is misconfigured, so FROM Lens cannot tell whether the image exists. This is " +
+          "a problem on the registry's side (or of a proxy in between); tell its administrator.",
+      );
+      for (const rule of [unknownRepository, unknownTag, unknownDigest, unauthorized, registryUnreachable])
+        assert.deepEqual(run(c, rule), [], rule.code);
+    },
+  );
 });
 
 describe("rate-limited", () => {
