@@ -9,7 +9,7 @@
  * options), commands_runnetwork.go, commands_runsecurity.go. The words are read by flags.ts, a
  * port of parser/split_command.go. Pure; never throws.
  */
-import { DockerfileParser } from "dockerfile-ast";
+import { parseDockerfile } from "./parse";
 import type { Instruction } from "dockerfile-ast";
 import { extractBuilderFlags, parseMountOptions } from "./flags";
 import type { BuilderFlag, MappedWord } from "./flags";
@@ -423,7 +423,7 @@ function checkInstruction(
 
 /** Every flag problem of the document, in document order. */
 export function checkBuilderFlags(text: string): FlagProblem[] {
-  const dockerfile = DockerfileParser.parse(text);
+  const dockerfile = parseDockerfile(text);
   const escapeChar = dockerfile.getEscapeCharacter();
   const problems: FlagProblem[] = [];
   // Where each line starts, computed once: per instruction it made a 2,000-stage file quadratic.

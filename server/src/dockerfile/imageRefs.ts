@@ -16,7 +16,8 @@
  * - COPY --from takes a stage index; mount from= does not (a number there names an image).
  * - ADD has no --from. ONBUILD triggers run in other builds and are not read here.
  */
-import { Arg, Copy, DockerfileParser, From, Run } from "dockerfile-ast";
+import { Arg, Copy, From, Run } from "dockerfile-ast";
+import { parseDockerfile } from "./parse";
 import type { Instruction } from "dockerfile-ast";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import type { Range } from "vscode-languageserver-textdocument";
@@ -320,7 +321,7 @@ export function platformArgsOf(ref: ImageRef): string[] {
 
 /** Every image reference in a Dockerfile, in document order. */
 export function extractImageRefs(text: string, options: ExtractOptions = {}): ImageRef[] {
-  const dockerfile = DockerfileParser.parse(text);
+  const dockerfile = parseDockerfile(text);
   const src: Source = {
     text,
     doc: TextDocument.create("file:///Dockerfile", "dockerfile", 0, text),

@@ -3,6 +3,7 @@
  * is exported for features that show or edit ARG values.
  */
 export { extractImageRefs, platformArgsOf } from "./imageRefs";
+export { parseDockerfile } from "./parse";
 export type { ArgUse, ExtractOptions, ImageRef, ImageRefKind, SplitImage } from "./imageRefs";
 export { buildGlobalArgs, expandWord, PLATFORM_ARGS, platformArgValues, PREDEFINED_ARGS } from "./args";
 export type {

@@ -14,7 +14,7 @@ import {
   type DockerfileLanguageService,
   type FormatterSettings,
 } from "dockerfile-language-service";
-import { DockerfileParser } from "dockerfile-ast";
+import { parseDockerfile } from "../dockerfile";
 import { ValidationSeverity, type ValidatorSettings } from "dockerfile-utils";
 import {
   CodeActionKind,
@@ -112,7 +112,7 @@ export function formatterSettings(options: FormattingOptions, settings: FromLens
 
 /** True where the service would complete an image tag by calling Docker Hub on its own. */
 export function isInImageTag(text: string, position: Position): boolean {
-  const dockerfile = DockerfileParser.parse(text);
+  const dockerfile = parseDockerfile(text);
   return dockerfile.getFROMs().some((from) => rangeContains(from.getImageTagRange(), position));
 }
 
@@ -154,7 +154,7 @@ function ignoreActions(
   if (!isStandardCheck(code)) return [];
   const ctx = { doc: TextDocument.create(doc.uri, "dockerfile", doc.version, doc.text) };
   const line = diagnostic.range.start.line;
-  const instruction = DockerfileParser.parse(doc.text)
+  const instruction = parseDockerfile(doc.text)
     .getInstructions()
     .find((i) => i.getRange().start.line <= line && i.getRange().end.line >= line);
   const out: CodeAction[] = [];

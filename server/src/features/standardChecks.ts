@@ -9,7 +9,7 @@
  * The service's quick fixes key on dockerfile-utils' numeric codes: each diagnostic keeps its
  * number in `data.validationCode`, and standard.ts hands that back to the service.
  */
-import { DockerfileParser } from "dockerfile-ast";
+import { parseDockerfile } from "../dockerfile";
 import { ValidationCode } from "dockerfile-utils";
 import { DiagnosticSeverity, type Diagnostic } from "vscode-languageserver";
 import { TextDocument } from "vscode-languageserver-textdocument";
@@ -233,7 +233,7 @@ export function correctStandardDiagnostics(
   const lines = text.split(/\r?\n/);
   const instructionLines =
     starts ??
-    DockerfileParser.parse(text)
+    parseDockerfile(text)
       .getInstructions()
       .map((i) => ({ start: i.getRange().start.line, end: i.getRange().end.line }));
   const skips = readCheckDirectives(text);

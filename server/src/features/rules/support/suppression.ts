@@ -11,7 +11,7 @@
  * A file-level comment is written after the parser directives (`# syntax=`, `# escape=`,
  * `# check=`), which BuildKit only reads before any other line.
  */
-import { DockerfileParser } from "dockerfile-ast";
+import { parseDockerfile } from "../../../dockerfile";
 import type { TextEdit } from "vscode-languageserver";
 import type { ImageRef } from "../../../dockerfile";
 import {
@@ -67,7 +67,7 @@ function parseIgnoreComment(line: string): IgnoreComment | undefined {
 function instructionLines(ctx: FeatureContext): (ref: ImageRef) => number | undefined {
   if (!isDockerfileDocument(ctx.doc))
     return (ref) => (ref.kind === "image" ? ref.range.start.line : undefined);
-  const starts = DockerfileParser.parse(ctx.doc.getText())
+  const starts = parseDockerfile(ctx.doc.getText())
     .getInstructions()
     .map((i) => i.getRange())
     .sort((a, b) => a.start.line - b.start.line);
