@@ -7,7 +7,7 @@
  * (a scratch-shaped history, the busybox repository, Chainguard's registry, the package manager
  * the build runs on an unnamed base).
  */
-import type { Descriptor, ImageConfig, ImageManifest } from "../registry/oci";
+import type { Descriptor, ImageConfig, ImageManifest } from "../oci/types";
 import { findAliases } from "./aliases";
 import { envMap, historyLines, labelsOf } from "./config";
 import type { FactsInput } from "./input";

@@ -1,5 +1,5 @@
 /** What deriveFacts needs: the reference, the documents the registry returned, and optional extras. */
-import type { ImageConfig, ImageManifest } from "../registry/oci";
+import type { ImageConfig, ImageManifest } from "../oci/types";
 import type { HubData } from "./hub";
 import type { ResolvedDocument, WantedPlatform } from "./platforms";
 import type { FactsSource } from "./types";

@@ -9,7 +9,7 @@ import {
   type ImageConfig,
   type ImageIndex,
   type ImageManifest,
-} from "../registry/oci";
+} from "../oci/types";
 import type { HubTagImage } from "./hub";
 import type { PlatformFacts } from "./types";
 

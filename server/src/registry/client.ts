@@ -33,8 +33,8 @@ import {
   selectPlatform,
 } from "./manifest";
 import type { FetchedManifest, ManifestTarget } from "./manifest";
-import { INDEX_MEDIA_TYPES } from "./oci";
-import type { Descriptor, Platform } from "./oci";
+import { INDEX_MEDIA_TYPES } from "../oci/types";
+import type { Descriptor, Platform } from "../oci/types";
 import type { HostRateLimitState, RateLimitInfo } from "./ratelimit";
 import { listTags } from "./tags";
 import type { TagList } from "./tags";

@@ -15,8 +15,8 @@ import {
   MANIFEST_ACCEPT,
   MediaType,
   isAttestationDescriptor,
-} from "./oci";
-import type { Descriptor, ImageIndex, ImageManifest, Platform } from "./oci";
+} from "../oci/types";
+import type { Descriptor, ImageIndex, ImageManifest, Platform } from "../oci/types";
 import { headerValue } from "./transport";
 import type { RegistryEndpoint, RegistrySession } from "./transport";
 import { isRecord, setOwn } from "../json";

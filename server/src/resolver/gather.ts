@@ -26,7 +26,7 @@ import type { ResolveOptions, Resolved } from "../registry/client";
 import { OS_RELEASE_PATHS, type LayerFileSearch, type LayerReadLimits } from "../registry/layer";
 import type { TagList } from "../registry/tags";
 import { parseImageConfig } from "../registry/blob";
-import { INDEX_MEDIA_TYPES, type ImageConfig, type ImageManifest } from "../registry/oci";
+import { INDEX_MEDIA_TYPES, type ImageConfig, type ImageManifest } from "../oci/types";
 import type { DiskCache } from "./cache";
 import type { DigestOnly, FoundTag, Freshness, PinState, Resolution, TagSummary } from "./types";
 

@@ -7,7 +7,7 @@ import {
   manifestSize,
 } from "../../../server/src/facts/platforms";
 import type { PlatformFacts } from "../../../server/src/facts/types";
-import { MediaType, type ImageManifest } from "../../../server/src/registry/oci";
+import { MediaType, type ImageManifest } from "../../../server/src/oci/types";
 import { AMD64_DIGEST, ARM64_DIGEST, INDEX_DIGEST, config, index } from "./helpers";
 
 const manifest: ImageManifest = {

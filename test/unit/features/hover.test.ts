@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { describe } from "node:test";
 import type { Hover } from "vscode-languageserver";
 import { provideHover } from "../../../server/src/features/hover";
-import { MediaType } from "../../../server/src/registry/oci";
+import { MediaType } from "../../../server/src/oci/types";
 import type { ImageFacts } from "../../../server/src/facts/types";
 import type { Lookup } from "../../../server/src/resolver/types";
 import {

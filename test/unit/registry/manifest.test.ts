@@ -11,8 +11,8 @@ import {
   selectPlatform,
   verifyDigest,
 } from "../../../server/src/registry/manifest";
-import { MediaType } from "../../../server/src/registry/oci";
-import type { Descriptor } from "../../../server/src/registry/oci";
+import { MediaType } from "../../../server/src/oci/types";
+import type { Descriptor } from "../../../server/src/oci/types";
 
 const d = (n: number): string => `sha256:${n.toString(16).padStart(64, "0")}`;
 const bytes = (v: unknown): Uint8Array => Buffer.from(JSON.stringify(v));

@@ -54,7 +54,7 @@ import {
   MediaType,
   type Descriptor,
   type Platform,
-} from "../../../server/src/registry/oci";
+} from "../../../server/src/oci/types";
 import {
   parseRateLimitHeaders,
   parseRateLimitValue,
@@ -197,7 +197,7 @@ function assertValidTime(t: number | undefined, what: string): void {
 
 // ---- manifests and image indexes (manifest.ts: parseManifest) ----------------------------------
 
-/** The documented rule (oci.ts isAttestationDescriptor), restated independently. */
+/** The documented rule (oci/types.ts isAttestationDescriptor), restated independently. */
 function expectAttestation(d: Descriptor): boolean {
   return (
     d.annotations?.["vnd.docker.reference.type"] === "attestation-manifest" ||
@@ -1538,7 +1538,7 @@ describe("docker config credentials", () => {
   });
 });
 
-// ---- digests, media types and platforms (manifest.ts, oci.ts helpers) ---------------------------
+// ---- digests, media types and platforms (manifest.ts, oci/ helpers) ---------------------------
 
 describe("digest, media type and platform helpers", () => {
   it("verifyDigest accepts the bytes' own digest and rejects any other bytes or a malformed digest", () => {
