@@ -12,6 +12,7 @@ import { splitReferenceText, type Span } from "../reference";
 import type { FoundTag, Lookup, Resolution, TagSummary } from "../resolver/types";
 import type { FeatureContext } from "./context";
 import { setOwn } from "../json";
+import { formatPlatform } from "../oci/platform";
 import { formatAgo, shortDigest } from "./format";
 import { knownResolution } from "./pin";
 import { rangeContains } from "./rules/support/text";
@@ -142,9 +143,7 @@ function tagItems(
     // Other registries list names only; the written tag's platforms are known from its resolution.
     const platforms =
       listed?.platforms ??
-      (tag === written && current !== undefined
-        ? current.facts.platforms.map((p) => [p.os, p.architecture, p.variant].filter(Boolean).join("/"))
-        : []);
+      (tag === written && current !== undefined ? current.facts.platforms.map((p) => formatPlatform(p)) : []);
     if (platforms.length > 0) details.push(platformsDetail(platforms));
     const knownDigest = listed?.digest ?? (same ? digest : undefined);
     const summary: TagSummary = {

@@ -9,6 +9,7 @@
 import { MarkupKind, type Hover, type Position, type Range } from "vscode-languageserver";
 import type { ArgUse, ImageRef } from "../dockerfile";
 import type { ImageFacts, KnownOs, Libc, PlatformFacts, TrustFact } from "../facts/types";
+import { formatPlatform, platformMatchesText } from "../oci/platform";
 import {
   familiarName,
   formatReference,
@@ -481,24 +482,13 @@ function codenameNote(facts: ImageFacts, reference: Reference): string | undefin
 }
 
 function platformName(p: PlatformFacts): string {
-  const name = [p.os, p.architecture, p.variant]
-    .filter((s): s is string => s !== undefined && s !== "")
-    .join("/");
+  const name = formatPlatform(p);
   return p.osVersion === undefined ? name : `${name} ${p.osVersion}`;
-}
-
-/** "linux/arm64" matches linux/arm64/v8; a wanted variant must match, arm64's v8 being its default. */
-function matchesPlatform(p: PlatformFacts, wanted: string): boolean {
-  const [os, arch, variant] = wanted.split("/");
-  if (p.os !== os || p.architecture !== arch) return false;
-  if (variant === undefined || variant === "") return true;
-  const have = p.variant ?? (p.architecture === "arm64" ? "v8" : undefined);
-  return have === variant;
 }
 
 function platformsBlock(platforms: readonly PlatformFacts[], wanted: string): string {
   if (platforms.length === 0) return "";
-  const wantedIndex = platforms.findIndex((p) => matchesPlatform(p, wanted));
+  const wantedIndex = platforms.findIndex((p) => platformMatchesText(p, wanted));
   const missing =
     wantedIndex === -1
       ? `⚠ **No ${escapeMarkdown(wanted)} image** — a build for ${escapeMarkdown(wanted)} stops with "no match for platform in manifest"; set \`--platform\` or \`fromLens.defaultPlatform\` if you build for another platform.`
@@ -548,7 +538,7 @@ function smallPrint(facts: ImageFacts, wanted: string): string[] {
     if (libc !== "") lines.push(`*libc: ${escapeMarkdown(sentence(libc))}*`);
   }
   const described = facts.describedPlatform;
-  if (described !== undefined && !matchesPlatform(described, wanted)) {
+  if (described !== undefined && !platformMatchesText(described, wanted)) {
     lines.push(
       `*Base OS, libc and runtime were read from the ${escapeMarkdown(platformName(described))} image.*`,
     );

@@ -39,15 +39,17 @@ import { parseHubTag, type HubImage, type HubTag } from "../../../server/src/reg
 import {
   baseMediaType,
   computeDigest,
-  formatPlatform,
-  normalisePlatform,
   parseManifest,
-  parsePlatform,
-  platformMatches,
-  selectPlatform,
   verifyDigest,
   type ParsedManifest,
 } from "../../../server/src/registry/manifest";
+import {
+  formatPlatform,
+  normalisePlatform,
+  parsePlatform,
+  platformMatches,
+  selectPlatform,
+} from "../../../server/src/oci/platform";
 import {
   IMAGE_MANIFEST_MEDIA_TYPES,
   INDEX_MEDIA_TYPES,
