@@ -15,11 +15,11 @@ import {
   formatReference,
   isDockerHub,
   isOfficialImageName,
+  loginCommand,
   parseReference,
   withoutDigest,
   type Reference,
 } from "../reference";
-import { loginCommand } from "../registry/errors";
 import type { Freshness, Lookup, Resolution } from "../resolver/types";
 import { wantedPlatform, type FeatureContext } from "./context";
 import {

@@ -59,4 +59,3 @@ export const RULES: readonly Rule[] = [
 ];
 
 export type { QuickFix, Rule, RuleFinding } from "./rule";
-export { officialCounterpart } from "./divergesFromOfficial";
