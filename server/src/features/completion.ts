@@ -15,7 +15,7 @@ import { setOwn } from "../json";
 import { formatPlatform } from "../oci/platform";
 import { formatAgo, shortDigest } from "./format";
 import { knownResolution } from "./pin";
-import { rangeContains } from "./rules/support/text";
+import { rangeContains } from "../ranges";
 
 /** A reference to the same repository with other text (`python`, `python:3.12`), for lookups. */
 function sibling(ref: ImageRef, text: string): ImageRef {

@@ -6,7 +6,7 @@
  *
  * Outside an image reference the answer is null, and the server shows the instruction docs.
  */
-import { MarkupKind, type Hover, type Position, type Range } from "vscode-languageserver";
+import { MarkupKind, type Hover, type Position } from "vscode-languageserver";
 import type { ArgUse, ImageRef } from "../dockerfile";
 import type { ImageFacts, KnownOs, Libc, PlatformFacts, TrustFact } from "../facts/types";
 import { formatPlatform, platformMatchesText } from "../oci/platform";
@@ -33,6 +33,7 @@ import {
   formatRelative,
   shortDigest,
 } from "./format";
+import { rangeContains } from "../ranges";
 import { pinStatus } from "./pin";
 import { markdownToPlainText } from "./plainText";
 import { pausedBlocks } from "./rateLimitPause";
@@ -48,7 +49,7 @@ export function provideHover(
   position: Position,
   format: MarkupKind = MarkupKind.Markdown,
 ): Hover | null {
-  const ref = ctx.refs.find((r) => contains(r.range, position));
+  const ref = ctx.refs.find((r) => rangeContains(r.range, position));
   if (ref === undefined) return null;
   const markdown = hoverMarkdown(ctx, ref);
   return {
@@ -58,14 +59,6 @@ export function provideHover(
         : { kind: MarkupKind.PlainText, value: markdownToPlainText(markdown) },
     range: ref.range,
   };
-}
-
-function contains(range: Range, p: Position): boolean {
-  const afterStart =
-    p.line > range.start.line || (p.line === range.start.line && p.character >= range.start.character);
-  const beforeEnd =
-    p.line < range.end.line || (p.line === range.end.line && p.character <= range.end.character);
-  return afterStart && beforeEnd;
 }
 
 /** The card's Markdown for one reference. */
