@@ -3,7 +3,7 @@
  * `--json`, a stable shape (schemaVersion 1; fields are added, never renamed or removed without a
  * new schemaVersion). Pure: a lookup in, a value or text out.
  */
-import { formatPlatform } from "../../server/src/facts/platforms";
+import { formatPlatform } from "../../server/src/oci/platform";
 import type { ImageFacts, OsFact } from "../../server/src/facts/types";
 import { errorTitle } from "../../server/src/features/codeLens";
 import { formatBytes } from "../../server/src/features/format";

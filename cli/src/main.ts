@@ -18,7 +18,7 @@ import type { ImageRef } from "../../server/src/dockerfile";
 import { Engine } from "../../server/src/engine";
 import { provideDiagnostics } from "../../server/src/features/diagnostics";
 import { knownResolution, pinAllEdits, pinStatus } from "../../server/src/features/pin";
-import { officialCounterpart } from "../../server/src/features/rules";
+import { officialCounterpart } from "../../server/src/features/officialCounterpart";
 import * as standard from "../../server/src/features/standard";
 import { createLogger } from "../../server/src/log";
 import { parseReference } from "../../server/src/reference";
@@ -79,6 +79,8 @@ export function uncheckedReason(lookup: Lookup): string | undefined {
         case "unauthorized":
         case "denied":
           return "no access to the registry";
+        case "auth-misconfigured":
+          return "the registry's sign-in is misconfigured";
         case "rate-limited":
           return "rate-limited";
         case "timeout":

@@ -14,7 +14,7 @@ import type { BuildPlatforms, ImageRef } from "./dockerfile";
 import type { FeatureContext } from "./features/context";
 import { wantedPlatform } from "./features/context";
 import { provideTagCompletions, tagQueryAt } from "./features/completion";
-import { officialCounterpart } from "./features/rules/divergesFromOfficial";
+import { officialCounterpart } from "./features/officialCounterpart";
 import { parseReference } from "./reference";
 import { parseDotEnv } from "./sources/compose";
 import { extractRefs } from "./sources";

@@ -15,7 +15,7 @@
 import { createServer } from "node:http";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { MediaType } from "../../server/src/registry/oci";
+import { MediaType } from "../../server/src/oci/types";
 import { closeServer, distributionError, listenLoopback, parseBasicAuth, readBody } from "./http";
 import type { BuiltImage } from "./images";
 import { sha256 } from "./images";

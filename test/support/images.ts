@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
-import { MediaType } from "../../server/src/registry/oci";
+import { MediaType } from "../../server/src/oci/types";
 import type {
   Descriptor,
   HistoryEntry,
@@ -14,7 +14,7 @@ import type {
   ImageIndex,
   ImageManifest,
   Platform,
-} from "../../server/src/registry/oci";
+} from "../../server/src/oci/types";
 import { basicAuthHeader } from "./http";
 import { createTar } from "./tar";
 

@@ -3,7 +3,7 @@
  * `../shared/realdata/tags.json` and `tags-2.json`), and image-config presets built from it.
  */
 import { existsSync, readFileSync } from "node:fs";
-import type { HistoryEntry } from "../../server/src/registry/oci";
+import type { HistoryEntry } from "../../server/src/oci/types";
 import { realdataPath } from "./paths";
 
 export interface RealdataPlatform {

@@ -1,5 +1,5 @@
 /** Small readers over an image config, and the quoting evidence strings use. */
-import type { ImageConfig } from "../registry/oci";
+import type { ImageConfig } from "../oci/types";
 
 /** The config's history `created_by` lines, bottom layer first (empty entries dropped). */
 export function historyLines(config: ImageConfig | undefined): string[] {

@@ -7,7 +7,8 @@
  * (a scratch-shaped history, the busybox repository, Chainguard's registry, the package manager
  * the build runs on an unnamed base).
  */
-import type { Descriptor, ImageConfig, ImageManifest } from "../registry/oci";
+import { formatPlatform } from "../oci/platform";
+import type { Descriptor, ImageConfig, ImageManifest } from "../oci/types";
 import { findAliases } from "./aliases";
 import { envMap, historyLines, labelsOf } from "./config";
 import type { FactsInput } from "./input";
@@ -26,7 +27,7 @@ import { osFromLabels, osFromRedHatLabels } from "./os/fromLabels";
 import { osFromPlatform } from "./os/fromPlatform";
 import { osFromTag } from "./os/fromTag";
 import { osFromOsRelease, parseOsRelease } from "./os/osRelease";
-import { choosePlatform, derivePlatforms, formatPlatform, isIndex } from "./platforms";
+import { choosePlatform, derivePlatforms, isIndex } from "./platforms";
 import { deriveRuntimes } from "./runtimes";
 import { repositoryName } from "./tagTokens";
 import { deriveTrust } from "./trust";

@@ -1,7 +1,8 @@
 /** What deriveFacts needs: the reference, the documents the registry returned, and optional extras. */
-import type { ImageConfig, ImageManifest } from "../registry/oci";
+import type { ImageConfig, ImageManifest } from "../oci/types";
 import type { HubData } from "./hub";
-import type { ResolvedDocument, WantedPlatform } from "./platforms";
+import type { PlatformLike } from "../oci/platform";
+import type { ResolvedDocument } from "./platforms";
 import type { FactsSource } from "./types";
 
 /** The normalised reference, as plain strings (docker.io, library/python, 3.12-slim). */
@@ -29,7 +30,7 @@ export interface FactsInput {
    */
   configs?: Readonly<Record<string, ImageConfig>>;
   /** The platform to describe (a FROM's --platform); default linux/amd64, else windows/amd64, else the first. */
-  platform?: WantedPlatform;
+  platform?: PlatformLike;
   /** Docker Hub web API data, for Hub images. */
   hub?: HubData;
   /** The text of the image's /etc/os-release, when the registry layer has read it out of a layer. */

@@ -9,7 +9,8 @@ import {
   type ImageConfig,
   type ImageIndex,
   type ImageManifest,
-} from "../registry/oci";
+} from "../oci/types";
+import { defaultPlatformEntry, platformMatches, type PlatformLike } from "../oci/platform";
 import type { HubTagImage } from "./hub";
 import type { PlatformFacts } from "./types";
 
@@ -98,34 +99,15 @@ export function derivePlatforms(sources: PlatformSources): PlatformFacts[] {
   return [withDetails(single, withManifest)];
 }
 
-export interface WantedPlatform {
-  os: string;
-  architecture: string;
-  variant?: string;
-}
-
-/** "linux/arm64/v8" style, for evidence and messages. */
-export function formatPlatform(p: WantedPlatform): string {
-  return [p.os, p.architecture, p.variant].filter((s) => s !== undefined && s !== "").join("/");
-}
-
 /**
- * The platform facts should describe: the wanted one (from `--platform`; a wanted platform
- * without variant matches any variant), else linux/amd64, else windows/amd64, else the first.
- * Undefined when a wanted platform is not in the image.
+ * The platform facts should describe: the wanted one (from `--platform`, matched as the registry
+ * matches it: oci/platform.ts), else linux/amd64, else windows/amd64, else the first. Undefined
+ * when a wanted platform is not in the image.
  */
 export function choosePlatform(
   platforms: readonly PlatformFacts[],
-  wanted?: WantedPlatform,
+  wanted?: PlatformLike,
 ): PlatformFacts | undefined {
-  const matches = (w: WantedPlatform) => (p: PlatformFacts) =>
-    p.os === w.os &&
-    p.architecture === w.architecture &&
-    (w.variant === undefined || p.variant === w.variant);
-  if (wanted !== undefined) return platforms.find(matches(wanted));
-  return (
-    platforms.find(matches({ os: "linux", architecture: "amd64" })) ??
-    platforms.find(matches({ os: "windows", architecture: "amd64" })) ??
-    platforms[0]
-  );
+  if (wanted !== undefined) return platforms.find((p) => platformMatches(p, wanted));
+  return defaultPlatformEntry(platforms, (p) => p);
 }

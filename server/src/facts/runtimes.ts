@@ -16,7 +16,7 @@
  * JAVA_VERSION), and BusyBox's build line. Helper tools (GOSU_VERSION, NJS_VERSION) are left out.
  * Every fact says which variable, label or history line it came from.
  */
-import { Annotation } from "../registry/oci";
+import { Annotation } from "../oci/types";
 import { quoteLine } from "./config";
 import { baseSetsLabel, instructionOf, ownLines, stripNop } from "./ownBuild";
 import { distroOfRepository } from "./os/fromTag";

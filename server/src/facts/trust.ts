@@ -3,6 +3,7 @@
  * Publisher and Sponsored OSS from the search API's badge, the only Hub field that carries them,
  * per HUB-API.md §3), and the user's `trustedRegistries` setting for everything else.
  */
+import { DOCKER_HUB_REGISTRY, dockerHubHost } from "../reference";
 import type { HubData } from "./hub";
 import type { TrustFact, TrustLevel } from "./types";
 
@@ -16,19 +17,14 @@ export interface TrustSources {
   mirror?: { host: string; digest: string };
 }
 
-const HUB_HOSTS: ReadonlySet<string> = new Set([
-  "docker.io",
-  "index.docker.io",
-  "registry-1.docker.io",
-  "registry.hub.docker.com",
-]);
-
+/** A registry whose images are Docker Hub's (its names, its registry API; not its web services). */
 export function isDockerHub(registry: string): boolean {
-  return HUB_HOSTS.has(registry.toLowerCase());
+  const role = dockerHubHost(registry.toLowerCase());
+  return role !== undefined && role !== "service";
 }
 
 function canonicalHost(host: string): string {
-  return HUB_HOSTS.has(host) ? "docker.io" : host;
+  return isDockerHub(host) ? DOCKER_HUB_REGISTRY : host;
 }
 
 /** "https://Index.Docker.io/library/" → "docker.io/library". */

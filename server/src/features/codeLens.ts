@@ -8,8 +8,8 @@
  */
 import type { CodeLens, Command } from "vscode-languageserver";
 import type { ImageRef } from "../dockerfile";
-import { parseReference, type Reference } from "../reference";
-import { loginCommand, type ResolveError } from "../registry/errors";
+import { loginCommand, parseReference, type Reference } from "../reference";
+import type { ResolveError } from "../registry/errors";
 import type { ApplyEditsArgs, RefreshArgs } from "../protocol";
 import { ClientCommand, ServerCommand } from "../protocol";
 import type { FeatureContext } from "./context";

@@ -13,12 +13,13 @@ import { tag as TAG_PATTERN } from "../reference/grammar";
 import type { FoundTag, Lookup, Resolution, TagSummary } from "../resolver/types";
 import type { FeatureContext } from "./context";
 import { setOwn } from "../json";
+import { formatPlatform } from "../oci/platform";
 import { codeSpan, escapeMarkdown, formatAgo, shortDigest } from "./format";
 
 /** A tag name as the distribution grammar allows it: what a registry lists is offered only then. */
 const VALID_TAG = new RegExp(`^${TAG_PATTERN}$`);
 import { knownResolution } from "./pin";
-import { rangeContains } from "./rules/support/text";
+import { rangeContains } from "../ranges";
 
 /** A reference to the same repository with other text (`python`, `python:3.12`), for lookups. */
 function sibling(ref: ImageRef, text: string): ImageRef {
@@ -154,9 +155,7 @@ function tagItems(
     // Other registries list names only; the written tag's platforms are known from its resolution.
     const platforms =
       listed?.platforms ??
-      (tag === written && current !== undefined
-        ? current.facts.platforms.map((p) => [p.os, p.architecture, p.variant].filter(Boolean).join("/"))
-        : []);
+      (tag === written && current !== undefined ? current.facts.platforms.map((p) => formatPlatform(p)) : []);
     if (platforms.length > 0) details.push(platformsDetail(platforms));
     const knownDigest = listed?.digest ?? (same ? digest : undefined);
     const summary: TagSummary = {

@@ -3,6 +3,7 @@
  * times, short digests, "did you mean" for tags, and Markdown escaping. Pure: the clock is always
  * a parameter, never read here.
  */
+import { editDistance } from "./editDistance";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -77,29 +78,6 @@ export function formatClock(when: Date): string {
 export function shortDigest(digest: string): string {
   const m = /^([a-z0-9]+(?:[.+_-][a-z0-9]+)*):([a-fA-F0-9]{12})[a-fA-F0-9]+$/.exec(digest);
   return m === null ? digest : `${m[1]}:${m[2]}`;
-}
-
-/** Edit distance (insertions, deletions, substitutions, adjacent swaps). */
-function editDistance(a: string, b: string): number {
-  const rows: number[][] = [];
-  for (let i = 0; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row.push(i === 0 ? j : 0);
-    rows.push(row);
-  }
-  const at = (i: number, j: number): number => rows[i]?.[j] ?? Number.POSITIVE_INFINITY;
-  for (let i = 1; i <= a.length; i++) {
-    const row = rows[i];
-    if (row === undefined) continue;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        d = Math.min(d, at(i - 2, j - 2) + 1);
-      row[j] = d;
-    }
-  }
-  return at(a.length, b.length);
 }
 
 /**

@@ -6,19 +6,20 @@
  *
  * Outside an image reference the answer is null, and the server shows the instruction docs.
  */
-import { MarkupKind, type Hover, type Position, type Range } from "vscode-languageserver";
+import { MarkupKind, type Hover, type Position } from "vscode-languageserver";
 import type { ArgUse, ImageRef } from "../dockerfile";
 import type { ImageFacts, KnownOs, Libc, PlatformFacts, TrustFact } from "../facts/types";
+import { formatPlatform, platformMatchesText } from "../oci/platform";
 import {
   familiarName,
   formatReference,
   isDockerHub,
   isOfficialImageName,
+  loginCommand,
   parseReference,
   withoutDigest,
   type Reference,
 } from "../reference";
-import { loginCommand } from "../registry/errors";
 import type { Freshness, Lookup, Resolution } from "../resolver/types";
 import { wantedPlatform, type FeatureContext } from "./context";
 import {
@@ -32,6 +33,7 @@ import {
   formatRelative,
   shortDigest,
 } from "./format";
+import { rangeContains } from "../ranges";
 import { pinStatus } from "./pin";
 import { markdownToPlainText } from "./plainText";
 import { pausedBlocks } from "./rateLimitPause";
@@ -49,7 +51,7 @@ export function provideHover(
   position: Position,
   format: MarkupKind = MarkupKind.Markdown,
 ): Hover | null {
-  const ref = ctx.refs.find((r) => contains(r.range, position));
+  const ref = ctx.refs.find((r) => rangeContains(r.range, position));
   if (ref === undefined) return null;
   const markdown = hoverMarkdown(ctx, ref);
   return {
@@ -59,14 +61,6 @@ export function provideHover(
         : { kind: MarkupKind.PlainText, value: markdownToPlainText(markdown) },
     range: ref.range,
   };
-}
-
-function contains(range: Range, p: Position): boolean {
-  const afterStart =
-    p.line > range.start.line || (p.line === range.start.line && p.character >= range.start.character);
-  const beforeEnd =
-    p.line < range.end.line || (p.line === range.end.line && p.character <= range.end.character);
-  return afterStart && beforeEnd;
 }
 
 /** The card's Markdown for one reference. */
@@ -506,24 +500,13 @@ function codenameWarning(facts: ImageFacts, reference: Reference): string | unde
 }
 
 function platformName(p: PlatformFacts): string {
-  const name = [p.os, p.architecture, p.variant]
-    .filter((s): s is string => s !== undefined && s !== "")
-    .join("/");
+  const name = formatPlatform(p);
   return p.osVersion === undefined ? name : `${name} ${p.osVersion}`;
-}
-
-/** "linux/arm64" matches linux/arm64/v8; a wanted variant must match, arm64's v8 being its default. */
-function matchesPlatform(p: PlatformFacts, wanted: string): boolean {
-  const [os, arch, variant] = wanted.split("/");
-  if (p.os !== os || p.architecture !== arch) return false;
-  if (variant === undefined || variant === "") return true;
-  const have = p.variant ?? (p.architecture === "arm64" ? "v8" : undefined);
-  return have === variant;
 }
 
 /** One line for a build that needs a platform the image lacks (the platform-unavailable diagnostic has the details). */
 function missingPlatformWarning(platforms: readonly PlatformFacts[], wanted: string): string | undefined {
-  if (platforms.length === 0 || platforms.some((p) => matchesPlatform(p, wanted))) return undefined;
+  if (platforms.length === 0 || platforms.some((p) => platformMatchesText(p, wanted))) return undefined;
   const name = escapeMarkdown(wanted);
   return `⚠ **No ${name} image** — a ${name} build fails; set \`--platform\` or \`fromLens.defaultPlatform\` to build for another.`;
 }
@@ -544,7 +527,7 @@ function platformsLine(platforms: readonly PlatformFacts[], wanted: string): str
   const sameOs = platforms.every((p) => p.os === os && p.osVersion === undefined);
   const name = (p: PlatformFacts): string =>
     escapeMarkdown(sameOs ? platformName(p).slice(`${p.os}/`.length) : platformName(p));
-  const build = platforms.find((p) => matchesPlatform(p, wanted));
+  const build = platforms.find((p) => platformMatchesText(p, wanted));
   const buildDetail = (p: PlatformFacts): string =>
     [codeSpan(shortDigest(p.digest)), p.size === undefined ? undefined : formatBytes(p.size)]
       .filter((s): s is string => s !== undefined)
@@ -571,7 +554,12 @@ function smallPrint(facts: ImageFacts, wanted: string): string[] {
     lines.push(`*The image describes itself as: “${escapeMarkdown(said)}”*`);
   }
   const os = facts.os;
-  const evidence = [`Base OS from ${shortEvidence(os.evidence)}`];
+  // Known: where it was read ("Base OS from config history …"); else why not ("Base OS: no marker found").
+  const evidence = [
+    os.status === "known"
+      ? `Base OS from ${shortEvidence(os.evidence)}`
+      : `Base OS: ${lowerFirst(shortEvidence(os.evidence))}`,
+  ];
   if (facts.libc.value !== "not-applicable") {
     // The libc is often inferred from the base OS: don't repeat the OS evidence.
     const libc = facts.libc.evidence.startsWith(os.evidence)
@@ -584,7 +572,7 @@ function smallPrint(facts: ImageFacts, wanted: string): string[] {
     lines.push(`*${escapeMarkdown(sentence(os.eolNote.split("; ")[0] ?? os.eolNote))}*`);
   }
   const described = facts.describedPlatform;
-  if (described !== undefined && !matchesPlatform(described, wanted)) {
+  if (described !== undefined && !platformMatchesText(described, wanted)) {
     lines.push(
       `*Base OS, libc and runtime were read from the ${escapeMarkdown(platformName(described))} image.*`,
     );
@@ -608,4 +596,9 @@ function shortEvidence(text: string): string {
 /** Text ending in a full stop. */
 function sentence(text: string): string {
   return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
+/** "No base-OS marker found" → "no base-OS marker found", to follow a colon mid-sentence. */
+function lowerFirst(text: string): string {
+  return /^[A-Z][a-z]/.test(text) ? `${text.charAt(0).toLowerCase()}${text.slice(1)}` : text;
 }

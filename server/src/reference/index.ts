@@ -1,11 +1,12 @@
 /**
  * Image references: parse and normalise (`python:3.12` → `docker.io/library/python:3.12`),
  * format back in full or familiar form, and locate each part in the original text.
- * Pure code with no I/O; see reference.ts for the API and grammar.ts for the grammar.
+ * Pure code with no I/O; see reference.ts for the API, grammar.ts for the grammar and
+ * dockerHub.ts for Docker Hub's host names.
  */
+export { DOCKER_HUB_API_HOST, DOCKER_HUB_REGISTRY, dockerHubHost, loginCommand } from "./dockerHub";
+export type { DockerHubHostRole } from "./dockerHub";
 export {
-  DOCKER_HUB_API_HOST,
-  DOCKER_HUB_REGISTRY,
   OFFICIAL_REPOSITORY_PREFIX,
   REFERENCE_ERROR_CODES,
   REPOSITORY_NAME_MAX_LENGTH,

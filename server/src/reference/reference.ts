@@ -19,6 +19,7 @@ import {
   anchoredTagRegexp,
   referenceRegexp,
 } from "./grammar";
+import { DOCKER_HUB_API_HOST, DOCKER_HUB_REGISTRY, dockerHubHost } from "./dockerHub";
 
 /** A normalised image reference. */
 export interface Reference {
@@ -98,10 +99,6 @@ export interface ReferenceSpans {
   digest?: Span;
 }
 
-/** The canonical Docker Hub domain. */
-export const DOCKER_HUB_REGISTRY = "docker.io";
-/** Docker Hub's registry API host (the `docker.io` name has no registry API). */
-export const DOCKER_HUB_API_HOST = "registry-1.docker.io";
 /** Namespace of Docker Hub's official images. */
 export const OFFICIAL_REPOSITORY_PREFIX = "library/";
 /** distribution's RepositoryNameTotalLengthMax: applies to the repository path, not the registry. */
@@ -111,9 +108,11 @@ export const REPOSITORY_NAME_MAX_LENGTH = 255;
  * Other spellings of Docker Hub that normalise to `docker.io`: exactly distribution/reference's
  * (`legacyDefaultDomain`, normalize.go). `registry-1.docker.io` is not one: `docker pull
  * registry-1.docker.io/python` asks that host for `python` (no `library/` is added) and fails, so
- * it is a registry of its own here too, whose API happens to be Docker Hub's.
+ * it is a registry of its own here too, whose API happens to be Docker Hub's (dockerHub.ts).
  */
-const HUB_ALIASES: ReadonlySet<string> = new Set(["index.docker.io"]);
+function isHubAlias(domain: string): boolean {
+  return domain !== DOCKER_HUB_REGISTRY && dockerHubHost(domain) === "name";
+}
 
 /**
  * Parses and normalises an image reference the way `docker pull` reads it
@@ -258,7 +257,7 @@ export function isDockerHub(ref: Reference): boolean {
 
 /** The host serving the registry API: `registry-1.docker.io` for Docker Hub, else the registry. */
 export function apiHost(registry: string): string {
-  return registry === DOCKER_HUB_REGISTRY || HUB_ALIASES.has(registry) ? DOCKER_HUB_API_HOST : registry;
+  return dockerHubHost(registry) === "name" ? DOCKER_HUB_API_HOST : registry;
 }
 
 /**
@@ -328,7 +327,7 @@ function officialName(repository: string): string | undefined {
 function isDomainComponent(component: string): boolean {
   return (
     component === "localhost" ||
-    HUB_ALIASES.has(component) ||
+    isHubAlias(component) ||
     component.includes(".") ||
     component.includes(":") ||
     component.toLowerCase() !== component
@@ -347,7 +346,7 @@ function splitDockerDomain(text: string): { domain: string; remainder: string } 
   const first = text.slice(0, slash);
   let domain: string;
   let remainder: string;
-  if (HUB_ALIASES.has(first)) {
+  if (isHubAlias(first)) {
     domain = DOCKER_HUB_REGISTRY;
     remainder = text.slice(slash + 1);
   } else if (isDomainComponent(first)) {

@@ -8,7 +8,7 @@ import { badResponse, err, ok } from "./errors";
 import type { Result } from "./errors";
 import { isDigest, verifyDigest } from "./manifest";
 import type { ManifestTarget } from "./manifest";
-import type { ImageConfig } from "./oci";
+import type { ImageConfig } from "../oci/types";
 import type { RegistrySession } from "./transport";
 
 export interface FetchedBlob {

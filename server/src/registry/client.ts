@@ -23,18 +23,11 @@ import { DEFAULT_HUB_API_URL, HubApi } from "./hub";
 import { readLayerFile } from "./layer";
 import type { LayerFileSearch, LayerReadLimits } from "./layer";
 import type { HubListOptions, HubRepository, HubTag, HubTagPage } from "./hub";
-import {
-  formatPlatform,
-  getManifest,
-  headManifest,
-  isDigest,
-  parsePlatform,
-  platformNotFound,
-  selectPlatform,
-} from "./manifest";
+import { getManifest, headManifest, isDigest, platformNotFound } from "./manifest";
 import type { FetchedManifest, ManifestTarget } from "./manifest";
-import { INDEX_MEDIA_TYPES } from "./oci";
-import type { Descriptor, Platform } from "./oci";
+import { formatPlatform, parsePlatform, selectPlatform } from "../oci/platform";
+import { INDEX_MEDIA_TYPES } from "../oci/types";
+import type { Descriptor, Platform } from "../oci/types";
 import type { HostRateLimitState, RateLimitInfo } from "./ratelimit";
 import { listTags } from "./tags";
 import type { TagList } from "./tags";

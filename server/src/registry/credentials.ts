@@ -17,6 +17,7 @@ import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { isRecord } from "../json";
+import { dockerHubHost } from "../reference";
 
 export type Credential =
   | { kind: "anonymous" }
@@ -53,10 +54,8 @@ const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 
 /** The key the docker CLI stores a registry's credentials under (file.go getAuthConfigKey). */
 export function configKeyFor(registry: string): string {
-  const r = registry.toLowerCase();
-  if (r === "docker.io" || r === "index.docker.io" || r === "registry-1.docker.io")
-    return DOCKER_HUB_CONFIG_KEY;
-  return registry;
+  const role = dockerHubHost(registry.toLowerCase());
+  return role === "name" || role === "registry-api" ? DOCKER_HUB_CONFIG_KEY : registry;
 }
 
 /** The directory holding config.json: dockerConfigDir, else $DOCKER_CONFIG, else ~/.docker. */

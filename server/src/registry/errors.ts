@@ -9,6 +9,7 @@
  * temporary: google/go-containerregistry pkg/v1/remote/transport/error.go.
  */
 import { isRecord } from "../json";
+import { dockerHubHost, loginCommand } from "../reference";
 
 export type Result<T, E = ResolveError> = { ok: true; value: T } | { ok: false; error: E };
 
@@ -291,9 +292,10 @@ export function rateLimitedError(
   scope?: "pulls",
 ): ResolveError {
   const when = resetAt ? ` until ${estimate ? "at the latest " : ""}${resetAt.toISOString()}` : "";
-  const advice = isDockerHubHost(host)
-    ? "Logging in (`docker login`) raises Docker Hub's pull limit; a registry mirror avoids it."
-    : "Try again later.";
+  const advice =
+    dockerHubHost(host) !== undefined
+      ? "Logging in (`docker login`) raises Docker Hub's pull limit; a registry mirror avoids it."
+      : "Try again later.";
   const e: ResolveError = {
     kind: "rate-limited",
     host,
@@ -484,20 +486,8 @@ export function errorCode(e: unknown): string | undefined {
   return undefined;
 }
 
-/** `docker login` for Docker Hub, `docker login <host>` for the rest. */
-export function loginCommand(host: string): string {
-  return isDockerHubHost(host) ? "docker login" : `docker login ${host}`;
-}
-
-export function isDockerHubHost(host: string): boolean {
-  return (
-    host === "registry-1.docker.io" ||
-    host === "docker.io" ||
-    host === "index.docker.io" ||
-    host === "auth.docker.io" ||
-    host === "hub.docker.com"
-  );
-}
+// transport.ts reads it from here; it lives with Docker Hub's host names in reference/.
+export { loginCommand };
 
 // ---------------------------------------------------------------------------------------------
 // Redaction: URLs and free text that may reach a log or an error message.

@@ -20,14 +20,7 @@ export { DEFAULT_LAYER_READ_LIMITS, OS_RELEASE_PATHS } from "./layer";
 export type { LayerCompression, LayerFileSearch, LayerReadLimits } from "./layer";
 export type { FoundFile, TarEntryType, TarHeader } from "./tar";
 export type { FetchedManifest, ParsedManifest } from "./manifest";
-export {
-  computeDigest,
-  formatPlatform,
-  isDigest,
-  parsePlatform,
-  platformMatches,
-  verifyDigest,
-} from "./manifest";
+export { computeDigest, isDigest, verifyDigest } from "./manifest";
 export type { HubImage, HubListOptions, HubRepository, HubTag, HubTagPage } from "./hub";
 export type { TagList } from "./tags";
 export type { HostRateLimitState, RateLimitInfo } from "./ratelimit";

@@ -3,8 +3,8 @@
  * GET and hash the exact body bytes when the header is missing, fetch a manifest by digest and
  * verify it, and parse what came back: OCI index / Docker manifest list (platform entries, with
  * BuildKit attestations set apart) or OCI / Docker schema 2 image manifest. Schema 1 and unknown
- * media types are a clear `bad-response`. Also: digests (sha256 / sha512) and platform matching
- * (containerd's normalisation: arm64 ≡ arm64/v8, arm ≡ arm/v7, amd64 ≡ amd64/v1).
+ * media types are a clear `bad-response`. Also: digests (sha256 / sha512). Platform matching is
+ * oci/platform.ts.
  */
 import { createHash } from "node:crypto";
 import { badResponse, err, notFoundError, ok } from "./errors";
@@ -15,8 +15,9 @@ import {
   MANIFEST_ACCEPT,
   MediaType,
   isAttestationDescriptor,
-} from "./oci";
-import type { Descriptor, ImageIndex, ImageManifest, Platform } from "./oci";
+} from "../oci/types";
+import { formatPlatform } from "../oci/platform";
+import type { Descriptor, ImageIndex, ImageManifest, Platform } from "../oci/types";
 import { headerValue } from "./transport";
 import type { RegistryEndpoint, RegistrySession } from "./transport";
 import { isRecord, setOwn } from "../json";
@@ -258,65 +259,6 @@ export function parseManifest(
   const subject = parseDescriptor(data.subject);
   if (subject) manifest.subject = subject;
   return ok({ kind: "image", mediaType, manifest });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Platforms
-
-/** `linux/arm64/v8` → `{os, architecture, variant}`; `os.version` is not in the text form. */
-export function parsePlatform(text: string): Platform | undefined {
-  const parts = text.trim().toLowerCase().split("/");
-  const [os, architecture, variant] = parts;
-  if (!os || !architecture || parts.length > 3) return undefined;
-  return variant ? { os, architecture, variant } : { os, architecture };
-}
-
-export function formatPlatform(p: Platform): string {
-  return p.variant ? `${p.os}/${p.architecture}/${p.variant}` : `${p.os}/${p.architecture}`;
-}
-
-/** containerd's normalisation: aliases of architectures and their default variants. */
-export function normalisePlatform(p: Platform): { os: string; architecture: string; variant: string } {
-  let architecture = p.architecture.toLowerCase();
-  let variant = (p.variant ?? "").toLowerCase();
-  switch (architecture) {
-    case "x86_64":
-    case "x86-64":
-      architecture = "amd64";
-      break;
-    case "aarch64":
-      architecture = "arm64";
-      break;
-    case "armhf":
-      architecture = "arm";
-      variant ||= "v7";
-      break;
-    case "armel":
-      architecture = "arm";
-      variant ||= "v6";
-      break;
-    case "i386":
-      architecture = "386";
-      break;
-  }
-  if (architecture === "arm64" && (variant === "" || variant === "8")) variant = "v8";
-  if (architecture === "arm" && variant === "") variant = "v7";
-  if (architecture === "arm" && /^\d$/.test(variant)) variant = `v${variant}`;
-  if (architecture === "amd64" && variant === "v1") variant = "";
-  return { os: p.os.toLowerCase(), architecture, variant };
-}
-
-export function platformMatches(candidate: Platform, wanted: Platform): boolean {
-  const a = normalisePlatform(candidate);
-  const b = normalisePlatform(wanted);
-  return a.os === b.os && a.architecture === b.architecture && a.variant === b.variant;
-}
-
-/** The index entry for `wanted`, attestations never chosen; the first match wins as in docker. */
-export function selectPlatform(platforms: readonly Descriptor[], wanted: Platform): Descriptor | undefined {
-  return platforms.find(
-    (d) => d.platform !== undefined && !isAttestationDescriptor(d) && platformMatches(d.platform, wanted),
-  );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -14,19 +14,20 @@ import type { FactsInput } from "../facts/input";
 import { formatReference, isDockerHub, type Reference } from "../reference";
 import { err, ok, type ResolveError, type Result } from "../registry/errors";
 import type { HubRepository, HubTag, HubTagPage } from "../registry/hub";
-import {
-  parseManifest,
-  parsePlatform,
-  selectPlatform,
-  type FetchedManifest,
-  type ParsedManifest,
-} from "../registry/manifest";
+import { parseManifest, type FetchedManifest, type ParsedManifest } from "../registry/manifest";
 import type { FetchedConfig } from "../registry/blob";
 import type { ResolveOptions, Resolved } from "../registry/client";
 import { OS_RELEASE_PATHS, type LayerFileSearch, type LayerReadLimits } from "../registry/layer";
 import type { TagList } from "../registry/tags";
 import { parseImageConfig } from "../registry/blob";
-import { INDEX_MEDIA_TYPES, type ImageConfig, type ImageManifest } from "../registry/oci";
+import {
+  defaultPlatformEntry,
+  formatPlatform,
+  parsePlatform,
+  platformMatches,
+  selectPlatform,
+} from "../oci/platform";
+import { INDEX_MEDIA_TYPES, type ImageConfig, type ImageManifest } from "../oci/types";
 import type { DiskCache } from "./cache";
 import type { DigestOnly, FoundTag, Freshness, PinState, Resolution, TagSummary } from "./types";
 
@@ -297,7 +298,7 @@ export function summarizeHubTag(t: HubTag, resolved?: ResolvedSubject): TagSumma
   for (const image of t.images) {
     if (!image.os || !image.architecture || image.os === "unknown" || image.architecture === "unknown")
       continue;
-    const platform = platformString({
+    const platform = formatPlatform({
       os: image.os,
       architecture: image.architecture,
       ...(image.variant ? { variant: image.variant } : {}),
@@ -364,10 +365,6 @@ export async function searchTags(o: GatherOptions, ref: Reference, prefix: strin
     : [];
 }
 
-function platformString(p: { os: string; architecture: string; variant?: string }): string {
-  return [p.os, p.architecture, p.variant].filter(Boolean).join("/");
-}
-
 /** How a pinned digest relates to what its tag points at now. */
 async function pinState(
   o: GatherOptions,
@@ -393,7 +390,7 @@ async function pinState(
     const now = selectPlatform(current.value.platforms, platform);
     return {
       kind: "platform-manifest",
-      platform: platformString(platform),
+      platform: formatPlatform(platform),
       indexDigest: tagDigest,
       ...(now ? { platformDigestNow: now.digest } : {}),
     };
@@ -502,10 +499,7 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
   if (top.value.kind === "index") {
     const d = wantedPlatform ? selectPlatform(top.value.platforms, wantedPlatform) : undefined;
     offered = d !== undefined;
-    const chosen =
-      d ??
-      top.value.platforms.find((p) => p.platform?.os === "linux" && p.platform.architecture === "amd64") ??
-      top.value.platforms[0];
+    const chosen = d ?? defaultPlatformEntry(top.value.platforms, (p) => p.platform);
     if (chosen) {
       const m = await manifestFor(o, ref, chosen.digest);
       if (m.ok && m.value.kind === "image") {
@@ -528,7 +522,7 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
       config = c.value;
       configs[describedDigest] = c.value;
       if (top.value.kind === "image" && wantedPlatform) {
-        offered = c.value.os === wantedPlatform.os && c.value.architecture === wantedPlatform.architecture;
+        offered = platformMatches(c.value, wantedPlatform);
       }
     } else if (!isUnreachable(c.error)) {
       return { ok: false, error: c.error };

@@ -6,7 +6,7 @@
  * never formats UI and never throws: failures are `Lookup` values.
  */
 import { formatReference, type Reference } from "../reference";
-import type { ImageConfig } from "../registry/oci";
+import type { ImageConfig } from "../oci/types";
 import type { ParsedManifest } from "../registry/manifest";
 import type { DiskCache } from "./cache";
 import { gather, isUnreachable, searchTags, type GatherOptions, type ImageSource } from "./gather";

@@ -30,7 +30,7 @@ export function parseYaml(doc: TextDocument): YamlFile {
 }
 
 /** Follows aliases to the node they name (at most a few hops: aliases of aliases are rare). */
-export function deref(file: YamlFile, document: Document.Parsed, node: unknown): Node | undefined {
+export function deref(_file: YamlFile, document: Document.Parsed, node: unknown): Node | undefined {
   let current = node;
   for (let hop = 0; hop < 8 && isAlias(current); hop++) current = current.resolve(document);
   return isAlias(current) ? undefined : (current as Node | undefined);

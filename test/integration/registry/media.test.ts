@@ -7,7 +7,7 @@
 import { expectError, expectOk, ref, testClient } from "./helpers";
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { MediaType } from "../../../server/src/registry/oci";
+import { MediaType } from "../../../server/src/oci/types";
 import { buildImage, platformManifest, pushImage } from "../../support/images";
 import type { BuiltImage } from "../../support/images";
 import { faultPaths, startFaultServer } from "../../support/faultServer";

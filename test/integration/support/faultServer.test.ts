@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { TestContext } from "node:test";
-import { MANIFEST_ACCEPT, MediaType } from "../../../server/src/registry/oci";
+import { MANIFEST_ACCEPT, MediaType } from "../../../server/src/oci/types";
 import { startFaultServer, faultPaths, RATE_LIMIT_MESSAGE } from "../../support/faultServer";
 import type { FaultRule, FaultServer } from "../../support/faultServer";
 import { basicAuthHeader } from "../../support/http";

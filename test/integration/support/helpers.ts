@@ -1,6 +1,6 @@
 /** Shared by the support self-tests (not a test file itself). */
 import assert from "node:assert/strict";
-import { MANIFEST_ACCEPT } from "../../../server/src/registry/oci";
+import { MANIFEST_ACCEPT } from "../../../server/src/oci/types";
 import { basicAuthHeader } from "../../support/http";
 import { buildImage, presetFromRealdata, sha256 } from "../../support/images";
 import type { BuiltImage } from "../../support/images";

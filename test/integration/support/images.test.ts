@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { promisify } from "node:util";
 import { gunzipSync } from "node:zlib";
-import { isAttestationDescriptor, MANIFEST_ACCEPT, MediaType } from "../../../server/src/registry/oci";
-import type { ImageIndex, ImageManifest } from "../../../server/src/registry/oci";
+import { isAttestationDescriptor, MANIFEST_ACCEPT, MediaType } from "../../../server/src/oci/types";
+import type { ImageIndex, ImageManifest } from "../../../server/src/oci/types";
 import {
   buildArtifact,
   buildImage,

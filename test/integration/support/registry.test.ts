@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { describe, it } from "node:test";
-import { MediaType } from "../../../server/src/registry/oci";
+import { MediaType } from "../../../server/src/oci/types";
 import { basicAuthHeader } from "../../support/http";
 import { pushImage } from "../../support/images";
 import { startRegistry } from "../../support/registry";

@@ -6,7 +6,7 @@ import {
   type Descriptor,
   type ImageConfig,
   type ImageIndex,
-} from "../../../server/src/registry/oci";
+} from "../../../server/src/oci/types";
 
 export const INDEX_DIGEST = `sha256:${"a".repeat(64)}`;
 export const AMD64_DIGEST = `sha256:${"1".repeat(64)}`;

@@ -1,13 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import {
-  choosePlatform,
-  derivePlatforms,
-  formatPlatform,
-  manifestSize,
-} from "../../../server/src/facts/platforms";
+import { choosePlatform, derivePlatforms, manifestSize } from "../../../server/src/facts/platforms";
+import { formatPlatform } from "../../../server/src/oci/platform";
 import type { PlatformFacts } from "../../../server/src/facts/types";
-import { MediaType, type ImageManifest } from "../../../server/src/registry/oci";
+import { MediaType, type ImageManifest } from "../../../server/src/oci/types";
 import { AMD64_DIGEST, ARM64_DIGEST, INDEX_DIGEST, config, index } from "./helpers";
 
 const manifest: ImageManifest = {
@@ -106,10 +102,17 @@ describe("choosePlatform", () => {
     assert.equal(choosePlatform([]), undefined);
   });
 
-  it("honours a wanted platform, matching any variant when none is asked for", () => {
-    const list = [p("linux", "amd64"), p("linux", "arm", "v6"), p("linux", "arm", "v7")];
+  it("honours a wanted platform as the registry picks it: arm is arm/v7, arm64 is arm64/v8", () => {
+    const list = [p("linux", "amd64"), p("linux", "arm", "v6"), p("linux", "arm", "v7"), p("linux", "arm64")];
     assert.equal(choosePlatform(list, { os: "linux", architecture: "arm", variant: "v7" })?.variant, "v7");
-    assert.equal(choosePlatform(list, { os: "linux", architecture: "arm" })?.variant, "v6");
+    // The registry selects arm/v7 for "linux/arm" (oci/platform.ts): the facts describe that one.
+    assert.equal(choosePlatform(list, { os: "linux", architecture: "arm" })?.variant, "v7");
+    assert.equal(choosePlatform(list, { os: "linux", architecture: "arm", variant: "v6" })?.variant, "v6");
+    // An index entry "linux/arm64" without a variant is what --platform=linux/arm64/v8 asks for.
+    assert.equal(
+      choosePlatform(list, { os: "linux", architecture: "arm64", variant: "v8" })?.digest,
+      "linux-arm64",
+    );
     assert.equal(choosePlatform(list, { os: "linux", architecture: "ppc64le" }), undefined);
   });
 });

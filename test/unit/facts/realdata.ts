@@ -11,7 +11,7 @@ import {
   type Descriptor,
   type ImageConfig,
   type ImageIndex,
-} from "../../../server/src/registry/oci";
+} from "../../../server/src/oci/types";
 import type { FactsInput } from "../../../server/src/facts/input";
 import { realdataRecords, type RealdataPlatform, type RealdataRecord } from "../../support/realdata";
 

@@ -8,7 +8,7 @@ import type { Hover } from "vscode-languageserver";
 import { provideHover } from "../../../server/src/features/hover";
 import { deriveFacts } from "../../../server/src/facts/derive";
 import { fromNetworkError, tokenRealmNotFoundError } from "../../../server/src/registry/errors";
-import { MediaType } from "../../../server/src/registry/oci";
+import { MediaType } from "../../../server/src/oci/types";
 import type { ImageFacts } from "../../../server/src/facts/types";
 import type { Lookup } from "../../../server/src/resolver/types";
 import {

@@ -1,18 +1,9 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { describe, it } from "node:test";
-import {
-  computeDigest,
-  formatPlatform,
-  isDigest,
-  parseManifest,
-  parsePlatform,
-  platformMatches,
-  selectPlatform,
-  verifyDigest,
-} from "../../../server/src/registry/manifest";
-import { MediaType } from "../../../server/src/registry/oci";
-import type { Descriptor } from "../../../server/src/registry/oci";
+import { computeDigest, isDigest, parseManifest, verifyDigest } from "../../../server/src/registry/manifest";
+import { MediaType } from "../../../server/src/oci/types";
+import type { Descriptor } from "../../../server/src/oci/types";
 
 const d = (n: number): string => `sha256:${n.toString(16).padStart(64, "0")}`;
 const bytes = (v: unknown): Uint8Array => Buffer.from(JSON.stringify(v));
@@ -28,12 +19,6 @@ const arm64: Descriptor = {
   digest: d(2),
   size: 100,
   platform: { os: "linux", architecture: "arm64", variant: "v8" },
-};
-const armv7: Descriptor = {
-  mediaType: MediaType.ociManifest,
-  digest: d(5),
-  size: 100,
-  platform: { os: "linux", architecture: "arm", variant: "v7" },
 };
 const attestation: Descriptor = {
   mediaType: MediaType.ociManifest,
@@ -235,53 +220,5 @@ describe("digests", () => {
         unsupported.error.kind === "bad-response" &&
         unsupported.error.reason === "unsupported-digest",
     );
-  });
-});
-
-describe("platforms", () => {
-  it("parses and formats os/arch[/variant]", () => {
-    assert.deepEqual(parsePlatform("linux/arm64/v8"), { os: "linux", architecture: "arm64", variant: "v8" });
-    assert.deepEqual(parsePlatform("Linux/AMD64"), { os: "linux", architecture: "amd64" });
-    assert.equal(parsePlatform("linux"), undefined);
-    assert.equal(parsePlatform("a/b/c/d"), undefined);
-    assert.equal(formatPlatform({ os: "linux", architecture: "arm", variant: "v7" }), "linux/arm/v7");
-  });
-
-  it("normalises like containerd: arm64 = arm64/v8, arm = arm/v7, aliases", () => {
-    assert.ok(
-      platformMatches(
-        { os: "linux", architecture: "arm64", variant: "v8" },
-        { os: "linux", architecture: "arm64" },
-      ),
-    );
-    assert.ok(
-      platformMatches(
-        { os: "linux", architecture: "arm", variant: "v7" },
-        { os: "linux", architecture: "arm" },
-      ),
-    );
-    assert.ok(
-      platformMatches({ os: "linux", architecture: "amd64" }, { os: "linux", architecture: "x86_64" }),
-    );
-    assert.ok(
-      platformMatches({ os: "linux", architecture: "arm64" }, { os: "linux", architecture: "aarch64" }),
-    );
-    assert.ok(
-      !platformMatches(
-        { os: "linux", architecture: "arm", variant: "v6" },
-        { os: "linux", architecture: "arm" },
-      ),
-    );
-    assert.ok(
-      !platformMatches({ os: "windows", architecture: "amd64" }, { os: "linux", architecture: "amd64" }),
-    );
-  });
-
-  it("picks the platform's entry and never an attestation", () => {
-    const list = [attestation, amd64, arm64, armv7];
-    assert.equal(selectPlatform(list, { os: "linux", architecture: "arm64" })?.digest, d(2));
-    assert.equal(selectPlatform(list, { os: "linux", architecture: "arm", variant: "v7" })?.digest, d(5));
-    assert.equal(selectPlatform(list, { os: "unknown", architecture: "unknown" }), undefined);
-    assert.equal(selectPlatform(list, { os: "linux", architecture: "s390x" }), undefined);
   });
 });

@@ -39,22 +39,24 @@ import { parseHubTag, type HubImage, type HubTag } from "../../../server/src/reg
 import {
   baseMediaType,
   computeDigest,
-  formatPlatform,
-  normalisePlatform,
   parseManifest,
-  parsePlatform,
-  platformMatches,
-  selectPlatform,
   verifyDigest,
   type ParsedManifest,
 } from "../../../server/src/registry/manifest";
+import {
+  formatPlatform,
+  normalisePlatform,
+  parsePlatform,
+  platformMatches,
+  selectPlatform,
+} from "../../../server/src/oci/platform";
 import {
   IMAGE_MANIFEST_MEDIA_TYPES,
   INDEX_MEDIA_TYPES,
   MediaType,
   type Descriptor,
   type Platform,
-} from "../../../server/src/registry/oci";
+} from "../../../server/src/oci/types";
 import {
   parseRateLimitHeaders,
   parseRateLimitValue,
@@ -197,7 +199,7 @@ function assertValidTime(t: number | undefined, what: string): void {
 
 // ---- manifests and image indexes (manifest.ts: parseManifest) ----------------------------------
 
-/** The documented rule (oci.ts isAttestationDescriptor), restated independently. */
+/** The documented rule (oci/types.ts isAttestationDescriptor), restated independently. */
 function expectAttestation(d: Descriptor): boolean {
   return (
     d.annotations?.["vnd.docker.reference.type"] === "attestation-manifest" ||
@@ -1538,7 +1540,7 @@ describe("docker config credentials", () => {
   });
 });
 
-// ---- digests, media types and platforms (manifest.ts, oci.ts helpers) ---------------------------
+// ---- digests, media types and platforms (manifest.ts, oci/ helpers) ---------------------------
 
 describe("digest, media type and platform helpers", () => {
   it("verifyDigest accepts the bytes' own digest and rejects any other bytes or a malformed digest", () => {

@@ -59,7 +59,7 @@ class FakeSource implements ImageSource {
     });
   }
   manifest(
-    ref: Reference,
+    _ref: Reference,
     digest: string,
     opts?: { signal?: AbortSignal },
   ): Promise<Result<FetchedManifest>> {
@@ -71,7 +71,7 @@ class FakeSource implements ImageSource {
       return ok({ ...parsed.value, digest, size: doc.bytes.length, bytes: doc.bytes });
     });
   }
-  config(ref: Reference, digest: string, opts?: { signal?: AbortSignal }): Promise<Result<FetchedConfig>> {
+  config(_ref: Reference, digest: string, opts?: { signal?: AbortSignal }): Promise<Result<FetchedConfig>> {
     return this.answer(`GET blob ${digest.slice(7, 15)}`, opts?.signal, () => {
       const bytes = this.find(digest)?.blobs.get(digest);
       if (!bytes) return err({ kind: "not-found", what: "digest", message: "unknown blob" });
@@ -117,7 +117,7 @@ class FakeSource implements ImageSource {
   /** Answers readLayerFile instead of reading the layer's tar (links, absent files, failures). */
   layerAnswer: ((digest: string) => Result<LayerFileSearch>) | undefined;
   readLayerFile(
-    ref: Reference,
+    _ref: Reference,
     digest: string,
     paths: readonly string[],
     opts?: { signal?: AbortSignal },

@@ -4,7 +4,7 @@
  * set it as a label). It names the *parent* image, so it only tells the OS when the parent is a
  * distro image (debian:bookworm-slim) or carries an OS word in its tag (python:3.12-slim-bookworm).
  */
-import { Annotation } from "../../registry/oci";
+import { Annotation } from "../../oci/types";
 import { splitImageName } from "../tagTokens";
 import type { OsCandidate } from "./candidate";
 import { osFromTag } from "./fromTag";

@@ -7,7 +7,7 @@
  * Labels are inherited and overridable (mariadb replaces the version label with its own), so a
  * version label counts only beside a label that names Ubuntu, and only if it is an Ubuntu release.
  */
-import { Annotation } from "../../registry/oci";
+import { Annotation } from "../../oci/types";
 import { UBUNTU_RELEASES } from "../distroTable";
 import { distro, type OsCandidate } from "./candidate";
 import { osFromBaseName } from "./fromAnnotations";

@@ -3,7 +3,7 @@
  * `platform["os.version"]` and in the config's `os.version` ("10.0.20348.5622"; build 20348 is
  * Windows Server 2022). Linux platforms say nothing about the distro.
  */
-import type { ImageConfig } from "../../registry/oci";
+import type { ImageConfig } from "../../oci/types";
 import type { PlatformFacts } from "../types";
 import { distro, type OsCandidate } from "./candidate";
 

@@ -5,17 +5,10 @@
  * A pattern without a registry is read as Docker Hub, like a reference: `python` →
  * docker.io/library/python, `myorg/*` → docker.io/myorg/*.
  */
-import { formatReference } from "../../reference";
+import { DOCKER_HUB_REGISTRY, dockerHubHost, formatReference } from "../../reference";
 import { RULE_DEFAULTS } from "../../settings";
 import { parsedRefs, refLabel } from "./support/refs";
 import type { Rule, RuleFinding } from "./rule";
-
-const HUB_ALIASES = new Set([
-  "docker.io",
-  "index.docker.io",
-  "registry-1.docker.io",
-  "registry.hub.docker.com",
-]);
 
 /** The pattern in the normalised form references take. */
 export function normalisePattern(pattern: string): string {
@@ -31,11 +24,14 @@ export function normalisePattern(pattern: string): string {
     if (p === "**") return p;
     return p.includes("/") ? `docker.io/${p}` : `docker.io/library/${p}`;
   }
-  const host = HUB_ALIASES.has(first.toLowerCase()) ? "docker.io" : first.toLowerCase();
+  const lower = first.toLowerCase();
+  const role = dockerHubHost(lower);
+  // Any name of Docker Hub's registry (not its web services) reads as docker.io.
+  const host = role !== undefined && role !== "service" ? DOCKER_HUB_REGISTRY : lower;
   if (slash === -1) return `${host}/**`; // a registry alone: everything in it
   const rest = p.slice(slash + 1);
   // docker.io/python means the official image, as in a reference.
-  return host === "docker.io" && !rest.includes("/") && !rest.includes("**")
+  return host === DOCKER_HUB_REGISTRY && !rest.includes("/") && !rest.includes("**")
     ? `${host}/library/${rest}`
     : `${host}/${rest}`;
 }

@@ -8,41 +8,16 @@
  * stale or was tampered with.
  *
  * The comparison needs Docker Hub's answer for the counterpart: the rule asks `ctx.lookup` for
- * `officialCounterpart(ref)`, and stays silent until both sides are resolved. The resolver
- * wiring must resolve that counterpart too (see `officialCounterpart`).
+ * `officialCounterpart(ref)`, and stays silent until both sides are resolved. The workspace and
+ * the CLI resolve that counterpart too (features/officialCounterpart.ts).
  */
-import type { ImageRef } from "../../dockerfile";
-import type { Reference } from "../../reference";
 import type { Resolution } from "../../resolver/types";
 import { RULE_DEFAULTS } from "../../settings";
 import type { FeatureContext } from "../context";
 import { shortDigest } from "../format";
-import { isOfficialImage } from "./data/popularImages";
-import { parsedRefs, parseRef, refLabel, settledResolution } from "./support/refs";
+import { mirroredOfficialName, officialCounterpart } from "../officialCounterpart";
+import { parsedRefs, refLabel, settledResolution } from "./support/refs";
 import type { Rule, RuleFinding } from "./rule";
-
-/** The official image name a mirror path stands for: `…/library/python` → "python". */
-export function mirroredOfficialName(reference: Reference): string | undefined {
-  if (reference.registry === "docker.io") return undefined;
-  const parts = reference.repository.split("/");
-  const name = parts[parts.length - 1];
-  if (parts.length < 2 || parts[parts.length - 2] !== "library" || name === undefined) return undefined;
-  return isOfficialImage(name) ? name : undefined;
-}
-
-/**
- * The Docker Hub reference a mirrored official image corresponds to, as an ImageRef the resolver
- * can look up (`docker.io/library/python:3.12-slim`, same platform and range); undefined for
- * references that do not mirror an official image or carry no tag to compare.
- */
-export function officialCounterpart(ref: ImageRef): ImageRef | undefined {
-  const reference = parseRef(ref);
-  if (reference === undefined) return undefined;
-  const name = mirroredOfficialName(reference);
-  if (name === undefined) return undefined;
-  const text = `docker.io/library/${name}:${reference.tag ?? "latest"}`;
-  return { ...ref, raw: text, resolved: text, argsUsed: [] };
-}
 
 function tagDigest(resolution: Resolution): string {
   return resolution.tagDigest ?? resolution.facts.indexDigest;

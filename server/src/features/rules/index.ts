@@ -63,4 +63,3 @@ export const RULES: readonly Rule[] = [
 ];
 
 export type { QuickFix, Rule, RuleFinding } from "./rule";
-export { officialCounterpart } from "./divergesFromOfficial";

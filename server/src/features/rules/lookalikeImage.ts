@@ -17,7 +17,7 @@ import { RULE_DEFAULTS } from "../../settings";
 import type { FeatureContext } from "../context";
 import type { ImageRef } from "../../dockerfile";
 import { isOfficialImage, POPULAR_OFFICIAL_IMAGES } from "./data/popularImages";
-import { isOneEditApart } from "./support/editDistance";
+import { isOneEditApart } from "../editDistance";
 import { setImageNameEdit, setNameEdit } from "./support/edits";
 import { literalParts, parsedRefs, settledResolution } from "./support/refs";
 import type { Rule, RuleFinding } from "./rule";

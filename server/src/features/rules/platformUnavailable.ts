@@ -4,18 +4,15 @@
  * platform in manifest". Not checked for `# syntax=`, whose frontend runs on the builder.
  */
 import type { PlatformFacts } from "../../facts/types";
+import { formatPlatform } from "../../oci/platform";
 import { RULE_DEFAULTS } from "../../settings";
 import { wantedPlatform } from "../context";
 import { joinWords } from "../format";
 import { imageRefs, refLabel, settledResolution } from "./support/refs";
 import type { Rule, RuleFinding } from "./rule";
 
-function platformName(p: PlatformFacts): string {
-  return [p.os, p.architecture, p.variant].filter((s) => s !== undefined && s !== "").join("/");
-}
-
 function offered(platforms: readonly PlatformFacts[]): string {
-  const names = [...new Set(platforms.map(platformName))];
+  const names = [...new Set(platforms.map(formatPlatform))];
   if (names.length === 0) return "no platforms it names";
   if (names.length <= 6) return joinWords(names);
   return `${names.slice(0, 6).join(", ")} and ${names.length - 6} more`;

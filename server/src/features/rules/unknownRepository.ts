@@ -7,7 +7,7 @@ import { familiarName, isOfficialImageName } from "../../reference";
 import { RULE_DEFAULTS } from "../../settings";
 import type { FeatureContext } from "../context";
 import { OFFICIAL_IMAGES, POPULAR_OFFICIAL_IMAGES } from "./data/popularImages";
-import { isOneEditApart } from "./support/editDistance";
+import { isOneEditApart } from "../editDistance";
 import { setImageNameEdit } from "./support/edits";
 import { notFoundRefs } from "./support/notFound";
 import { literalParts, parseRef } from "./support/refs";

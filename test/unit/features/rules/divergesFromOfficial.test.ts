@@ -5,10 +5,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { extractImageRefs } from "../../../../server/src/dockerfile";
-import {
-  divergesFromOfficial,
-  officialCounterpart,
-} from "../../../../server/src/features/rules/divergesFromOfficial";
+import { officialCounterpart } from "../../../../server/src/features/officialCounterpart";
+import { divergesFromOfficial } from "../../../../server/src/features/rules/divergesFromOfficial";
 import type { Lookup } from "../../../../server/src/resolver/types";
 import { PYTHON_SLIM_DIGEST, itBoth, realFactsWithHub, resolved, resolving } from "../fixtures";
 import { run } from "./helpers";

@@ -7,7 +7,7 @@ import { describe, it } from "node:test";
 import { deriveFacts } from "../../../../server/src/facts/derive";
 import type { HubData } from "../../../../server/src/facts/hub";
 import type { ImageFacts } from "../../../../server/src/facts/types";
-import { isOneEditApart } from "../../../../server/src/features/rules/support/editDistance";
+import { isOneEditApart } from "../../../../server/src/features/editDistance";
 import { lookalikeImage, lookalikeOf } from "../../../../server/src/features/rules/lookalikeImage";
 import {
   OFFICIAL_IMAGES,

@@ -8,6 +8,7 @@ import type { ImageRef, ImageRefKind } from "../../../dockerfile";
 import { parseReference, splitReferenceText, type Reference, type Span } from "../../../reference";
 import type { Resolution } from "../../../resolver/types";
 import { mostSpecificTag } from "../../../facts/aliases";
+import { parsePlatform, platformMatches } from "../../../oci/platform";
 import type { FeatureContext } from "../../context";
 import { knownResolution } from "../../pin";
 
@@ -101,15 +102,9 @@ export function mostSpecificAlias(resolution: Resolution): string | undefined {
   return mostSpecificTag(resolution.facts.aliases.map((a) => a.tag).filter((t) => t !== "latest"));
 }
 
-/** "linux/arm64" and "linux/arm64/v8" are the same platform (v8 is arm64's only variant). */
+/** Two platforms in text form name the same one, as the registry matches them (oci/platform.ts). */
 export function samePlatform(a: string, b: string): boolean {
-  const norm = (p: string): { os: string; arch: string; variant: string } => {
-    const [os = "", arch = "", variant = ""] = p.toLowerCase().split("/");
-    return { os, arch, variant: variant === "" && arch === "arm64" ? "v8" : variant };
-  };
-  const x = norm(a);
-  const y = norm(b);
-  return (
-    x.os === y.os && x.arch === y.arch && (x.variant === "" || y.variant === "" || x.variant === y.variant)
-  );
+  const x = parsePlatform(a);
+  const y = parsePlatform(b);
+  return x !== undefined && y !== undefined ? platformMatches(x, y) : a.toLowerCase() === b.toLowerCase();
 }

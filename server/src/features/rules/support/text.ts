@@ -36,11 +36,6 @@ export function rangesOverlap(a: Range, b: Range): boolean {
   return comparePositions(a.start, b.end) <= 0 && comparePositions(b.start, a.end) <= 0;
 }
 
-/** True when `position` is inside `range`, both ends included. */
-export function rangeContains(range: Range, position: Position): boolean {
-  return comparePositions(range.start, position) <= 0 && comparePositions(position, range.end) <= 0;
-}
-
 export function compareRanges(a: Range, b: Range): number {
   return comparePositions(a.start, b.start) || comparePositions(a.end, b.end);
 }

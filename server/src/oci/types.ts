@@ -1,7 +1,8 @@
 /**
  * The JSON shapes and media types of the OCI image spec and Docker's image manifest v2 schema 2,
- * as registries serve them. Pure types and constants: shared by the registry client (which
- * fetches and verifies these documents) and facts/ (which derives ImageFacts from them).
+ * as registries serve them. Pure types and constants, outside registry/ so that the layers that
+ * read these documents without fetching them (facts/, resolver/, features/) need no registry code:
+ * the registry client fetches and verifies them, facts/ derives ImageFacts from them.
  * Sources: opencontainers/image-spec (image-index.md, manifest.md, config.md, annotations.md)
  * and distribution's docs/spec/manifest-v2-2.md.
  */
