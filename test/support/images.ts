@@ -53,6 +53,8 @@ export interface PlatformSpec {
   layerFiles?: Record<string, string | Buffer>;
   /** Image-manifest annotations (e.g. org.opencontainers.image.base.name). OCI only. */
   annotations?: Record<string, string>;
+  /** Annotations on this platform's index entry (where Docker Official Images put source, revision, base). */
+  entryAnnotations?: Record<string, string>;
 }
 
 export interface BuildImageOptions {
@@ -220,7 +222,10 @@ function buildPlatformManifest(
     attestation: false,
     config,
     layers,
-    descriptor: descriptorOf(manifest, { platform }),
+    descriptor: descriptorOf(manifest, {
+      platform,
+      ...(spec.entryAnnotations !== undefined ? { annotations: { ...spec.entryAnnotations } } : {}),
+    }),
   };
 }
 

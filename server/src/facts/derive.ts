@@ -26,6 +26,7 @@ import { osFromLabels, osFromRedHatLabels } from "./os/fromLabels";
 import { osFromPlatform } from "./os/fromPlatform";
 import { osFromTag } from "./os/fromTag";
 import { osFromOsRelease, parseOsRelease } from "./os/osRelease";
+import { deriveProvenance } from "./provenance";
 import { choosePlatform, derivePlatforms, formatPlatform, isIndex } from "./platforms";
 import { deriveRuntimes } from "./runtimes";
 import { repositoryName } from "./tagTokens";
@@ -158,6 +159,8 @@ export function deriveFacts(input: FactsInput, now: Date): ImageFacts {
     source: input.source ?? "network",
   };
   if (d.platform !== undefined) facts.describedPlatform = d.platform;
+  const provenance = deriveProvenance(annotationSets(input, d), labels);
+  if (provenance !== undefined) facts.provenance = provenance;
   const pushedAt = hubTag?.tag_last_pushed ?? hubTag?.last_updated;
   if (pushedAt != null) facts.pushedAt = pushedAt;
   return facts;

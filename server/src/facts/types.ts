@@ -5,6 +5,7 @@
  * and tests assert it. A fact we cannot establish is reported as unknown with the reason, never
  * guessed.
  */
+import type { ProvenanceFact } from "./provenance";
 
 /** Where the facts came from: fetched now, read from the cache, or an expired cache entry shown offline. */
 export type FactsSource = "network" | "cache" | "stale-cache";
@@ -136,4 +137,6 @@ export interface ImageFacts {
   tagVariants: VariantExplanation[];
   resolvedAt: string;
   source: FactsSource;
+  /** Where the image was built from and on (OCI annotations; some config labels), when it says. */
+  provenance?: ProvenanceFact;
 }

@@ -34,6 +34,7 @@ import {
 } from "./format";
 import { pinStatus } from "./pin";
 import { markdownToPlainText } from "./plainText";
+import { provenanceEvidence, provenanceLines } from "./provenance";
 import { pausedBlocks } from "./rateLimitPause";
 
 /** Lines of one paragraph are joined with a Markdown hard break; paragraphs with a blank line. */
@@ -344,6 +345,7 @@ function factsBlocks(
     freshnessText(freshness, ctx.now),
   ].filter((s): s is string => s !== undefined);
   blocks.push([summary.join(" · "), codeSpan(facts.indexDigest)].join(BREAK));
+  blocks.push(provenanceLines(facts, imagePage).join(BREAK));
 
   const about: string[] = [`**Base OS** ${osText(facts, ctx.now)}`];
   const libc = libcText(facts.libc.value);
@@ -547,6 +549,8 @@ function smallPrint(facts: ImageFacts, wanted: string): string[] {
       : facts.libc.evidence;
     if (libc !== "") lines.push(`*libc: ${escapeMarkdown(sentence(libc))}*`);
   }
+  const provenance = provenanceEvidence(facts);
+  if (provenance !== undefined) lines.push(provenance);
   const described = facts.describedPlatform;
   if (described !== undefined && !matchesPlatform(described, wanted)) {
     lines.push(
