@@ -11,6 +11,7 @@ import type { Reference } from "./reference";
 import { createRegistryClient, type RegistryClient } from "./registry";
 import { err, ok, type ResolveError } from "./registry/errors";
 import type { RegistryClientOptions } from "./registry";
+import { AttestationStore } from "./resolver/attestations";
 import { DiskCache } from "./resolver/cache";
 import { Resolver } from "./resolver/resolver";
 import type { ResolverStatus } from "./resolver/types";
@@ -77,6 +78,7 @@ export class Engine {
   readonly cache: DiskCache;
   readonly resolver: Resolver;
   readonly workspace: ImageWorkspace;
+  readonly attestations: AttestationStore;
   private client: RegistryClient;
   private clientKey: string;
   private factsKey: string;
@@ -126,7 +128,15 @@ export class Engine {
       onDidChange,
       log: (m) => log.debug(m),
     });
-    this.workspace = new ImageWorkspace(this.resolver);
+    this.attestations = new AttestationStore({
+      source: {
+        manifest: (...a) => this.offline(a[0]) ?? this.client.manifest(...a),
+        blob: (...a) => this.offline(a[0]) ?? this.client.blob(...a),
+      },
+      cache: this.cache,
+      log: (m) => log.debug(m),
+    });
+    this.workspace = new ImageWorkspace(this.resolver, undefined, this.attestations);
   }
 
   /**

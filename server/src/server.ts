@@ -171,6 +171,8 @@ connection.onHover((p) =>
   withDoc(p.textDocument.uri, null, async (doc, s, e) => {
     const ref = e.workspace.refs(doc).find((r) => rangeContains(r.range, p.position));
     if (ref) await e.workspace.settle(ref, s, s.hover.waitMs);
+    if (ref && s.provenance.fetchAttestations === "always")
+      await e.workspace.fetchAttestation(ref, s, s.hover.waitMs);
     return (
       provideHover(e.workspace.context(doc, s), p.position, features.hoverFormat) ??
       (isDockerfileDocument(doc) ? service.computeHover(doc.getText(), p.position) : null)

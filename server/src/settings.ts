@@ -100,6 +100,13 @@ export interface FromLensSettings {
     /** Read /etc/os-release out of the base layer when nothing cheaper tells the base OS. */
     inspectLayers: boolean;
   };
+  provenance: {
+    /**
+     * When to fetch BuildKit attestations (a manifest GET, which Docker Hub counts as a pull):
+     * on request ("Show provenance"), or for every hovered image.
+     */
+    fetchAttestations: "onRequest" | "always";
+  };
   pin: {
     /** Offer pinning at all (some teams' policy forbids digests). */
     enabled: boolean;
@@ -135,6 +142,7 @@ export const DEFAULT_SETTINGS: FromLensSettings = {
   cache: { tagTtl: 60, maxSizeMB: 200 },
   hover: { waitMs: 1500 },
   facts: { inspectLayers: false },
+  provenance: { fetchAttestations: "onRequest" },
   pin: { enabled: true },
   codeLens: { pin: true, updatePin: true, status: true },
   rules: { ...RULE_DEFAULTS },
@@ -204,6 +212,13 @@ export function normalizeSettings(raw: unknown): FromLensSettings {
     },
     hover: { waitMs: num(section(r.hover).waitMs, d.hover.waitMs, 0, 30_000) },
     facts: { inspectLayers: bool(section(r.facts).inspectLayers, d.facts.inspectLayers) },
+    provenance: {
+      fetchAttestations: oneOf(
+        ["onRequest", "always"] as const,
+        section(r.provenance).fetchAttestations,
+        d.provenance.fetchAttestations,
+      ),
+    },
     pin: { enabled: bool(section(r.pin).enabled, d.pin.enabled) },
     codeLens: {
       pin: bool(codeLens.pin, d.codeLens.pin),

@@ -19,6 +19,7 @@ import { parseReference } from "./reference";
 import { parseDotEnv } from "./sources/compose";
 import { extractRefs } from "./sources";
 import { requestKey, type Priority, type ResolveRequest, type Resolver } from "./resolver/resolver";
+import type { AttestationLookup, AttestationStore } from "./resolver/attestations";
 import type { Lookup } from "./resolver/types";
 import type { FromLensSettings } from "./settings";
 
@@ -61,6 +62,8 @@ export class ImageWorkspace {
     private readonly resolver: Resolver,
     /** DOCKER_CONTENT_TRUST=1 where the server runs (the editor's environment). */
     private readonly contentTrust = process.env.DOCKER_CONTENT_TRUST === "1",
+    /** BuildKit attestations fetched on request (absent: the card never offers them). */
+    private readonly attestations?: AttestationStore,
   ) {}
 
   /** Reads the document's references and queues what needs resolving. */
@@ -112,7 +115,31 @@ export class ImageWorkspace {
       now,
       defaultPlatform: defaultPlatform(settings),
       contentTrust: this.contentTrust,
+      ...(this.attestations ? { attestation: this.attestations.lookup.bind(this.attestations) } : {}),
     };
+  }
+
+  /**
+   * Fetches the BuildKit attestation of the image the reference resolved to (the platform its
+   * facts describe), waiting at most `ms`; the card then shows it. Resolves to what is known.
+   */
+  async fetchAttestation(
+    ref: ImageRef,
+    settings: FromLensSettings,
+    ms: number,
+  ): Promise<AttestationLookup | undefined> {
+    const store = this.attestations;
+    const request = requestFor(ref, settings);
+    if (!store || !request) return undefined;
+    const lookup = this.resolver.lookup(request);
+    if (lookup.state !== "resolved") return undefined;
+    const facts = lookup.resolution.facts;
+    const fetching = store.fetch(request.reference, facts);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+    const done = await Promise.race([fetching, timeout]);
+    clearTimeout(timer);
+    return done ?? store.lookup(facts);
   }
 
   lookup(ref: ImageRef, settings: FromLensSettings): Lookup {

@@ -26,6 +26,7 @@ import { osFromLabels, osFromRedHatLabels } from "./os/fromLabels";
 import { osFromPlatform } from "./os/fromPlatform";
 import { osFromTag } from "./os/fromTag";
 import { osFromOsRelease, parseOsRelease } from "./os/osRelease";
+import { attestationEntries } from "./attestation";
 import { deriveProvenance } from "./provenance";
 import { choosePlatform, derivePlatforms, formatPlatform, isIndex } from "./platforms";
 import { deriveRuntimes } from "./runtimes";
@@ -161,6 +162,10 @@ export function deriveFacts(input: FactsInput, now: Date): ImageFacts {
   if (d.platform !== undefined) facts.describedPlatform = d.platform;
   const provenance = deriveProvenance(annotationSets(input, d), labels);
   if (provenance !== undefined) facts.provenance = provenance;
+  if (isIndex(resolved.manifest, resolved.mediaType)) {
+    const attestations = attestationEntries(resolved.manifest);
+    if (attestations.length > 0) facts.attestations = attestations;
+  }
   const pushedAt = hubTag?.tag_last_pushed ?? hubTag?.last_updated;
   if (pushedAt != null) facts.pushedAt = pushedAt;
   return facts;

@@ -34,7 +34,7 @@ import {
 } from "./format";
 import { pinStatus } from "./pin";
 import { markdownToPlainText } from "./plainText";
-import { provenanceEvidence, provenanceLines } from "./provenance";
+import { attestationLines, provenanceEvidence, provenanceLines } from "./provenance";
 import { pausedBlocks } from "./rateLimitPause";
 
 /** Lines of one paragraph are joined with a Markdown hard break; paragraphs with a blank line. */
@@ -345,7 +345,9 @@ function factsBlocks(
     freshnessText(freshness, ctx.now),
   ].filter((s): s is string => s !== undefined);
   blocks.push([summary.join(" · "), codeSpan(facts.indexDigest)].join(BREAK));
-  blocks.push(provenanceLines(facts, imagePage).join(BREAK));
+  blocks.push(
+    [...provenanceLines(facts, imagePage), ...attestationLines(ctx.attestation?.(facts))].join(BREAK),
+  );
 
   const about: string[] = [`**Base OS** ${osText(facts, ctx.now)}`];
   const libc = libcText(facts.libc.value);

@@ -5,11 +5,13 @@
  * and only http(s) URLs built by `new URL` are ever linked (a `javascript:` or `command:` source
  * stays text).
  */
+import { dockerMaterialName } from "../facts/attestation";
 import type { ProvenanceFact, ProvenanceValue, SourceRepository } from "../facts/provenance";
-import { provenanceRevision } from "../facts/provenance";
+import { parseSourceRepository, provenanceRevision } from "../facts/provenance";
 import type { ImageFacts } from "../facts/types";
 import { familiar, parseReference, withoutDigest, type Reference } from "../reference";
-import { codeSpan, escapeMarkdown, shortDigest } from "./format";
+import type { AttestationLookup, AttestationRead } from "../resolver/attestations";
+import { codeSpan, escapeMarkdown, escapeProse, shortDigest } from "./format";
 
 /** Shown text from a registry: at most this many characters. */
 const MAX_SHOWN = 80;
@@ -161,4 +163,87 @@ export function provenanceEvidence(facts: ImageFacts): string | undefined {
     wheres.add(v.fromLabel ? "config labels" : v.evidence.replace(/ org\.opencontainers\..*$/, "s"));
   }
   return `*${escapeMarkdown(`Provenance: from ${[...wheres].join(", ")} (org.opencontainers.image.*).`)}*`;
+}
+
+// ---- BuildKit attestations -------------------------------------------------------------------
+
+/** The configured name of the command that fetches attestations, as the user finds it in the palette. */
+const SHOW_PROVENANCE = "*FROM Lens: Show Provenance*";
+
+function sourceLink(uri: string, revision: string | undefined): string {
+  const repo = parseSourceRepository(uri);
+  if (repo === undefined) return codeSpan(capText(uri));
+  const rev = revision ?? repo.ref;
+  const where = link(`${repo.host}/${repo.path}`, sourceUrl(repo, rev));
+  return rev === undefined ? where : `${where} @ ${link(shortRevision(rev), commitUrl(repo, rev))}`;
+}
+
+/** The card's lines for the described platform's BuildKit attestation. */
+export function attestationLines(lookup: AttestationLookup | undefined): string[] {
+  if (lookup === undefined) return [];
+  switch (lookup.state) {
+    case "absent":
+      return [];
+    case "available":
+      return [
+        `**Attestation** attached (BuildKit), not fetched — run ${SHOW_PROVENANCE} to read it (one manifest request, which Docker Hub counts as a pull)`,
+      ];
+    case "fetching":
+      return ["**Attestation** fetching…"];
+    case "error":
+      return [`**Attestation** ⚠ could not be fetched: ${escapeProse(capText(lookup.error.message, 200))}`];
+    case "fetched":
+      return fetchedLines(lookup.read);
+  }
+}
+
+function fetchedLines(read: AttestationRead): string[] {
+  const lines: string[] = [];
+  const p = read.provenance;
+  const sbom = read.sbom ? "SBOM attached" : "no SBOM attached";
+  if (p !== undefined && read.subjectMatches === false) {
+    lines.push(
+      `**Provenance** ⚠ the attestation's statement is about another image (its subject is not this platform's manifest): not shown · ${sbom}`,
+    );
+    return lines;
+  }
+  if (p === undefined) {
+    const why = read.problem === undefined ? "no SLSA provenance statement in the attestation" : read.problem;
+    lines.push(`**Provenance** ${escapeProse(capText(why, 200))} · ${sbom}`);
+    return lines;
+  }
+  const head = [`**Provenance** (SLSA ${p.version})`];
+  if (p.builderId !== undefined) head.push(`builder ${codeSpan(capText(p.builderId))}`);
+  const day = p.finishedOn ?? p.startedOn;
+  const when = day === undefined ? undefined : isoDay(day);
+  if (when !== undefined) head.push(`built ${when}`);
+  head.push(sbom);
+  lines.push(head.join(" · "));
+  const c = p.configSource;
+  if (c !== undefined) {
+    const parts = [c.uri === undefined ? "unknown" : sourceLink(c.uri, c.digest)];
+    if (c.uri === undefined && c.digest !== undefined) parts.push(codeSpan(shortRevision(c.digest)));
+    if (c.entryPoint !== undefined) parts.push(codeSpan(capText(c.entryPoint, 60)));
+    lines.push(`**Config source** ${parts.join(" · ")}`);
+  }
+  const bases = p.materials
+    .map((m) => ({ name: dockerMaterialName(m.uri), digest: m.digest }))
+    .filter((m): m is { name: string; digest: string | undefined } => m.name !== undefined)
+    .filter(
+      (m) =>
+        !/^docker\/dockerfile\b|^docker\/buildkit-syft-scanner\b/.test(m.name.replace(/^docker\.io\//, "")),
+    );
+  if (bases.length > 0) {
+    const shown = bases.slice(0, 4).map((m) => {
+      const name = codeSpan(capText(m.name, 60));
+      return m.digest === undefined || m.name.includes("@")
+        ? name
+        : `${name}@${codeSpan(shortDigest(m.digest))}`;
+    });
+    const more = bases.length - shown.length;
+    lines.push(`**Built on** ${shown.join(", ")}${more > 0 ? ` +${more} more` : ""}`);
+  }
+  if (p.buildType !== undefined && c === undefined)
+    lines.push(`**Build type** ${codeSpan(capText(p.buildType))}`);
+  return lines;
 }
