@@ -34,6 +34,7 @@ import {
 } from "./format";
 import { pinStatus } from "./pin";
 import { markdownToPlainText } from "./plainText";
+import { whatChanged } from "./whatChanged";
 import { attestationLines, provenanceEvidence, provenanceLines } from "./provenance";
 import { pausedBlocks } from "./rateLimitPause";
 
@@ -397,6 +398,10 @@ function pinBlock(ctx: FeatureContext, reference: Reference, resolution: Resolut
           ? `${tag ?? "the tag"} now points at ${codeSpan(shortDigest(status.to))}`
           : `its ${status.platform} image is now ${codeSpan(shortDigest(status.to))}`;
       lines.push(`**Pinned** ⚠ tag moved${when}: ${now} — *Update pin* rewrites it`);
+      if (resolution.movedTo !== undefined) {
+        const changes = whatChanged(resolution.facts, resolution.movedTo);
+        if (changes.length > 0) lines.push(`**What changes** ${changes.map((c) => c.markdown).join(" · ")}`);
+      }
       break;
     }
     case "platform-missing":
