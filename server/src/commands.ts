@@ -103,6 +103,7 @@ export async function executeCommand(
     }
     case ServerCommand.clearCache: {
       env.engine?.attestations.clear();
+      env.engine?.signatures.clear();
       env.engine?.resolver.clear();
       env.refreshAll();
       return { ok: true };

@@ -13,6 +13,7 @@ import { err, ok, type ResolveError } from "./registry/errors";
 import type { RegistryClientOptions } from "./registry";
 import { AttestationStore } from "./resolver/attestations";
 import { DiskCache } from "./resolver/cache";
+import { SignatureStore } from "./resolver/signatures";
 import { Resolver } from "./resolver/resolver";
 import type { ResolverStatus } from "./resolver/types";
 import type { FromLensSettings } from "./settings";
@@ -79,6 +80,7 @@ export class Engine {
   readonly resolver: Resolver;
   readonly workspace: ImageWorkspace;
   readonly attestations: AttestationStore;
+  readonly signatures: SignatureStore;
   private client: RegistryClient;
   private clientKey: string;
   private factsKey: string;
@@ -136,7 +138,18 @@ export class Engine {
       cache: this.cache,
       log: (m) => log.debug(m),
     });
-    this.workspace = new ImageWorkspace(this.resolver, undefined, this.attestations);
+    this.signatures = new SignatureStore({
+      source: {
+        referrers: (...a) => this.offline(a[0]) ?? this.client.referrers(...a),
+        cosignSignature: (...a) => this.offline(a[0]) ?? this.client.cosignSignature(...a),
+        manifest: (...a) => this.offline(a[0]) ?? this.client.manifest(...a),
+        blob: (...a) => this.offline(a[0]) ?? this.client.blob(...a),
+      },
+      // A verdict changes the card and `unsigned-image`: refresh every document's diagnostics.
+      onDidChange: () => onDidChange(this.workspace.allKeys()),
+      log: (m) => log.debug(m),
+    });
+    this.workspace = new ImageWorkspace(this.resolver, undefined, this.attestations, this.signatures);
   }
 
   /**

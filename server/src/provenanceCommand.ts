@@ -52,7 +52,10 @@ export async function showProvenance(
           : `FROM Lens is still resolving ${ref.resolved ?? ref.raw}; try again in a moment.`,
     };
   }
-  await engine.workspace.fetchAttestation(ref, settings, WAIT_MS);
+  await Promise.all([
+    engine.workspace.fetchAttestation(ref, settings, WAIT_MS),
+    engine.workspace.checkSignature(ref, settings, WAIT_MS),
+  ]);
   const ctx = engine.workspace.context(doc, settings);
   return { ok: true, provenance: { reference: ref.resolved ?? ref.raw, markdown: hoverMarkdown(ctx, ref) } };
 }

@@ -35,7 +35,7 @@ import {
 import { pinStatus } from "./pin";
 import { markdownToPlainText } from "./plainText";
 import { whatChanged } from "./whatChanged";
-import { attestationLines, provenanceEvidence, provenanceLines } from "./provenance";
+import { attestationLines, provenanceEvidence, provenanceLines, signatureLine } from "./provenance";
 import { pausedBlocks } from "./rateLimitPause";
 
 /** Lines of one paragraph are joined with a Markdown hard break; paragraphs with a blank line. */
@@ -346,8 +346,16 @@ function factsBlocks(
     freshnessText(freshness, ctx.now),
   ].filter((s): s is string => s !== undefined);
   blocks.push([summary.join(" · "), codeSpan(facts.indexDigest)].join(BREAK));
+  const signature = signatureLine(
+    ctx.signature?.(reference, facts.indexDigest),
+    facts.trust.level === "official",
+  );
   blocks.push(
-    [...provenanceLines(facts, imagePage), ...attestationLines(ctx.attestation?.(facts))].join(BREAK),
+    [
+      ...provenanceLines(facts, imagePage),
+      ...(signature === undefined ? [] : [signature]),
+      ...attestationLines(ctx.attestation?.(facts)),
+    ].join(BREAK),
   );
 
   const about: string[] = [`**Base OS** ${osText(facts, ctx.now)}`];

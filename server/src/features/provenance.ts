@@ -11,6 +11,7 @@ import { parseSourceRepository, provenanceRevision } from "../facts/provenance";
 import type { ImageFacts } from "../facts/types";
 import { familiar, parseReference, withoutDigest, type Reference } from "../reference";
 import type { AttestationLookup, AttestationRead } from "../resolver/attestations";
+import type { SignatureLookup } from "../resolver/signatures";
 import { codeSpan, escapeMarkdown, escapeProse, shortDigest } from "./format";
 
 /** Shown text from a registry: at most this many characters. */
@@ -246,4 +247,30 @@ function fetchedLines(read: AttestationRead): string[] {
   if (p.buildType !== undefined && c === undefined)
     lines.push(`**Build type** ${codeSpan(capText(p.buildType))}`);
   return lines;
+}
+
+// ---- signatures ----------------------------------------------------------------------------------
+
+const DOI_UNSIGNED =
+  "Docker Official Images are unsigned: Docker Content Trust was retired in 2025 and no cosign or Notation signatures are published";
+
+/** The card's signature line: verified, present but not verified (why), unsigned — or nothing yet. */
+export function signatureLine(lookup: SignatureLookup | undefined, official: boolean): string | undefined {
+  if (lookup === undefined) return undefined;
+  switch (lookup.state) {
+    case "unchecked":
+      return official ? `**Signature** unsigned — ${DOI_UNSIGNED} (not looked up for this image)` : undefined;
+    case "checking":
+      return "**Signature** checking…";
+    case "error":
+      return `**Signature** ⚠ could not be checked: ${escapeProse(capText(lookup.error.message, 200))}`;
+    case "checked": {
+      const v = lookup.verdict;
+      if (v.status === "verified")
+        return `**Signature** ✓ signed by ${escapeMarkdown(capText(v.signer, 60))} (verified, cosign)`;
+      if (v.status === "unverified")
+        return `**Signature** present, not verified: ${escapeMarkdown(capText(v.reason, 240))}`;
+      return `**Signature** unsigned${official ? ` — ${DOI_UNSIGNED}` : ""} *(looked at the ${escapeMarkdown(v.evidence.replace(/^no signature found \((.*)\)$/, "$1"))})*`;
+    }
+  }
 }
