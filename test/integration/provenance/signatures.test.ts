@@ -5,7 +5,8 @@
  * the built server says which is which on the card and in `unsigned-image`.
  */
 import { strict as assert } from "node:assert";
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -25,7 +26,7 @@ import {
   pushManifest,
   type BuiltImage,
 } from "../../support/images";
-import { startServer, type TestServer } from "../../support/lsp";
+import { REPO_ROOT, startServer, type TestServer } from "../../support/lsp";
 import { startRegistry, type Registry } from "../../support/registry";
 
 let registry: Registry;
@@ -155,5 +156,37 @@ describe("signatures", () => {
     } finally {
       assert.equal(await server.stop(), 0);
     }
+  });
+
+  it("from-lens check reports unsigned-image for the images without a verified signature", () => {
+    const root = join(storage, "cli");
+    mkdirSync(root, { recursive: true });
+    const host = new URL(registry.url).host;
+    writeFileSync(join(root, "Dockerfile"), `FROM ${host}/team/app:signed\nFROM ${host}/team/app:unsigned\n`);
+    writeFileSync(
+      join(root, "settings.json"),
+      JSON.stringify({
+        rules: { "unsigned-image": "warning" },
+        trust: { publicKeys: [{ name: "release key", key: KEY.publicPem }] },
+      }),
+    );
+    const r = spawnSync(
+      process.execPath,
+      [
+        join(REPO_ROOT, "dist", "cli.js"),
+        "check",
+        "--settings",
+        "settings.json",
+        "--cache-dir",
+        join(root, ".cache"),
+        "--platform",
+        "linux/amd64",
+        "--no-config",
+      ],
+      { cwd: root, encoding: "utf8", env: { ...process.env, GITHUB_ACTIONS: "" }, timeout: 60_000 },
+    );
+    const flagged = r.stdout.split("\n").filter((l) => l.includes("unsigned-image"));
+    assert.equal(flagged.length, 1, r.stdout + r.stderr);
+    assert.match(flagged[0] ?? "", /^Dockerfile:2:/);
   });
 });
