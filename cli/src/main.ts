@@ -21,7 +21,9 @@ import { knownResolution, pinAllEdits, pinStatus } from "../../server/src/featur
 import { officialCounterpart } from "../../server/src/features/officialCounterpart";
 import * as standard from "../../server/src/features/standard";
 import { createLogger } from "../../server/src/log";
-import { parseReference } from "../../server/src/reference";
+import { familiarName, parseReference } from "../../server/src/reference";
+import type { FeatureContext } from "../../server/src/features/context";
+import { whatChanged } from "../../server/src/features/whatChanged";
 import type { Lookup } from "../../server/src/resolver/types";
 import type { FromLensSettings } from "../../server/src/settings";
 import { isDockerfileDocument, sourceKindOf } from "../../server/src/sources";
@@ -147,6 +149,9 @@ async function resolveAll(
   await Promise.all(
     remote.map(async (ref) => {
       await engine.workspace.settle(ref, settings, Math.max(0, deadline - Date.now()));
+      // unsigned-image needs the signatures looked up (in the editor the server starts that itself).
+      if (settings.trust.requireSignature || settings.rules["unsigned-image"] !== "off")
+        await engine.workspace.checkSignature(ref, settings, Math.max(0, deadline - Date.now()));
       done++;
       report();
     }),
@@ -350,6 +355,25 @@ function pinCheck(
   return unpinned + stale > 0 ? EXIT.findings : EXIT.ok;
 }
 
+/** "3: python:3.12-slim: python 3.12.7 → 3.12.8; Debian 13.1 → 13.2" for each stale pin whose new facts are known. */
+function changedLines(ctx: FeatureContext): string[] {
+  const lines: string[] = [];
+  for (const ref of ctx.refs) {
+    const resolution = knownResolution(ctx.lookup(ref))?.resolution;
+    const reference = ref.resolved === undefined ? undefined : parseReference(ref.resolved);
+    if (resolution?.movedTo === undefined || reference === undefined || !reference.ok) continue;
+    if (pinStatus(reference.value, resolution).kind !== "moved") continue;
+    const changes = whatChanged(resolution.facts, resolution.movedTo);
+    if (changes.length === 0) continue;
+    const name =
+      reference.value.tag === undefined ? ref.raw : `${familiarName(reference.value)}:${reference.value.tag}`;
+    lines.push(
+      `${ref.range.start.line + 1}: ${name} — what changes: ${changes.map((c) => c.plain).join("; ")}`,
+    );
+  }
+  return lines;
+}
+
 function pin(
   engine: Engine,
   loaded: readonly Loaded[],
@@ -374,6 +398,9 @@ function pin(
     const before = doc.getText();
     const after = TextDocument.applyEdits(doc, plan.edits);
     changed += plan.changed;
+    if (options.dryRun && options.update) {
+      for (const line of changedLines(engine.workspace.context(doc, settings))) io.err(`${path}:${line}`);
+    }
     if (options.dryRun) io.out(unifiedDiff(path, before, after));
     else writeFileSync(resolve(options.cwd, path), after);
   }

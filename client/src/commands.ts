@@ -5,7 +5,12 @@
  */
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
-import { ServerCommand, type CommandResult, type PinAllArgs } from "../../server/src/protocol";
+import {
+  ServerCommand,
+  type CommandResult,
+  type PinAllArgs,
+  type ShowProvenanceArgs,
+} from "../../server/src/protocol";
 import type { ExtensionContextState } from "./extension";
 import { DOCUMENT_SELECTOR, IMAGE_FILES_GLOB } from "./selector";
 
@@ -148,7 +153,49 @@ function withConfirmation(edit: vscode.WorkspaceEdit): vscode.WorkspaceEdit {
   return out;
 }
 
+/**
+ * Fetches the BuildKit attestation of the image under the cursor (or named by a card link's
+ * `{ uri, position }`) and shows its card, provenance included, as a Markdown preview.
+ */
+async function showProvenance(state: ExtensionContextState, target?: unknown): Promise<void> {
+  let args: ShowProvenanceArgs | undefined;
+  if (
+    typeof target === "object" &&
+    target !== null &&
+    typeof (target as { uri?: unknown }).uri === "string"
+  ) {
+    args = target as ShowProvenanceArgs;
+  } else {
+    const doc = activeDockerfile();
+    const cursor = vscode.window.activeTextEditor?.selection.active;
+    if (!doc) return;
+    args = {
+      uri: doc.uri.toString(),
+      ...(cursor ? { position: { line: cursor.line, character: cursor.character } } : {}),
+    };
+  }
+  const request = args;
+  await requireServer(state, async (client) => {
+    const r = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: "FROM Lens: fetching provenance" },
+      () => runServerCommand(client, ServerCommand.showProvenance, request),
+    );
+    if (!r.ok) {
+      void vscode.window.showWarningMessage(r.message);
+      return;
+    }
+    const p = r.provenance;
+    if (!p) return;
+    const doc = await vscode.workspace.openTextDocument({
+      language: "markdown",
+      content: `<!-- FROM Lens: provenance of ${p.reference} -->\n\n${p.markdown}\n`,
+    });
+    await vscode.commands.executeCommand("markdown.showPreview", doc.uri);
+  });
+}
+
 export const COMMANDS: Record<string, Handler> = {
+  "fromLens.showProvenance": (state, target) => showProvenance(state, target),
   "fromLens.restartServer": async (state) => {
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: "Restarting the FROM Lens server" },

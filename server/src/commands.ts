@@ -14,7 +14,9 @@ import {
   type PinAllArgs,
   type PinAllResult,
   type RefreshArgs,
+  type ShowProvenanceArgs,
 } from "./protocol";
+import { showProvenance } from "./provenanceCommand";
 import type { FromLensSettings } from "./settings";
 import { isRecord } from "./json";
 
@@ -92,7 +94,16 @@ export async function executeCommand(
       for (const doc of docs) env.engine.workspace.update(doc, await env.settings(doc.uri), "visible", true);
       return { ok: true };
     }
+    case ServerCommand.showProvenance: {
+      const a = argsOf<ShowProvenanceArgs>(args, (v) => typeof v.uri === "string");
+      const doc = a && env.documents.get(a.uri);
+      if (!a || !doc || !env.engine)
+        return { ok: false, message: "FROM Lens: open the Dockerfile to show an image's provenance." };
+      return showProvenance(a, doc, await env.settings(doc.uri), env.engine);
+    }
     case ServerCommand.clearCache: {
+      env.engine?.attestations.clear();
+      env.engine?.signatures.clear();
       env.engine?.resolver.clear();
       env.refreshAll();
       return { ok: true };

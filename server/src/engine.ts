@@ -11,7 +11,9 @@ import type { Reference } from "./reference";
 import { createRegistryClient, type RegistryClient } from "./registry";
 import { err, ok, type ResolveError } from "./registry/errors";
 import type { RegistryClientOptions } from "./registry";
+import { AttestationStore } from "./resolver/attestations";
 import { DiskCache } from "./resolver/cache";
+import { SignatureStore } from "./resolver/signatures";
 import { Resolver } from "./resolver/resolver";
 import type { ResolverStatus } from "./resolver/types";
 import type { FromLensSettings } from "./settings";
@@ -77,6 +79,8 @@ export class Engine {
   readonly cache: DiskCache;
   readonly resolver: Resolver;
   readonly workspace: ImageWorkspace;
+  readonly attestations: AttestationStore;
+  readonly signatures: SignatureStore;
   private client: RegistryClient;
   private clientKey: string;
   private factsKey: string;
@@ -126,7 +130,26 @@ export class Engine {
       onDidChange,
       log: (m) => log.debug(m),
     });
-    this.workspace = new ImageWorkspace(this.resolver);
+    this.attestations = new AttestationStore({
+      source: {
+        manifest: (...a) => this.offline(a[0]) ?? this.client.manifest(...a),
+        blob: (...a) => this.offline(a[0]) ?? this.client.blob(...a),
+      },
+      cache: this.cache,
+      log: (m) => log.debug(m),
+    });
+    this.signatures = new SignatureStore({
+      source: {
+        referrers: (...a) => this.offline(a[0]) ?? this.client.referrers(...a),
+        cosignSignature: (...a) => this.offline(a[0]) ?? this.client.cosignSignature(...a),
+        manifest: (...a) => this.offline(a[0]) ?? this.client.manifest(...a),
+        blob: (...a) => this.offline(a[0]) ?? this.client.blob(...a),
+      },
+      // A verdict changes the card and `unsigned-image`: refresh every document's diagnostics.
+      onDidChange: () => onDidChange(this.workspace.allKeys()),
+      log: (m) => log.debug(m),
+    });
+    this.workspace = new ImageWorkspace(this.resolver, undefined, this.attestations, this.signatures);
   }
 
   /**

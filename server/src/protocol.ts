@@ -63,6 +63,11 @@ export const ServerCommand = {
   refresh: "fromLens.server.refresh",
   /** Empty the memory and disk caches. */
   clearCache: "fromLens.server.clearCache",
+  /**
+   * Fetch the BuildKit attestation (SLSA provenance, SBOM) of the image at `position` (else the
+   * first image on its line, else in the document) and answer with its card as Markdown.
+   */
+  showProvenance: "fromLens.server.showProvenance",
 } as const;
 
 /**
@@ -99,8 +104,20 @@ export interface PinAllResult {
   version?: number;
 }
 
+export interface ShowProvenanceArgs {
+  uri: string;
+  position?: { line: number; character: number };
+}
+
+/** What `showProvenance` answers: the image's card, now with its attestation read. */
+export interface ProvenanceResult {
+  reference: string;
+  markdown: string;
+}
+
 /** What every server command answers. */
-export type CommandResult = { ok: true; result?: PinAllResult } | { ok: false; message: string };
+export type CommandResult =
+  { ok: true; result?: PinAllResult; provenance?: ProvenanceResult } | { ok: false; message: string };
 
 export interface RefreshArgs {
   uri?: string;

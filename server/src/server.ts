@@ -130,6 +130,9 @@ async function publishDiagnostics(doc: TextDocument): Promise<void> {
   const standardDiagnostics = isDockerfileDocument(doc)
     ? standardDiagnosticsMemo.get(doc, s, () => standard.validateStandard(service, doc.getText(), s))
     : [];
+  // The unsigned-image rule needs each image's signatures looked up: start what is missing.
+  if (s.trust.requireSignature || s.rules["unsigned-image"] !== "off")
+    engine.workspace.checkSignatures(doc, s);
   const diagnostics = [
     ...standardDiagnostics,
     // Given the standard diagnostics, FROM Lens' rules skip what dockerfile-utils already reports.
@@ -198,6 +201,11 @@ connection.onHover((p) =>
     changes.flush(doc.uri); // hovering what was just typed resolves it now
     const ref = e.workspace.refs(doc).find((r) => rangeContains(r.range, p.position));
     if (ref) await e.workspace.settle(ref, s, s.hover.waitMs);
+    if (ref && s.provenance.fetchAttestations === "always")
+      await Promise.all([
+        e.workspace.fetchAttestation(ref, s, s.hover.waitMs),
+        e.workspace.checkSignature(ref, s, s.hover.waitMs),
+      ]);
     return (
       provideHover(e.workspace.context(doc, s), p.position, features.hoverFormat) ??
       (isDockerfileDocument(doc) ? service.computeHover(doc.getText(), p.position) : null)

@@ -107,6 +107,7 @@ export const RULE_DEFAULTS = {
   "disallowed-image": "error",
   "diverges-from-official": "info",
   "content-trust": "info",
+  "unsigned-image": "off",
 } as const satisfies Record<string, RuleSeverity>;
 export type RuleCode = keyof typeof RULE_DEFAULTS;
 
@@ -132,6 +133,9 @@ export const PROTECTED_SETTINGS = [
   "rules.diverges-from-official",
   "rules.content-trust",
   "rules.eol-base",
+  "rules.unsigned-image",
+  "trust.publicKeys",
+  "trust.requireSignature",
 ] as const;
 
 export interface FromLensSettings {
@@ -166,6 +170,22 @@ export interface FromLensSettings {
   facts: {
     /** Read /etc/os-release out of the base layer when nothing cheaper tells the base OS. */
     inspectLayers: boolean;
+  };
+  trust: {
+    /**
+     * Public keys (PEM) that cosign signatures are verified against. Machine / application scope:
+     * a workspace cannot add a key of its own.
+     */
+    publicKeys: { name: string; pem: string }[];
+    /** Check every image's signature and report `unsigned-image` as an error for any not verified. */
+    requireSignature: boolean;
+  };
+  provenance: {
+    /**
+     * When to fetch BuildKit attestations (a manifest GET, which Docker Hub counts as a pull):
+     * on request ("Show provenance"), or for every hovered image.
+     */
+    fetchAttestations: "onRequest" | "always";
   };
   pin: {
     /** Offer pinning at all (some teams' policy forbids digests). */
@@ -202,6 +222,8 @@ export const DEFAULT_SETTINGS: FromLensSettings = {
   cache: { tagTtl: 60, maxSizeMB: 200 },
   hover: { waitMs: 1500 },
   facts: { inspectLayers: false },
+  trust: { publicKeys: [], requireSignature: false },
+  provenance: { fetchAttestations: "onRequest" },
   pin: { enabled: true },
   codeLens: { pin: true, updatePin: true, status: true },
   rules: { ...RULE_DEFAULTS, ...STANDARD_CHECK_DEFAULTS },
@@ -236,6 +258,24 @@ function num(value: unknown, fallback: number, min: number, max: number): number
 
 function section(value: unknown): Record<string, unknown> {
   return isRecord(value) ? value : {};
+}
+
+/**
+ * `fromLens.trust.publicKeys`: PEM strings, or `{ "name": …, "key": PEM }` objects. A key without
+ * a name is named by its position; what is not PEM text is dropped (facts/signature.ts reports a
+ * PEM that does not parse as a key).
+ */
+function publicKeys(value: unknown): { name: string; pem: string }[] {
+  if (!Array.isArray(value)) return [];
+  const out: { name: string; pem: string }[] = [];
+  value.forEach((v: unknown, i) => {
+    const pem = typeof v === "string" ? v : isRecord(v) && typeof v.key === "string" ? v.key : undefined;
+    if (pem === undefined || !pem.includes("-----BEGIN PUBLIC KEY-----")) return;
+    const name =
+      isRecord(v) && typeof v.name === "string" && v.name.trim() !== "" ? v.name.trim() : `key ${i + 1}`;
+    out.push({ name: name.slice(0, 80), pem });
+  });
+  return out;
 }
 
 /** A complete settings object from anything; never throws. */
@@ -274,6 +314,17 @@ export function normalizeSettings(raw: unknown): FromLensSettings {
     },
     hover: { waitMs: num(section(r.hover).waitMs, d.hover.waitMs, 0, 30_000) },
     facts: { inspectLayers: bool(section(r.facts).inspectLayers, d.facts.inspectLayers) },
+    trust: {
+      publicKeys: publicKeys(section(r.trust).publicKeys),
+      requireSignature: bool(section(r.trust).requireSignature, d.trust.requireSignature),
+    },
+    provenance: {
+      fetchAttestations: oneOf(
+        ["onRequest", "always"] as const,
+        section(r.provenance).fetchAttestations,
+        d.provenance.fetchAttestations,
+      ),
+    },
     pin: { enabled: bool(section(r.pin).enabled, d.pin.enabled) },
     codeLens: {
       pin: bool(codeLens.pin, d.codeLens.pin),

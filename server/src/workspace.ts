@@ -15,10 +15,12 @@ import type { FeatureContext } from "./features/context";
 import { wantedPlatform } from "./features/context";
 import { provideTagCompletions, tagQueryAt } from "./features/completion";
 import { officialCounterpart } from "./features/officialCounterpart";
-import { parseReference } from "./reference";
+import { parseReference, type Reference } from "./reference";
 import { parseDotEnv } from "./sources/compose";
 import { extractRefs } from "./sources";
 import { requestKey, type Priority, type ResolveRequest, type Resolver } from "./resolver/resolver";
+import type { AttestationLookup, AttestationStore } from "./resolver/attestations";
+import type { SignatureLookup, SignatureStore } from "./resolver/signatures";
 import type { Lookup } from "./resolver/types";
 import type { FromLensSettings } from "./settings";
 
@@ -74,7 +76,53 @@ export class ImageWorkspace {
     private readonly resolver: Resolver,
     /** DOCKER_CONTENT_TRUST=1 where the server runs (the editor's environment). */
     private readonly contentTrust = process.env.DOCKER_CONTENT_TRUST === "1",
+    /** BuildKit attestations fetched on request (absent: the card never offers them). */
+    private readonly attestations?: AttestationStore,
+    /** Signature checks (absent: the card says nothing of signatures). */
+    private readonly signatures?: SignatureStore,
   ) {}
+
+  /** Every resolver key an open document uses. */
+  allKeys(): string[] {
+    return [...new Set([...this.docs.values()].flatMap((d) => [...d.keys]))];
+  }
+
+  /**
+   * Checks the signatures of the image the reference resolved to, waiting at most `ms`.
+   * Resolves to what is known then (undefined: nothing to check).
+   */
+  async checkSignature(
+    ref: ImageRef,
+    settings: FromLensSettings,
+    ms: number,
+  ): Promise<SignatureLookup | undefined> {
+    const store = this.signatures;
+    const request = requestFor(ref, settings);
+    if (!store || !request) return undefined;
+    const lookup = this.resolver.lookup(request);
+    if (lookup.state !== "resolved") return undefined;
+    const digest = lookup.resolution.facts.indexDigest;
+    const checking = store.check(request.reference, digest, settings.trust.publicKeys);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+    const done = await Promise.race([checking, timeout]);
+    clearTimeout(timer);
+    return done ?? store.lookup(request.reference, digest, settings.trust.publicKeys);
+  }
+
+  /** Starts signature checks for the document's resolved images not checked yet (required signatures). */
+  checkSignatures(doc: TextDocument, settings: FromLensSettings): void {
+    for (const ref of this.refs(doc)) {
+      const request = requestFor(ref, settings);
+      const store = this.signatures;
+      if (!request || !store) continue;
+      const lookup = this.resolver.lookup(request);
+      if (lookup.state !== "resolved") continue;
+      const digest = lookup.resolution.facts.indexDigest;
+      if (store.lookup(request.reference, digest, settings.trust.publicKeys).state === "unchecked")
+        void store.check(request.reference, digest, settings.trust.publicKeys);
+    }
+  }
 
   /** Reads the document's references and queues what needs resolving. */
   update(
@@ -145,7 +193,37 @@ export class ImageWorkspace {
       now,
       defaultPlatform: defaultPlatform(settings),
       contentTrust: this.contentTrust,
+      ...(this.attestations ? { attestation: this.attestations.lookup.bind(this.attestations) } : {}),
+      ...(this.signatures
+        ? {
+            signature: (reference: Reference, digest: string) =>
+              this.signatures?.lookup(reference, digest, settings.trust.publicKeys) ?? { state: "unchecked" },
+          }
+        : {}),
     };
+  }
+
+  /**
+   * Fetches the BuildKit attestation of the image the reference resolved to (the platform its
+   * facts describe), waiting at most `ms`; the card then shows it. Resolves to what is known.
+   */
+  async fetchAttestation(
+    ref: ImageRef,
+    settings: FromLensSettings,
+    ms: number,
+  ): Promise<AttestationLookup | undefined> {
+    const store = this.attestations;
+    const request = requestFor(ref, settings);
+    if (!store || !request) return undefined;
+    const lookup = this.resolver.lookup(request);
+    if (lookup.state !== "resolved") return undefined;
+    const facts = lookup.resolution.facts;
+    const fetching = store.fetch(request.reference, facts);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+    const done = await Promise.race([fetching, timeout]);
+    clearTimeout(timer);
+    return done ?? store.lookup(facts);
   }
 
   lookup(ref: ImageRef, settings: FromLensSettings): Lookup {

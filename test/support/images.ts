@@ -53,6 +53,8 @@ export interface PlatformSpec {
   layerFiles?: Record<string, string | Buffer>;
   /** Image-manifest annotations (e.g. org.opencontainers.image.base.name). OCI only. */
   annotations?: Record<string, string>;
+  /** Annotations on this platform's index entry (where Docker Official Images put source, revision, base). */
+  entryAnnotations?: Record<string, string>;
 }
 
 export interface BuildImageOptions {
@@ -60,6 +62,14 @@ export interface BuildImageOptions {
   platforms: PlatformSpec[];
   /** Add a BuildKit attestation manifest (platform unknown/unknown) after each platform. */
   attestation?: boolean;
+  /**
+   * The in-toto statements of each attestation manifest (one layer each, annotated with its
+   * predicate type), instead of the default minimal SLSA v0.2 provenance. `bytes` overrides the
+   * JSON encoding (e.g. to make a statement too large or malformed).
+   */
+  attestationStatements?: (
+    subject: BuiltManifest,
+  ) => { predicateType: string; statement?: unknown; bytes?: Buffer }[];
   /** Index annotations (or manifest annotations when `single`). */
   annotations?: Record<string, string>;
   /** A single image manifest, no index (needs exactly one platform). */
@@ -220,12 +230,19 @@ function buildPlatformManifest(
     attestation: false,
     config,
     layers,
-    descriptor: descriptorOf(manifest, { platform }),
+    descriptor: descriptorOf(manifest, {
+      platform,
+      ...(spec.entryAnnotations !== undefined ? { annotations: { ...spec.entryAnnotations } } : {}),
+    }),
   };
 }
 
 /** A BuildKit-style provenance attestation for `subject` (always OCI-typed, as BuildKit makes them). */
-function buildAttestation(subject: BuiltManifest, created: string): BuiltManifest {
+function buildAttestation(
+  subject: BuiltManifest,
+  created: string,
+  custom?: BuildImageOptions["attestationStatements"],
+): BuiltManifest {
   const statement = {
     _type: "https://in-toto.io/Statement/v0.1",
     predicateType: "https://slsa.dev/provenance/v0.2",
@@ -241,17 +258,16 @@ function buildAttestation(subject: BuiltManifest, created: string): BuiltManifes
       metadata: { buildStartedOn: created, buildFinishedOn: created, completeness: { parameters: false } },
     },
   };
-  const layerBytes = Buffer.from(JSON.stringify(statement));
-  const layer: BuiltLayer = {
-    ...blob(layerBytes, LayerMediaType.inToto),
-    diffId: sha256(layerBytes),
-    files: {},
-  };
+  const statements = custom?.(subject) ?? [{ predicateType: statement.predicateType, statement }];
+  const layers: BuiltLayer[] = statements.map((st) => {
+    const bytes = st.bytes ?? Buffer.from(JSON.stringify(st.statement));
+    return { ...blob(bytes, LayerMediaType.inToto), diffId: sha256(bytes), files: {} };
+  });
   const configJson: ImageConfig = {
     architecture: "unknown",
     os: "unknown",
     config: {},
-    rootfs: { type: "layers", diff_ids: [layer.diffId] },
+    rootfs: { type: "layers", diff_ids: layers.map((l) => l.diffId) },
   };
   const config: BuiltConfig = {
     ...blob(Buffer.from(JSON.stringify(configJson)), MediaType.ociConfig),
@@ -261,11 +277,11 @@ function buildAttestation(subject: BuiltManifest, created: string): BuiltManifes
     schemaVersion: 2,
     mediaType: MediaType.ociManifest,
     config: descriptorOf(config),
-    layers: [
-      descriptorOf(layer, {
-        annotations: { "in-toto.io/predicate-type": "https://slsa.dev/provenance/v0.2" },
+    layers: layers.map((l, i) =>
+      descriptorOf(l, {
+        annotations: { "in-toto.io/predicate-type": statements[i]?.predicateType ?? "" },
       }),
-    ],
+    ),
   };
   const manifest = blob(Buffer.from(JSON.stringify(manifestJson)), MediaType.ociManifest);
   const platform: Platform = { architecture: "unknown", os: "unknown" };
@@ -275,7 +291,7 @@ function buildAttestation(subject: BuiltManifest, created: string): BuiltManifes
     platform,
     attestation: true,
     config,
-    layers: [layer],
+    layers,
     descriptor: descriptorOf(manifest, {
       annotations: {
         "vnd.docker.reference.digest": subject.digest,
@@ -296,7 +312,8 @@ export function buildImage(opts: BuildImageOptions): BuiltImage {
   for (const spec of opts.platforms) {
     const m = buildPlatformManifest(opts.format, spec, opts.single ? opts.annotations : undefined);
     manifests.push(m);
-    if (opts.attestation) manifests.push(buildAttestation(m, spec.created ?? DEFAULT_CREATED));
+    if (opts.attestation)
+      manifests.push(buildAttestation(m, spec.created ?? DEFAULT_CREATED, opts.attestationStatements));
   }
   const blobs = new Map<string, Buffer>();
   for (const m of manifests) {

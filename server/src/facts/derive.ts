@@ -27,6 +27,8 @@ import { osFromLabels, osFromRedHatLabels } from "./os/fromLabels";
 import { osFromPlatform } from "./os/fromPlatform";
 import { osFromTag } from "./os/fromTag";
 import { osFromOsRelease, parseOsRelease } from "./os/osRelease";
+import { attestationEntries } from "./attestation";
+import { deriveProvenance } from "./provenance";
 import { choosePlatform, derivePlatforms, isIndex } from "./platforms";
 import { deriveRuntimes } from "./runtimes";
 import { repositoryName } from "./tagTokens";
@@ -167,6 +169,12 @@ export function deriveFacts(input: FactsInput, now: Date): ImageFacts {
   if (d.platform !== undefined) facts.describedPlatform = d.platform;
   const description = resolved.manifest.annotations?.[DESCRIPTION_ANNOTATION]?.replace(/\s+/g, " ").trim();
   if (description !== undefined && description !== "") facts.description = description;
+  const provenance = deriveProvenance(annotationSets(input, d), labels);
+  if (provenance !== undefined) facts.provenance = provenance;
+  if (isIndex(resolved.manifest, resolved.mediaType)) {
+    const attestations = attestationEntries(resolved.manifest);
+    if (attestations.length > 0) facts.attestations = attestations;
+  }
   const pushedAt = hubTag?.tag_last_pushed ?? hubTag?.last_updated;
   if (pushedAt != null) facts.pushedAt = pushedAt;
   return facts;

@@ -5,6 +5,8 @@
  * and tests assert it. A fact we cannot establish is reported as unknown with the reason, never
  * guessed.
  */
+import type { AttestationEntry } from "./attestation";
+import type { ProvenanceFact } from "./provenance";
 
 /** Where the facts came from: fetched now, read from the cache, or an expired cache entry shown offline. */
 export type FactsSource = "network" | "cache" | "stale-cache";
@@ -146,4 +148,8 @@ export interface ImageFacts {
   tagVariants: VariantExplanation[];
   resolvedAt: string;
   source: FactsSource;
+  /** Where the image was built from and on (OCI annotations; some config labels), when it says. */
+  provenance?: ProvenanceFact;
+  /** BuildKit attestation manifests in the index (not platforms), with the manifest each is about. */
+  attestations?: AttestationEntry[];
 }

@@ -15,6 +15,7 @@ import { ClientCommand, ServerCommand } from "../protocol";
 import type { FeatureContext } from "./context";
 import { formatAgo, formatClock, formatRelative, shortDigest } from "./format";
 import { knownResolution, pinEdits, pinStatus, type PinMode } from "./pin";
+import { changeSummary, whatChanged } from "./whatChanged";
 
 /** The client command that shows the "FROM Lens" output channel. */
 export const SHOW_OUTPUT_COMMAND = ClientCommand.showOutput;
@@ -96,7 +97,12 @@ function commandsFor(
         if (pinning && settings.codeLens.updatePin) {
           const when = status.movedAt === undefined ? "" : ` ${formatAgo(status.movedAt, ctx.now)}`;
           const platform = status.platform === undefined ? "" : `${status.platform}, `;
-          commands.push(editCommand(ctx, ref, "update", `Update pin (${platform}tag moved${when})`));
+          const c = editCommand(ctx, ref, "update", `Update pin (${platform}tag moved${when})`);
+          const movedTo = known.resolution.movedTo;
+          const changes = movedTo === undefined ? [] : whatChanged(known.resolution.facts, movedTo);
+          if (c !== undefined && changes.length > 0)
+            c.tooltip = `${c.tooltip ?? ""} — ${changeSummary(changes)}`;
+          if (c !== undefined) commands.push(c);
         }
         break;
       case "current":

@@ -5,6 +5,10 @@
  */
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { ImageRef } from "../dockerfile";
+import type { ImageFacts } from "../facts/types";
+import type { Reference } from "../reference";
+import type { AttestationLookup } from "../resolver/attestations";
+import type { SignatureLookup } from "../resolver/signatures";
 import type { Lookup } from "../resolver/types";
 import type { FromLensSettings } from "../settings";
 
@@ -20,6 +24,10 @@ export interface FeatureContext {
   defaultPlatform: string;
   /** DOCKER_CONTENT_TRUST=1 in the environment the editor runs in. */
   contentTrust?: boolean;
+  /** What is known (without a request) of the BuildKit attestation of the image the facts describe. */
+  attestation?: (facts: ImageFacts) => AttestationLookup;
+  /** What is known (without a request) of the signatures of `digest` in `reference`'s repository. */
+  signature?: (reference: Reference, digest: string) => SignatureLookup;
 }
 
 /** The platform a reference is resolved for: its FROM's resolved --platform, else the default. */

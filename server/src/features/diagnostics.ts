@@ -42,7 +42,11 @@ export interface ActiveRule {
 export function activeRules(settings: FromLensSettings): ActiveRule[] {
   const out: ActiveRule[] = [];
   for (const rule of RULES) {
-    const setting = settings.rules[rule.code] ?? rule.defaultSeverity;
+    // fromLens.trust.requireSignature (a machine setting) makes unsigned images errors, whatever the workspace says.
+    const setting =
+      rule.code === "unsigned-image" && settings.trust.requireSignature
+        ? "error"
+        : (settings.rules[rule.code] ?? rule.defaultSeverity);
     if (setting === "off") continue;
     out.push({ rule, severity: SEVERITY[setting] });
   }

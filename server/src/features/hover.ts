@@ -36,6 +36,8 @@ import {
 import { rangeContains } from "../ranges";
 import { pinStatus } from "./pin";
 import { markdownToPlainText } from "./plainText";
+import { whatChanged } from "./whatChanged";
+import { attestationLines, provenanceEvidence, provenanceLines, signatureLine } from "./provenance";
 import { pausedBlocks } from "./rateLimitPause";
 
 /** Lines of one paragraph are joined with a Markdown hard break; paragraphs with a blank line. */
@@ -383,6 +385,18 @@ function factsBlocks(
   }
   const blocks = [main.join(BREAK)];
 
+  // Where it came from and who signed it: after the key facts, so they stay above the fold.
+  const signature = signatureLine(
+    ctx.signature?.(reference, facts.indexDigest),
+    facts.trust.level === "official",
+  );
+  const origin = [
+    ...provenanceLines(facts, imagePage),
+    ...(signature === undefined ? [] : [signature]),
+    ...attestationLines(ctx.attestation?.(facts)),
+  ];
+  if (origin.length > 0) blocks.push(origin.join(BREAK));
+
   const warnings = [
     missingPlatformWarning(facts.platforms, wanted),
     codenameWarning(facts, reference),
@@ -412,6 +426,10 @@ function pinLines(ctx: FeatureContext, reference: Reference, resolution: Resolut
           ? `${tag ?? "the tag"} now points at ${codeSpan(shortDigest(status.to))}`
           : `its ${status.platform} image is now ${codeSpan(shortDigest(status.to))}`;
       lines.push(`**Pinned** ⚠ tag moved${when}: ${now} — *Update pin* rewrites it`);
+      if (resolution.movedTo !== undefined) {
+        const changes = whatChanged(resolution.facts, resolution.movedTo);
+        if (changes.length > 0) lines.push(`**What changes** ${changes.map((c) => c.markdown).join(" · ")}`);
+      }
       break;
     }
     case "platform-missing":
@@ -571,6 +589,8 @@ function smallPrint(facts: ImageFacts, wanted: string): string[] {
   if (os.status === "known" && os.eolNote !== "") {
     lines.push(`*${escapeMarkdown(sentence(os.eolNote.split("; ")[0] ?? os.eolNote))}*`);
   }
+  const provenance = provenanceEvidence(facts);
+  if (provenance !== undefined) lines.push(provenance);
   const described = facts.describedPlatform;
   if (described !== undefined && !platformMatchesText(described, wanted)) {
     lines.push(

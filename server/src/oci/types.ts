@@ -115,6 +115,8 @@ export const Annotation = {
   version: "org.opencontainers.image.version",
   created: "org.opencontainers.image.created",
   source: "org.opencontainers.image.source",
+  revision: "org.opencontainers.image.revision",
+  url: "org.opencontainers.image.url",
   /** BuildKit marks attestation manifests in an index with this annotation. */
   dockerReferenceType: "vnd.docker.reference.type",
   dockerReferenceDigest: "vnd.docker.reference.digest",

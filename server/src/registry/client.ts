@@ -29,6 +29,7 @@ import { formatPlatform, parsePlatform, selectPlatform } from "../oci/platform";
 import { INDEX_MEDIA_TYPES } from "../oci/types";
 import type { Descriptor, Platform } from "../oci/types";
 import type { HostRateLimitState, RateLimitInfo } from "./ratelimit";
+import { getCosignSignature, getReferrers, type Referrers } from "./referrers";
 import { listTags } from "./tags";
 import type { TagList } from "./tags";
 import { Coalescer, DEFAULT_LIMITS, DEFAULT_TIMEOUTS, HttpTransport, RegistrySession } from "./transport";
@@ -362,6 +363,24 @@ export class RegistryClient {
           readLayerFile(this.session, target, layerDigest, paths, { ...limits, signal: shared }),
         ),
       ),
+    );
+  }
+
+  /** Artifacts referring to `digest` (OCI referrers API, else the `sha256-<hex>` tag); never via a mirror. */
+  referrers(ref: Reference, digest: string, opts: CallOptions = {}): Promise<Result<Referrers>> {
+    return this.guard(ref, () =>
+      getReferrers(this.session, this.target(ref, this.primaryEndpoint(ref)), digest, opts.signal),
+    );
+  }
+
+  /** Cosign's signature manifest of `digest` (tag `sha256-<hex>.sig`), undefined when none; never via a mirror. */
+  cosignSignature(
+    ref: Reference,
+    digest: string,
+    opts: CallOptions = {},
+  ): Promise<Result<FetchedManifest | undefined>> {
+    return this.guard(ref, () =>
+      getCosignSignature(this.session, this.target(ref, this.primaryEndpoint(ref)), digest, opts.signal),
     );
   }
 

@@ -633,6 +633,11 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
     // When the tag moved: Docker Hub says when it was last pushed (the move's date).
     const pushed = hub?.tag?.tag_last_pushed;
     resolution.pin = pin.kind === "moved" && pushed ? { ...pin, movedAt: pushed } : pin;
+    // What the tag is now, for "what changed" (its manifests are usually cached by then).
+    if (pin.kind === "moved") {
+      const now = await gather(o, tagRef, wanted);
+      if (now.ok) resolution.movedTo = now.resolution.facts;
+    }
   }
   return { ok: true, resolution, freshness };
 }

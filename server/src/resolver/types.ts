@@ -46,6 +46,8 @@ export interface Resolution {
   tagFetchedAt?: number;
   /** For pinned references. */
   pin?: PinState;
+  /** A pin whose tag moved: the facts of what the tag points at now (for "what changed"). */
+  movedTo?: ImageFacts;
   /** Facts about the image the reference denotes (the pinned digest when pinned, else the tag's). */
   facts: ImageFacts;
   /** The platform the facts describe ("linux/amd64"), and whether the image offers the wanted one. */

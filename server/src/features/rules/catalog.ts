@@ -44,6 +44,8 @@ export const RULE_SUMMARIES: Readonly<Record<RuleCode, string>> = {
     "A mirror of a Docker Official Image serves a different digest than Docker Hub for the same tag.",
   "content-trust":
     "DOCKER_CONTENT_TRUST=1 makes pulls of Docker Official Images fail since Content Trust was retired.",
+  "unsigned-image":
+    "The image has no signature verified with one of your keys (cosign), so nothing shows who published it.",
 };
 
 /** One line per standard Dockerfile check, as in the README's "Standard checks" table. */

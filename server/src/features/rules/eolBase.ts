@@ -3,8 +3,10 @@
  * fixes. The date and what comes after it (LTS, ESM) come from the distro tables, with evidence.
  */
 import { RULE_DEFAULTS } from "../../settings";
+import { betterTag } from "./support/betterTag";
+import { setTagEdit } from "./support/edits";
 import { basesWithStatus, osLabel } from "./support/eol";
-import { refLabel } from "./support/refs";
+import { parseRef, refLabel, settledResolution } from "./support/refs";
 import type { Rule } from "./rule";
 
 export const eolBase: Rule = {
@@ -20,5 +22,30 @@ export const eolBase: Rule = {
         `get no more free security fixes. ${os.eolNote} Move to a tag built on a supported release. ` +
         `(Base OS from ${os.evidence}.)`,
     }));
+  },
+  fix(ctx, finding) {
+    const resolution = settledResolution(ctx, finding.ref);
+    const reference = parseRef(finding.ref);
+    const os = resolution?.facts.os;
+    if (resolution === undefined || reference === undefined || os?.status !== "known") return [];
+    // A pinned reference moves to another image: the pin would no longer match; leave those alone.
+    if (reference.digest !== undefined) return [];
+    const better = betterTag(
+      reference.tag ?? "latest",
+      os,
+      resolution.tags ?? [],
+      ctx.now,
+      resolution.tagSummaries,
+    );
+    const edit = better === undefined ? undefined : setTagEdit(ctx, finding.ref, better.tag);
+    if (better === undefined || edit === undefined) return [];
+    const facts = [better.os, better.pushed].filter((s): s is string => s !== undefined).join("; ");
+    return [
+      {
+        title: `Use tag ${better.tag} (${facts}; its OS is named in the tag)`,
+        edits: [edit],
+        isPreferred: true,
+      },
+    ];
   },
 };

@@ -30,6 +30,7 @@ import { unknownRepository } from "./unknownRepository";
 import { unknownTag } from "./unknownTag";
 import { unpinned } from "./unpinned";
 import { unresolvableArg } from "./unresolvableArg";
+import { unsignedImage } from "./unsignedImage";
 import { untrustedSource } from "./untrustedSource";
 
 export const RULES: readonly Rule[] = [
@@ -54,6 +55,7 @@ export const RULES: readonly Rule[] = [
   registryUnreachable,
   platformUnavailable,
   untrustedSource,
+  unsignedImage,
   eolBase,
   eolSoon,
   slimFinalStage,

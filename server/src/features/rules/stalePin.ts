@@ -8,6 +8,7 @@
 import { shortDigest } from "../format";
 import { pinStatus } from "../pin";
 import { RULE_DEFAULTS } from "../../settings";
+import { changeSummary, whatChanged } from "../whatChanged";
 import { pinFix } from "./support/pinFix";
 import { setTagEdit } from "./support/edits";
 import { registryName } from "./support/notFound";
@@ -70,7 +71,14 @@ export const stalePin: Rule = {
     const resolution = settledResolution(ctx, finding.ref);
     const reference = parseRef(finding.ref);
     if (resolution === undefined || reference === undefined) return [];
-    if (pinStatus(reference, resolution).kind !== "tag-missing") return pinFix(ctx, finding.ref, "update");
+    if (pinStatus(reference, resolution).kind !== "tag-missing") {
+      const changes =
+        resolution.movedTo === undefined ? [] : whatChanged(resolution.facts, resolution.movedTo);
+      const fixes = pinFix(ctx, finding.ref, "update");
+      return changes.length === 0
+        ? fixes
+        : fixes.map((f) => ({ ...f, title: `${f.title} (${changeSummary(changes, 3)})` }));
+    }
     const alias = mostSpecificAlias(resolution);
     const edit = alias === undefined ? undefined : setTagEdit(ctx, finding.ref, alias);
     return alias === undefined || edit === undefined
