@@ -6,7 +6,7 @@ import {
   type ClientCapabilities,
   type ServerCapabilities,
 } from "vscode-languageserver";
-import { SEMANTIC_TOKENS_LEGEND } from "./features/standard";
+import { SEMANTIC_TOKENS_LEGEND } from "./features/semanticTokens";
 import { ServerCommand } from "./protocol";
 
 export interface ClientSupport {
@@ -52,7 +52,7 @@ export function serverCapabilities(capabilities: ClientCapabilities): ServerCapa
     codeLensProvider: { resolveProvider: false },
     executeCommandProvider: { commands: Object.values(ServerCommand) },
     semanticTokensProvider: text?.semanticTokens
-      ? { legend: SEMANTIC_TOKENS_LEGEND, full: { delta: false }, range: false }
+      ? { legend: SEMANTIC_TOKENS_LEGEND, full: { delta: false }, range: true }
       : undefined,
   };
 }

@@ -30,6 +30,7 @@ import { BatchProgress } from "./progress";
 import { statusParams } from "./status";
 import { ChangeScheduler, PerVersion } from "./changeScheduler";
 import { checkedDocumentConnection } from "./messageChecks";
+import { LargeDocuments } from "./largeDocuments";
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -47,6 +48,10 @@ const pending = new Set<string>();
 const progress = new BatchProgress(() => connection.window.createWorkDoneProgress());
 let refreshTimer: NodeJS.Timeout | undefined;
 const standardDiagnosticsMemo = new PerVersion<ReturnType<typeof standard.validateStandard>>();
+const large = new LargeDocuments((m) => log.info(m));
+/** True if the document is above fromLens.largeDocumentKB: the standard features skip it. */
+const isLarge = (doc: TextDocument, s: FromLensSettings): boolean =>
+  large.check(doc.uri, doc.getText().length, s);
 
 /** Every promise the server starts and does not await ends here if it rejects: logged, never fatal. */
 function logRejection(what: string): (error: unknown) => void {
@@ -105,9 +110,9 @@ function scheduleRefresh(keys: string[]): void {
 async function publishDiagnostics(doc: TextDocument): Promise<void> {
   const s = await settings.get(doc.uri);
   if (!engine || documents.get(doc.uri)?.version !== doc.version) return; // superseded while we waited
-  const standardDiagnostics = standardDiagnosticsMemo.get(doc, s, () =>
-    standard.validateStandard(service, doc.getText(), s),
-  );
+  const standardDiagnostics = isLarge(doc, s)
+    ? []
+    : standardDiagnosticsMemo.get(doc, s, () => standard.validateStandard(service, doc.getText(), s));
   const diagnostics = [
     ...standardDiagnostics,
     // Given the standard diagnostics, FROM Lens' rules skip what dockerfile-utils already reports.
@@ -137,6 +142,7 @@ documents.onDidChangeContent((e) => changes.changed(e.document.uri));
 documents.onDidClose((e) => {
   changes.closed(e.document.uri);
   standardDiagnosticsMemo.forget(e.document.uri);
+  large.forget(e.document.uri);
   settings.forget(e.document.uri);
   engine?.workspace.close(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
@@ -174,9 +180,8 @@ connection.onHover((p) =>
     changes.flush(doc.uri); // hovering what was just typed resolves it now
     const ref = e.workspace.refs(doc).find((r) => rangeContains(r.range, p.position));
     if (ref) await e.workspace.settle(ref, s, s.hover.waitMs);
-    return (
-      provideHover(e.workspace.context(doc, s), p.position) ?? service.computeHover(doc.getText(), p.position)
-    );
+    const hover = provideHover(e.workspace.context(doc, s), p.position);
+    return hover ?? (isLarge(doc, s) ? null : service.computeHover(doc.getText(), p.position));
   }),
 );
 connection.onCodeLens((p) =>
@@ -185,7 +190,8 @@ connection.onCodeLens((p) =>
 connection.onCompletion((p) =>
   withDoc(p.textDocument.uri, [], async (doc, s, e) => {
     const tags = await e.workspace.completeTags(doc, s, p.position, s.hover.waitMs);
-    return tags ?? standard.completeStandard(service, doc.getText(), p.position);
+    if (tags) return tags;
+    return isLarge(doc, s) ? [] : standard.completeStandard(service, doc.getText(), p.position);
   }),
 );
 connection.onCodeAction((p) =>
@@ -221,6 +227,7 @@ routeStandardFeatures(
   () => service,
   (uri) => settings.get(uri),
   () => support,
+  large,
 );
 
 connection.onShutdown(async () => {
