@@ -144,7 +144,7 @@ export const DEFAULT_SETTINGS: FromLensSettings = {
   rules: { ...RULE_DEFAULTS },
   validate: { ...VALIDATE_RULES },
   format: { ignoreMultilineInstructions: false },
-  largeDocumentKB: 256,
+  largeDocumentKB: 64,
 };
 
 function oneOf<T extends string>(allowed: readonly T[], value: unknown, fallback: T): T {
