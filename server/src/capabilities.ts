@@ -19,7 +19,7 @@ import {
   type DocumentSelector,
   type ServerCapabilities,
 } from "vscode-languageserver";
-import { SEMANTIC_TOKENS_LEGEND } from "./features/standard";
+import { SEMANTIC_TOKENS_LEGEND } from "./features/semanticTokens";
 import { ServerCommand } from "./protocol";
 
 export interface ClientSupport {
@@ -98,7 +98,7 @@ export function dockerfileRegistrations(capabilities: ClientCapabilities, bulk: 
       documentSelector,
       legend: SEMANTIC_TOKENS_LEGEND,
       full: { delta: false },
-      range: false,
+      range: true,
     });
 }
 
@@ -130,7 +130,7 @@ export function serverCapabilities(capabilities: ClientCapabilities): ServerCapa
     executeCommandProvider: { commands: Object.values(ServerCommand) },
     semanticTokensProvider:
       text?.semanticTokens && !dynamic.has("semanticTokens")
-        ? { legend: SEMANTIC_TOKENS_LEGEND, full: { delta: false }, range: false }
+        ? { legend: SEMANTIC_TOKENS_LEGEND, full: { delta: false }, range: true }
         : undefined,
   };
 }

@@ -42,6 +42,7 @@ import { PublishedDiagnostics } from "./publishedDiagnostics";
 import { statusParams } from "./status";
 import { ChangeScheduler, PerVersion } from "./changeScheduler";
 import { checkedDocumentConnection } from "./messageChecks";
+import { LargeDocuments } from "./largeDocuments";
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -61,6 +62,10 @@ const published = new PublishedDiagnostics();
 const progress = new BatchProgress(() => connection.window.createWorkDoneProgress());
 let refreshTimer: NodeJS.Timeout | undefined;
 const standardDiagnosticsMemo = new PerVersion<ReturnType<typeof standard.validateStandard>>();
+const large = new LargeDocuments((m) => log.info(m));
+/** True if the document is above fromLens.largeDocumentKB: the standard features skip it. */
+const isLarge = (doc: TextDocument, s: FromLensSettings): boolean =>
+  large.check(doc.uri, doc.getText().length, s);
 
 /** Every promise the server starts and does not await ends here if it rejects: logged, never fatal. */
 function logRejection(what: string): (error: unknown) => void {
@@ -127,9 +132,10 @@ function scheduleRefresh(keys: string[]): void {
 async function publishDiagnostics(doc: TextDocument): Promise<void> {
   const s = await settings.get(doc.uri);
   if (!engine || documents.get(doc.uri)?.version !== doc.version) return; // superseded while we waited
-  const standardDiagnostics = isDockerfileDocument(doc)
-    ? standardDiagnosticsMemo.get(doc, s, () => standard.validateStandard(service, doc.getText(), s))
-    : [];
+  const standardDiagnostics =
+    isDockerfileDocument(doc) && !isLarge(doc, s)
+      ? standardDiagnosticsMemo.get(doc, s, () => standard.validateStandard(service, doc.getText(), s))
+      : [];
   // The unsigned-image rule needs each image's signatures looked up: start what is missing.
   if (s.trust.requireSignature || s.rules["unsigned-image"] !== "off")
     engine.workspace.checkSignatures(doc, s);
@@ -163,6 +169,7 @@ documents.onDidChangeContent((e) => changes.changed(e.document.uri));
 documents.onDidClose((e) => {
   changes.closed(e.document.uri);
   standardDiagnosticsMemo.forget(e.document.uri);
+  large.forget(e.document.uri);
   settings.forget(e.document.uri);
   published.forget(e.document.uri);
   engine?.workspace.close(e.document.uri);
@@ -208,7 +215,7 @@ connection.onHover((p) =>
       ]);
     return (
       provideHover(e.workspace.context(doc, s), p.position, features.hoverFormat) ??
-      (isDockerfileDocument(doc) ? service.computeHover(doc.getText(), p.position) : null)
+      (isDockerfileDocument(doc) && !isLarge(doc, s) ? service.computeHover(doc.getText(), p.position) : null)
     );
   }),
 );
@@ -220,9 +227,10 @@ connection.onCodeLens((p) =>
 connection.onCompletion((p) =>
   withDoc(p.textDocument.uri, [], async (doc, s, e) => {
     const tags = await e.workspace.completeTags(doc, s, p.position, s.hover.waitMs);
-    return (
-      tags ?? (isDockerfileDocument(doc) ? standard.completeStandard(service, doc.getText(), p.position) : [])
-    );
+    if (tags) return tags;
+    return isDockerfileDocument(doc) && !isLarge(doc, s)
+      ? standard.completeStandard(service, doc.getText(), p.position)
+      : [];
   }),
 );
 connection.onCodeAction((p) =>
@@ -269,6 +277,7 @@ routeStandardFeatures(
   () => service,
   (uri) => settings.get(uri),
   () => support,
+  large,
 );
 
 connection.onShutdown(async () => {

@@ -207,6 +207,11 @@ export interface FromLensSettings {
     /** Leave instructions that span several lines as they are when formatting. */
     ignoreMultilineInstructions: boolean;
   };
+  /**
+   * Documents larger than this (KB) keep FROM Lens' image features but lose the expensive standard
+   * ones: standard validation, full semantic tokens, formatting, folding, symbols, links, highlights.
+   */
+  largeDocumentKB: number;
 }
 
 export const DEFAULT_SETTINGS: FromLensSettings = {
@@ -229,6 +234,7 @@ export const DEFAULT_SETTINGS: FromLensSettings = {
   rules: { ...RULE_DEFAULTS, ...STANDARD_CHECK_DEFAULTS },
   validate: { ...VALIDATE_RULES },
   format: { ignoreMultilineInstructions: false },
+  largeDocumentKB: 64,
 };
 
 function oneOf<T extends string>(allowed: readonly T[], value: unknown, fallback: T): T {
@@ -339,6 +345,7 @@ export function normalizeSettings(raw: unknown): FromLensSettings {
         DEFAULT_SETTINGS.format.ignoreMultilineInstructions,
       ),
     },
+    largeDocumentKB: num(r.largeDocumentKB, d.largeDocumentKB, 1, 1_000_000),
   };
 }
 

@@ -1,16 +1,42 @@
 /**
  * Wiring of the standard Dockerfile requests that FROM Lens answers with
  * dockerfile-language-service alone (signature help, definition, highlights, symbols, folding,
- * links, semantic tokens, rename, formatting). Kept apart so server.ts stays the short map of
- * FROM Lens' own features.
+ * links, rename, formatting) and FROM Lens' own semantic tokens. Kept apart so server.ts stays
+ * the short map of FROM Lens' own features. Above `fromLens.largeDocumentKB` the expensive ones
+ * answer empty (see largeDocuments.ts).
  */
 import type { DockerfileLanguageService } from "dockerfile-language-service";
-import type { Connection, TextDocuments } from "vscode-languageserver/node";
+import type {
+  CancellationToken,
+  Connection,
+  SemanticTokens,
+  TextDocuments,
+} from "vscode-languageserver/node";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { ClientSupport } from "./capabilities";
+import { provideSemanticTokensRange, semanticTokenSteps } from "./features/semanticTokens";
 import * as standard from "./features/standard";
 import { isDockerfileDocument } from "./sources";
+import type { LargeDocuments } from "./largeDocuments";
 import type { FromLensSettings } from "./settings";
+
+/** How long full semantic tokens run before letting other requests in. */
+const TOKENS_SLICE_MS = 15;
+
+/** Runs the token steps, yielding to the event loop every few ms; stops if the request is cancelled. */
+async function semanticTokensYielding(text: string, token: CancellationToken): Promise<SemanticTokens> {
+  const steps = semanticTokenSteps(text);
+  let since = performance.now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() - since > TOKENS_SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (token.isCancellationRequested) return { data: [] };
+      since = performance.now();
+    }
+  }
+}
 
 export function routeStandardFeatures(
   connection: Connection,
@@ -18,12 +44,20 @@ export function routeStandardFeatures(
   service: () => DockerfileLanguageService,
   settings: (uri: string) => Promise<FromLensSettings>,
   support: () => ClientSupport,
+  large: LargeDocuments,
 ): void {
   // Only Dockerfiles get the Dockerfile language features; other files FROM Lens reads (Compose,
   // Kubernetes, workflows, …) get its image features alone, leaving the rest to their own tools.
-  const text = <E, T>(uri: string, empty: E, fn: (doc: TextDocument, text: string) => T): T | E => {
+  /** `fn` on the open Dockerfile, or `empty` for one we do not have or one above the size limit. */
+  const text = async <E, T>(
+    uri: string,
+    empty: E,
+    fn: (doc: TextDocument, text: string) => T | Promise<T>,
+  ): Promise<T | E> => {
     const doc = documents.get(uri);
-    return doc && isDockerfileDocument(doc) ? fn(doc, doc.getText()) : empty;
+    if (!doc || !isDockerfileDocument(doc)) return empty;
+    if (large.check(uri, doc.getText().length, await settings(uri))) return empty;
+    return fn(doc, doc.getText());
   };
   connection.onCompletionResolve((item) => service().resolveCompletionItem(item));
   connection.onSignatureHelp((p) =>
@@ -43,9 +77,14 @@ export function routeStandardFeatures(
   );
   connection.onDocumentLinks((p) => text(p.textDocument.uri, [], (_, t) => service().computeLinks(t)));
   connection.onDocumentLinkResolve((link) => service().resolveLink(link));
-  connection.languages.semanticTokens.on((p) =>
-    text(p.textDocument.uri, { data: [] }, (_, t) => service().computeSemanticTokens(t)),
+  connection.languages.semanticTokens.on((p, token) =>
+    text(p.textDocument.uri, { data: [] }, (_, t) => semanticTokensYielding(t, token)),
   );
+  // Bounded by the range, whatever the document's size: answered for large documents too.
+  connection.languages.semanticTokens.onRange((p) => {
+    const doc = documents.get(p.textDocument.uri);
+    return doc ? provideSemanticTokensRange(doc.getText(), p.range) : { data: [] };
+  });
   connection.onPrepareRename((p) =>
     text(p.textDocument.uri, null, (_, t) => service().prepareRename(t, p.position)),
   );

@@ -1,8 +1,9 @@
 /**
  * The standard Dockerfile editing features — completion, hover docs, signature help, validation,
- * formatting, symbols, folding, highlights, links, semantic tokens, rename, definition and the
- * service's quick fixes — all from `dockerfile-language-service`, adapted to our settings and to
- * what the client can do. Pure: text in, LSP objects out. Nothing here is re-implemented.
+ * formatting, symbols, folding, highlights, links, rename, definition and the service's quick
+ * fixes — all from `dockerfile-language-service`, adapted to our settings and to
+ * what the client can do. Pure: text in, LSP objects out. Nothing here is re-implemented (semantic
+ * tokens are FROM Lens' own, in semanticTokens.ts: the service's do not scale).
  *
  * One deliberate change: the service completes image tags in `FROM` by calling Docker Hub itself
  * (a direct https request that ignores proxies, credentials, rate limits and offline mode), so
@@ -18,8 +19,6 @@ import { parseDockerfile } from "../dockerfile";
 import { ValidationSeverity, type ValidatorSettings } from "dockerfile-utils";
 import {
   CodeActionKind,
-  SemanticTokenModifiers,
-  SemanticTokenTypes,
   TextDocumentEdit,
   VersionedTextDocumentIdentifier,
   type ClientCapabilities,
@@ -30,7 +29,6 @@ import {
   type FormattingOptions,
   type Position,
   type Range,
-  type SemanticTokensLegend,
   type TextEdit,
   type WorkspaceEdit,
 } from "vscode-languageserver";
@@ -44,27 +42,6 @@ import {
   validationCodeOf,
 } from "./standardChecks";
 import { TextDocument } from "vscode-languageserver-textdocument";
-
-/** The legend of dockerfile-language-service's semantic tokens, in the order it numbers them. */
-export const SEMANTIC_TOKENS_LEGEND: SemanticTokensLegend = {
-  tokenTypes: [
-    SemanticTokenTypes.keyword,
-    SemanticTokenTypes.comment,
-    SemanticTokenTypes.parameter,
-    SemanticTokenTypes.property,
-    SemanticTokenTypes.namespace,
-    SemanticTokenTypes.class,
-    SemanticTokenTypes.macro,
-    SemanticTokenTypes.string,
-    SemanticTokenTypes.variable,
-    SemanticTokenTypes.operator,
-  ],
-  tokenModifiers: [
-    SemanticTokenModifiers.declaration,
-    SemanticTokenModifiers.definition,
-    SemanticTokenModifiers.deprecated,
-  ],
-};
 
 export function createStandardService(capabilities: ClientCapabilities): DockerfileLanguageService {
   const service = DockerfileLanguageServiceFactory.createLanguageService();

@@ -377,11 +377,19 @@ export function timeoutError(phase: TimeoutPhase, host: string, ms?: number): Re
     request: "completing the request",
     "credential-helper": "waiting for the docker credential helper",
   };
+  // A host that takes no connection or sends no response is most often down or blackholed.
+  const silent =
+    phase === "connect" || phase === "headers"
+      ? `${host} is not answering (no ${phase === "connect" ? "connection" : "response"}${after}).`
+      : undefined;
   return {
     kind: "timeout",
     phase,
     host,
-    message: `${host} timed out while ${what[phase]}${after}. The registry or the network may be slow; try again, or raise the timeout.`,
+    message:
+      silent !== undefined
+        ? `${silent} It may be down, or the network may drop what is sent to it.`
+        : `${host} timed out while ${what[phase]}${after}. The registry or the network may be slow; try again, or raise the timeout.`,
   };
 }
 

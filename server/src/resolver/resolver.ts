@@ -39,8 +39,11 @@ export interface ResolverOptions {
   concurrency?: number;
   /** Called with the keys whose lookup changed. */
   onDidChange?: (keys: string[]) => void;
-  /** Gets ready for a batch of references that need the network (the client's `authorize`). */
-  prepare?: (references: Reference[]) => Promise<unknown>;
+  /**
+   * Gets ready for a batch of references of one registry that need the network (the client's
+   * `authorize`); a failure that says the registry cannot be reached marks it unreachable.
+   */
+  prepare?: (references: Reference[]) => Promise<void | { ok: true } | { ok: false; error: ResolveError }>;
   /** Hub's rate-limit state, request counts: read for the status. */
   stats?: () => Pick<ResolverStatus, "hubRateLimit" | "requests">;
   log?: (message: string) => void;
@@ -88,8 +91,11 @@ export class Resolver {
   private readonly unreachableError = new Map<string, ResolveError>();
   private readonly now: () => number;
   private readonly concurrency: number;
-  /** Token prefetch for the current batch; jobs start once it settles (it never rejects). */
-  private preparing: Promise<void> = Promise.resolve();
+  /**
+   * Token prefetch per registry; a job starts once its own registry's settles (it never rejects).
+   * Per registry, so one that does not answer holds up only its own images (issue 12).
+   */
+  private readonly preparing = new Map<string, Promise<void>>();
   private readonly searches = new Map<string, Promise<FoundTag[]>>();
   /** Bumped by `rederive`: a result settled in an older generation is worked out again. */
   private generation = 0;
@@ -211,13 +217,30 @@ export class Resolver {
         return !entry || now - entry.fetchedAt >= settings.tagTtlMs;
       });
     if (cold.length < 2) return;
-    const previous = this.preparing;
-    this.preparing = previous
-      .then(() => prepare(cold))
-      .then(
-        () => undefined,
-        () => undefined,
-      );
+    const byRegistry = new Map<string, Reference[]>();
+    for (const ref of cold) byRegistry.set(ref.registry, [...(byRegistry.get(ref.registry) ?? []), ref]);
+    for (const [registry, refs] of byRegistry) {
+      const previous = this.preparing.get(registry) ?? Promise.resolve();
+      const next = previous
+        .then(() => prepare(refs))
+        .then(
+          (r) => {
+            if (r && !r.ok) this.noteUnreachable(registry, r.error);
+          },
+          () => undefined,
+        );
+      this.preparing.set(registry, next);
+      void next.then(() => {
+        if (this.preparing.get(registry) === next) this.preparing.delete(registry);
+      });
+    }
+  }
+
+  /** A failure that says `host` cannot be reached: leave it alone (the cache answers) for a while. */
+  private noteUnreachable(host: string, error: ResolveError): void {
+    if (!isUnreachable(error) || error.kind === "rate-limited" || error.kind === "offline") return;
+    this.unreachableUntil.set(host, this.now() + UNREACHABLE_BACKOFF_MS);
+    this.unreachableError.set(host, error);
   }
 
   /** The owner no longer needs its references (document closed or changed): drop or abort them. */
@@ -383,10 +406,23 @@ export class Resolver {
     return undefined;
   }
 
+  /**
+   * A job may start unless its registry already holds all but one of the slots while an image of
+   * another registry waits: a registry that does not answer never takes every slot.
+   */
+  private mayStart(job: Job): boolean {
+    const host = job.request.reference.registry;
+    let sameHost = 0;
+    for (const r of this.running.values()) if (r.request.reference.registry === host) sameHost++;
+    if (sameHost < Math.max(1, this.concurrency - 1)) return true;
+    return !this.queue.some((j) => !j.held && j.request.reference.registry !== host);
+  }
+
   private pump(): void {
     while (this.running.size < this.concurrency && this.queue.length > 0) {
-      const visible = this.queue.findIndex((j) => !j.held && j.priority === "visible");
-      const index = visible >= 0 ? visible : this.queue.findIndex((j) => !j.held);
+      const startable = (j: Job): boolean => !j.held && this.mayStart(j);
+      const visible = this.queue.findIndex((j) => startable(j) && j.priority === "visible");
+      const index = visible >= 0 ? visible : this.queue.findIndex(startable);
       if (index < 0) break;
       const [job] = this.queue.splice(index, 1);
       if (!job) break;
@@ -396,7 +432,7 @@ export class Resolver {
   }
 
   private async run(job: Job): Promise<void> {
-    await this.preparing;
+    await this.preparing.get(job.request.reference.registry);
     const controller = new AbortController();
     job.controller = controller;
     job.generation = this.generation;
@@ -420,10 +456,7 @@ export class Resolver {
           });
         }
       } else {
-        if (isUnreachable(r.error) && r.error.kind !== "rate-limited" && r.error.kind !== "offline") {
-          this.unreachableUntil.set(host, this.now() + UNREACHABLE_BACKOFF_MS);
-          this.unreachableError.set(host, r.error);
-        }
+        this.noteUnreachable(host, r.error);
         const prev = this.previousOf(job.key);
         result = {
           state: "error",

@@ -145,8 +145,8 @@ describe("registry-unreachable", () => {
         [
           "FROM Lens could not look this image up: Cannot reach registry.corp.example (ENOTFOUND): you may be " +
             "offline, behind a proxy FROM Lens does not know about, or the registry name is wrong.",
-          "FROM Lens could not look this image up: quay.io timed out while waiting for the response after 10000 " +
-            "ms. The registry or the network may be slow; try again, or raise the timeout.",
+          "FROM Lens could not look this image up: quay.io is not answering (no response after 10000 ms). " +
+            "It may be down, or the network may drop what is sent to it.",
         ],
       );
     },
