@@ -413,10 +413,17 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
     } else if (o.offline) {
       if (!ref.digest) return { ok: false, error: offlineError(ref, o.unreachable) };
     } else {
-      const r = await o.source.resolve(tagRef, { signal: o.signal });
+      // Cold (nothing cached): one GET gives the digest and the manifest. A cached entry is only
+      // revalidated: a HEAD, which Docker Hub does not count as a pull.
+      const r = await o.source.resolve(tagRef, { signal: o.signal, ...(entry ? {} : { fetch: true }) });
       if (r.ok) {
         tagFetchedAt = o.now();
         tagDigest = r.value.digest;
+        const fetched = r.value.manifest;
+        if (fetched && fetched.digest === r.value.digest && !o.memo.has(fetched.digest)) {
+          o.cache.putBlob(fetched.digest, fetched.bytes);
+          o.memo.set(fetched.digest, fetched);
+        }
         o.cache.putEntry<TagEntry>(
           "tags",
           tagKey,
