@@ -54,6 +54,7 @@ export function registryOptions(
     ...(init.httpProxy ? { proxy: init.httpProxy } : {}),
     ...(init.httpNoProxy && init.httpNoProxy.length > 0 ? { noProxy: init.httpNoProxy } : {}),
     ...(settings.caFile ? { caFile: settings.caFile } : {}),
+    limits: { perHostConcurrency: settings.network.maxRequestsPerHost },
     log: (level, message) => log[level](message),
   };
 }
@@ -65,6 +66,7 @@ function registryKey(settings: FromLensSettings): string {
     settings.registryMirrors,
     settings.hubApiUrl,
     settings.caFile,
+    settings.network.maxRequestsPerHost,
   ]);
 }
 

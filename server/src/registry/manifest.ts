@@ -363,6 +363,8 @@ export async function headManifest(
     kind: "head-manifest",
     maxBytes: 0,
     ...(signal ? { signal } : {}),
+    // A tag's digest goes before the manifests and configs waiting for the same host.
+    ...(byDigest ? {} : { urgent: true }),
     error: { subject: target.subject, target: "manifest", byDigest },
   });
   if (!res.ok) {
@@ -461,6 +463,8 @@ export async function getManifest(
     kind: "get-manifest",
     maxBytes: session.options.limits.maxManifestBytes,
     ...(signal ? { signal } : {}),
+    // A tag's digest goes before the manifests and configs waiting for the same host.
+    ...(byDigest ? {} : { urgent: true }),
     error: { subject: target.subject, target: "manifest", byDigest },
   });
   if (!res.ok) return res;

@@ -95,7 +95,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxTokenBytes: 64 * 1024, // ggcr maxTokenBodySize
   maxHubBytes: 8 * 1024 * 1024,
   maxErrorBodyBytes: 64 * 1024, // ggcr maxErrorBodySize
-  perHostConcurrency: 6,
+  perHostConcurrency: 8,
   maxRedirects: 5,
   retryBaseDelayMs: 200,
   rateLimitCooldownMs: 60_000,
@@ -196,18 +196,24 @@ export class RequestCounters {
 // ---------------------------------------------------------------------------------------------
 // Small concurrency tools
 
-/** A counting semaphore whose waiters can give up (AbortSignal). */
+/**
+ * A counting semaphore whose waiters can give up (AbortSignal). Urgent waiters (a tag's digest,
+ * a token) are served before the others, so the digests of all visible tags go out before the
+ * manifests and configs behind them (breadth first); among equals, first come first served.
+ */
 class Semaphore {
   private active = 0;
   private readonly waiters: (() => void)[] = [];
+  private readonly urgent: (() => void)[] = [];
   constructor(private readonly max: number) {}
 
-  async acquire(signal: AbortSignal): Promise<boolean> {
+  async acquire(signal: AbortSignal, urgent = false): Promise<boolean> {
     if (signal.aborted) return false;
     if (this.active < this.max) {
       this.active++;
       return true;
     }
+    const queue = urgent ? this.urgent : this.waiters;
     return new Promise<boolean>((resolve) => {
       const wake = (): void => {
         signal.removeEventListener("abort", onAbort);
@@ -215,18 +221,18 @@ class Semaphore {
         resolve(true);
       };
       const onAbort = (): void => {
-        const i = this.waiters.indexOf(wake);
-        if (i >= 0) this.waiters.splice(i, 1);
+        const i = queue.indexOf(wake);
+        if (i >= 0) queue.splice(i, 1);
         resolve(false);
       };
       signal.addEventListener("abort", onAbort, { once: true });
-      this.waiters.push(wake);
+      queue.push(wake);
     });
   }
 
   release(): void {
     this.active--;
-    const next = this.waiters.shift();
+    const next = this.urgent.shift() ?? this.waiters.shift();
     if (next) next();
   }
 }
@@ -327,6 +333,8 @@ export interface HttpRequest {
   signal?: AbortSignal;
   /** Stream a 2xx body into this instead of buffering it (error bodies are still buffered). */
   sink?: BodySink;
+  /** Served before the host's other waiting requests (a tag's digest, a token). */
+  urgent?: boolean;
 }
 
 /**
@@ -562,7 +570,7 @@ export class HttpTransport {
     const onOuterAbort = (): void => controller.abort();
     outer?.addEventListener("abort", onOuterAbort, { once: true });
     const sem = this.semaphore(host);
-    const acquired = await sem.acquire(controller.signal);
+    const acquired = await sem.acquire(controller.signal, req.urgent === true);
     let currentHost = host;
     /** While reading a body: how much was announced and how much arrived (to tell truncation). */
     const bodyProgress = { expected: Number.NaN, received: 0, reading: false };
@@ -609,6 +617,9 @@ export class HttpTransport {
           signal: controller.signal,
           headersTimeout: timeouts.headersMs,
           bodyTimeout: timeouts.bodyMs,
+          // undici closes the connection after every HEAD unless told not to (for servers that send
+          // a body anyway): registries do not, and a new connection is a TLS handshake each time.
+          ...(method === "HEAD" ? { reset: false } : {}),
         });
         armPhase("body");
         const resHeaders: HeaderBag = res.headers;
@@ -825,6 +836,8 @@ export interface RegistryFetch {
   signal?: AbortSignal;
   /** Stream a 2xx body into this (see HttpRequest.sink); such requests are never coalesced. */
   sink?: BodySink;
+  /** Served before the host's other waiting requests (see HttpRequest.urgent). */
+  urgent?: boolean;
   /** For error messages and the not-found mapping. */
   error: Omit<
     ErrorContext,
@@ -981,6 +994,7 @@ export class RegistrySession {
         maxBytes: req.maxBytes,
         signal: req.signal,
         ...(req.sink ? { sink: req.sink } : {}),
+        ...(req.urgent ? { urgent: true } : {}),
       });
       if (!res.ok) {
         const e = res.error;
@@ -1262,6 +1276,7 @@ export class RegistrySession {
         kind: "token",
         maxBytes,
         signal,
+        urgent: true,
       });
       // Not every token server speaks OAuth2 (ggcr bearer.go): fall back to the GET form.
       if (res.ok && (res.value.status === 404 || res.value.status === 405))
@@ -1329,6 +1344,7 @@ export class RegistrySession {
       kind: "token",
       maxBytes: this.options.limits.maxTokenBytes,
       signal,
+      urgent: true,
     });
   }
 }
