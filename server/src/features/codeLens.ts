@@ -14,7 +14,7 @@ import type { ApplyEditsArgs, RefreshArgs } from "../protocol";
 import { ClientCommand, ServerCommand } from "../protocol";
 import type { FeatureContext } from "./context";
 import { formatAgo, formatClock, formatRelative, shortDigest } from "./format";
-import { knownResolution, pinEdits, pinStatus, type PinMode } from "./pin";
+import { digestFirstStatus, knownResolution, pinEdits, pinStatus, type PinMode } from "./pin";
 
 /** The client command that shows the "FROM Lens" output channel. */
 export const SHOW_OUTPUT_COMMAND = ClientCommand.showOutput;
@@ -70,8 +70,10 @@ function commandsFor(
   const lookup = ctx.lookup(ref);
   const commands: Command[] = [];
   const known = knownResolution(lookup);
-  if (known !== undefined) {
-    const status = pinStatus(reference, known.resolution);
+  // The digest is published before the facts: the Pin lens can be offered already.
+  const status =
+    known !== undefined ? pinStatus(reference, known.resolution) : digestFirstStatus(reference, lookup);
+  if (status !== undefined) {
     const pinning = settings.pin.enabled;
     switch (status.kind) {
       case "unpinned":
@@ -132,7 +134,13 @@ function commandsFor(
   if (!settings.codeLens.status) return commands;
   if (lookup.state === "resolving" && lookup.previous === undefined) {
     commands.push(
-      refresh(ctx, "Resolving…", "FROM Lens is looking this image up. Click to look it up again."),
+      lookup.digest === undefined
+        ? refresh(ctx, "Resolving…", "FROM Lens is looking this image up. Click to look it up again.")
+        : refresh(
+            ctx,
+            "Resolving details…",
+            `The tag points at ${shortDigest(lookup.digest.tagDigest)}; FROM Lens is reading its platforms and config. Click to look it up again.`,
+          ),
     );
   } else if (lookup.state === "error" && lookup.error.kind !== "cancelled") {
     const title = errorTitle(lookup.error, reference, ctx.now);
