@@ -41,6 +41,7 @@ import { listTags } from "./tags";
 import type { TagList } from "./tags";
 import { Coalescer, DEFAULT_LIMITS, DEFAULT_TIMEOUTS, HttpTransport, RegistrySession } from "./transport";
 import type {
+  HostAuthStore,
   Limits,
   RegistryEndpoint,
   RegistryLog,
@@ -78,6 +79,8 @@ export interface RegistryClientOptions {
   limits?: Partial<Limits>;
   /** Log sink; lines are redacted before they get here. */
   log?: RegistryLog;
+  /** Remembers each host's auth scheme across restarts (the disk cache), so no request is a probe. */
+  hostAuthStore?: HostAuthStore;
   /** Environment for proxies and credentials (default process.env). */
   env?: Record<string, string | undefined>;
   /** Clock (epoch ms) for token expiry, rate-limit windows and credential caching. */
@@ -156,7 +159,7 @@ export class RegistryClient {
       env: options.env ?? process.env,
       userAgent: options.userAgent ?? "from-lens (+https://github.com/from-lens)",
     });
-    this.session = new RegistrySession(this.http);
+    this.session = new RegistrySession(this.http, options.hostAuthStore);
     this.hubApi = new HubApi(this.http, options.hubApiUrl ?? DEFAULT_HUB_API_URL);
     let hubRegistry = new URL(`https://${apiHost("docker.io")}`);
     if (options.hubRegistryUrl !== undefined) {

@@ -846,7 +846,7 @@ export interface RegistryFetch {
 }
 
 /** How a host wants to be authenticated, learnt from its first 401. */
-type HostAuth =
+export type HostAuth =
   { scheme: "none" } | { scheme: "basic" } | { scheme: "bearer"; realm: string; service?: string };
 
 interface CachedToken {
@@ -862,11 +862,29 @@ export interface TokenResponse {
 }
 
 /**
+ * Where each host's auth scheme is remembered across restarts (the disk cache), so the first
+ * request after a restart can carry a token at once. What it gives is a hint: a stale scheme is
+ * corrected by the host's next 401, as on first contact.
+ */
+export interface HostAuthStore {
+  get(origin: string): HostAuth | undefined;
+  set(origin: string, auth: HostAuth): void;
+}
+
+/**
  * Registry requests with auth, retries and coalescing, for one client. Holds the per-host auth
  * state, the token cache and the credential cache.
  */
 export class RegistrySession {
-  private readonly hostAuth = new Map<string, HostAuth>();
+  private readonly hostAuth: Map<string, HostAuth>;
+  /**
+   * A host not met yet is probed by its first real request (no `/v2/` ping): the others wait
+   * until it has learnt the scheme (and got the token), then go with it, instead of each
+   * collecting a 401 of its own.
+   */
+  private readonly probes = new Map<string, Promise<void>>();
+  /** Repositories a batch (`authorize`) will read on a host not met yet: the first token covers them. */
+  private readonly batchScopes = new Map<string, Set<string>>();
   private readonly tokens = new Map<string, CachedToken[]>();
   private readonly tokenFetches = new Coalescer<CachedToken>();
   private readonly credentialCache = new Map<string, { at: number; lookup: Promise<CredentialLookup> }>();
@@ -876,7 +894,45 @@ export class RegistrySession {
   private readonly credentialHosts = new Map<string, Set<string>>();
   private readonly requests = new Coalescer<HttpResponse>();
 
-  constructor(readonly http: HttpTransport) {}
+  constructor(
+    readonly http: HttpTransport,
+    private readonly store?: HostAuthStore,
+  ) {
+    const known = new Map<string, HostAuth>();
+    const remembered = (origin: string): HostAuth | undefined => {
+      try {
+        return store?.get(origin);
+      } catch {
+        return undefined;
+      }
+    };
+    // A map that reads through to the store and writes to it (only when the scheme changes).
+    this.hostAuth = new (class extends Map<string, HostAuth> {
+      override get(origin: string): HostAuth | undefined {
+        let auth = super.get(origin);
+        if (auth === undefined) {
+          auth = remembered(origin);
+          if (auth !== undefined) super.set(origin, auth);
+        }
+        return auth;
+      }
+      override has(origin: string): boolean {
+        return this.get(origin) !== undefined;
+      }
+      override set(origin: string, auth: HostAuth): this {
+        const before = super.get(origin);
+        super.set(origin, auth);
+        if (store && JSON.stringify(before) !== JSON.stringify(auth)) {
+          try {
+            store.set(origin, auth);
+          } catch {
+            /* remembering is an optimisation: never fail a request for it */
+          }
+        }
+        return this;
+      }
+    })(known);
+  }
 
   get options(): TransportOptions {
     return this.http.options;
@@ -955,6 +1011,58 @@ export class RegistrySession {
     if (lookup.warning)
       ctx.credentialNote = `(Credentials for ${req.endpoint.credentialKey}: ${lookup.warning}.)`;
 
+    // First contact with a host: this request finds out how it authenticates, or waits for the
+    // one that is doing so.
+    let release: (() => void) | undefined;
+    if (credential.kind !== "registry-token" && !this.hostAuth.has(origin)) {
+      const probing = this.probes.get(origin);
+      if (probing) {
+        const aborted = new Promise<void>((resolve) =>
+          req.signal.addEventListener("abort", () => resolve(), { once: true }),
+        );
+        await Promise.race([probing, aborted]);
+        if (req.signal.aborted) return err(cancelledError(host));
+      } else {
+        let done!: () => void;
+        const probe = new Promise<void>((resolve) => (done = resolve));
+        this.probes.set(origin, probe);
+        release = (): void => {
+          if (this.probes.get(origin) === probe) this.probes.delete(origin);
+          done();
+        };
+      }
+    }
+    try {
+      return await this.exchange(req, url, {
+        origin,
+        host,
+        credential,
+        scopes,
+        ctx,
+        release: () => {
+          release?.();
+          release = undefined;
+        },
+      });
+    } finally {
+      release?.();
+    }
+  }
+
+  private async exchange(
+    req: RegistryFetch & { signal: AbortSignal },
+    url: URL,
+    state: {
+      origin: string;
+      host: string;
+      credential: Credential;
+      scopes: string[];
+      ctx: ErrorContext;
+      /** Lets the requests waiting on this host's first contact go (idempotent). */
+      release: () => void;
+    },
+  ): Promise<Result<HttpResponse>> {
+    const { origin, host, credential, scopes, ctx } = state;
     let authRetried = false;
     let serverRetried = false;
     let authorization: string | undefined;
@@ -966,7 +1074,10 @@ export class RegistrySession {
       if (credential.kind === "registry-token") {
         authorization = `Bearer ${credential.token}`;
       } else if (auth?.scheme === "bearer") {
-        const wanted = [...new Set([...scopes, ...challengeScopes])];
+        // The first token for a host also covers the repositories its batch will read.
+        const batch = this.batchScopes.get(origin);
+        this.batchScopes.delete(origin);
+        const wanted = [...new Set([...scopes, ...challengeScopes, ...(batch ?? [])])];
         const token = await this.bearerToken(
           auth,
           wanted,
@@ -977,6 +1088,7 @@ export class RegistrySession {
         );
         if (!token.ok) return token;
         authorization = `Bearer ${token.value.token}`;
+        state.release();
       } else if (auth?.scheme === "basic" && credential.kind === "basic") {
         authorization = basicHeader(credential.username, credential.password);
       } else {
@@ -1083,6 +1195,7 @@ export class RegistrySession {
 
       if (r.status >= 200 && r.status < 300) {
         if (!this.hostAuth.has(origin)) this.hostAuth.set(origin, { scheme: "none" });
+        state.release();
         return ok(r);
       }
       return err(
@@ -1101,72 +1214,31 @@ export class RegistrySession {
   }
 
   /**
-   * Learns how `endpoint` authenticates with `GET /v2/` (the ping) when no request has told us
-   * yet. Used before asking one token for several repositories.
-   */
-  async ping(endpoint: RegistryEndpoint, signal?: AbortSignal): Promise<Result<HostAuth>> {
-    const origin = endpoint.origin.origin;
-    const known = this.hostAuth.get(origin);
-    if (known) return ok(known);
-    const host = hostOf(endpoint.origin);
-    const res = await this.http.send({
-      url: new URL("/v2/", endpoint.origin),
-      method: "GET",
-      kind: "ping",
-      maxBytes: this.options.limits.maxErrorBodyBytes,
-      ...(signal ? { signal } : {}),
-    });
-    if (!res.ok) return res;
-    const r = res.value;
-    if (r.status === 401) {
-      const c = pickChallenge(parseChallenges(headerValues(r.headers, "www-authenticate")));
-      const b = c ? toBearerChallenge(c) : undefined;
-      const auth: HostAuth = b
-        ? { scheme: "bearer", realm: b.realm, ...(b.service !== undefined ? { service: b.service } : {}) }
-        : c?.scheme === "basic"
-          ? { scheme: "basic" }
-          : { scheme: "none" };
-      this.hostAuth.set(origin, auth);
-      return ok(auth);
-    }
-    if (r.status === 429) {
-      const { resetAt, estimate } = this.http.rateLimits.block(host, r.headers);
-      return err(rateLimitedError(host, new Date(resetAt), estimate));
-    }
-    if (r.status >= 200 && r.status < 300) {
-      this.hostAuth.set(origin, { scheme: "none" });
-      return ok({ scheme: "none" });
-    }
-    return err(
-      toResolveError(
-        new RegistryError({
-          status: r.status,
-          method: "GET",
-          url: new URL("/v2/", endpoint.origin).href,
-          body: r.body,
-        }),
-        { subject: host, host, target: "ping" },
-      ),
-    );
-  }
-
-  /**
    * Fetches one token covering the pull scopes of several repositories on one registry (the
    * token spec allows repeating `scope`), so resolving a Dockerfile's images costs one token
-   * request per registry, not one per repository.
+   * request per registry, not one per repository. On a host whose scheme is not known yet, no
+   * request is made: the first real request meets the challenge and its token covers them all.
    */
   async authorize(
     endpoint: RegistryEndpoint,
     repositories: readonly string[],
     signal?: AbortSignal,
   ): Promise<Result<void>> {
-    const auth = await this.ping(endpoint, signal);
-    if (!auth.ok) return auth;
-    if (auth.value.scheme !== "bearer") return ok(undefined);
+    const origin = endpoint.origin.origin;
+    const known = this.hostAuth.get(origin);
+    if (known === undefined) {
+      // No `/v2/` ping: the batch's first real request meets the challenge, and the token it
+      // then asks for covers every repository of the batch.
+      const batch = this.batchScopes.get(origin) ?? new Set<string>();
+      for (const r of repositories) batch.add(pullScope(r));
+      this.batchScopes.set(origin, batch);
+      return ok(undefined);
+    }
+    if (known.scheme !== "bearer") return ok(undefined);
     const lookup = await this.credentials(endpoint.credentialKey);
     if (lookup.credential.kind === "registry-token") return ok(undefined);
     const scopes = [...new Set(repositories.map(pullScope))];
-    const t = await this.bearerToken(auth.value, scopes, lookup.credential, endpoint, false, signal);
+    const t = await this.bearerToken(known, scopes, lookup.credential, endpoint, false, signal);
     return t.ok ? ok(undefined) : t;
   }
 
