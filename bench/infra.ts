@@ -102,6 +102,12 @@ export function benchSamples(): SampleImage[] {
   return samples;
 }
 
+/** BENCH_LATENCY_MS (default 30): added by the proxy to every registry request. */
+export function latencyMs(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.BENCH_LATENCY_MS ?? "30");
+  return Number.isFinite(n) && n >= 0 ? n : 30;
+}
+
 function zeroTraffic(): Traffic {
   const kinds = Object.fromEntries(TRAFFIC_KINDS.map((k) => [k, 0])) as Record<TrafficKind, number>;
   return { kinds, total: 0, unauthorized: 0 };
@@ -177,7 +183,12 @@ async function serve(): Promise<void> {
         const pushStarted = performance.now();
         await pushAll(registry, built);
         const pushMs = performance.now() - pushStarted;
-        const proxy = await startFaultServer({ upstream: registry.url });
+        // Every registry request waits this long at the proxy, like a registry across a network.
+        const latency = latencyMs();
+        const proxy = await startFaultServer({
+          upstream: registry.url,
+          rules: latency > 0 ? [{ path: /./, beforeAuth: true, fault: { kind: "delay", ms: latency } }] : [],
+        });
         const live: Live = { auth, registry, proxy, tokenOffset: 0 };
         reset(live);
         lives.push(live);

@@ -28,11 +28,15 @@ import { Engine } from "../server/src/engine";
 import type { Logger } from "../server/src/log";
 import type { InitializationOptions } from "../server/src/protocol";
 import type { Lookup } from "../server/src/resolver/types";
-import { normalizeSettings, type FromLensSettings } from "../server/src/settings";
+import { provideHover } from "../server/src/features/hover";
+import { requestKey } from "../server/src/resolver/resolver";
+import { DEFAULT_SETTINGS, normalizeSettings, type FromLensSettings } from "../server/src/settings";
 import { requestFor } from "../server/src/workspace";
 import { REPO_ROOT, SERVER_JS, startServer, type TestServer } from "../test/support/lsp";
+import { measurePeers, RCJSUEN_SERVER, type PeerTimes } from "./peers";
 import { makeTempDir, removeTempDir } from "../test/support/tmp";
 import {
+  latencyMs,
   TRAFFIC_KINDS,
   type AuthMode,
   type BenchImage,
@@ -45,12 +49,14 @@ import {
 
 const execFileAsync = promisify(execFile);
 
-const REPS = positiveInt(process.env.BENCH_REPS, 5);
+const REPS = positiveInt(process.env.BENCH_REPS, 3);
 const PLATFORM = "linux/amd64";
 const SKOPEO = process.env.BENCH_SKOPEO ?? "skopeo";
-/** The resolver's default concurrency (Resolver: `concurrency ?? 4`), matched by the peer's ×4 rows. */
-const FROM_LENS_CONCURRENCY = 4;
+/** FROM Lens' default per-host request limit (fromLens.network.maxRequestsPerHost), matched by the peer's ×8 rows. */
+const FROM_LENS_CONCURRENCY = DEFAULT_SETTINGS.network.maxRequestsPerHost;
 const SKOPEO_PARALLEL = FROM_LENS_CONCURRENCY;
+/** In-process hovers timed for the p99 goal. */
+const HOVERS = 1000;
 /** Docker Hub's registry and web API are pointed here (nothing listens): the bench never leaves loopback. */
 const NOWHERE = "http://127.0.0.1:9";
 const RESOLVE_TIMEOUT_MS = 30_000;
@@ -62,7 +68,7 @@ const DEFAULT_TAG_TTL_MINUTES = 60;
  */
 const REVALIDATE_TTL_MS = 2_000;
 /** The whole run is bounded: past this, it stops with an error instead of hanging. */
-const DEADLINE_MS = 120_000;
+const DEADLINE_MS = 300_000;
 const DOC_URI = "file:///bench/Dockerfile";
 
 /** The latest modification time of the files under `dir`. */
@@ -236,6 +242,8 @@ function remoteRefs(text: string, settings: FromLensSettings): ImageRef[] {
 
 interface Run {
   ms: number;
+  /** FROM Lens only: until every reference's digest was published (before its facts). */
+  digestMs?: number;
   /** Seen by the counting proxy (and the token server). */
   proxy: Traffic;
   /** FROM Lens only: the RegistryClient's own counters, in the same kinds. */
@@ -305,6 +313,29 @@ function checkLookups(env: Env, what: string, lookups: readonly [string, Lookup]
 
 type Phase = "cold" | "warm" | "revalidate";
 
+/** Hover times (ms) on a warm engine, as the server answers one: the context built, then the card. */
+const hoverTimes: number[] = [];
+
+function timeHovers(engine: Engine, doc: TextDocument, settings: FromLensSettings): number[] {
+  const refs = engine.workspace.refs(doc).filter((r) => requestFor(r, settings) !== undefined);
+  const out: number[] = [];
+  for (let i = 0; i < HOVERS; i++) {
+    const ref = refs[i % refs.length];
+    if (!ref) break;
+    const started = performance.now();
+    const ctx = engine.workspace.context(doc, settings);
+    const hover = provideHover(ctx, { line: ref.range.start.line, character: ref.range.start.character + 1 });
+    out.push(performance.now() - started);
+    if (hover === null) throw new Error("a hover on a resolved reference answered nothing");
+  }
+  return out;
+}
+
+function percentile(values: readonly number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? Number.NaN;
+}
+
 /**
  * One FROM Lens run: a new engine (as a server start builds it) on `storagePath`, the document
  * opened, timed until every reference has left "resolving".
@@ -314,7 +345,30 @@ async function fromLensRun(env: Env, phase: Phase, storagePath: string): Promise
     phase === "revalidate" ? REVALIDATE_TTL_MS / 60_000 : DEFAULT_TAG_TTL_MINUTES,
   );
   const init: InitializationOptions = { storagePath, hubRegistryUrl: NOWHERE };
-  const engine = new Engine(settings, init, logger(env.problems), () => undefined);
+  const wanted = new Map<string, ReturnType<typeof requestFor>>();
+  for (const ref of env.refs) {
+    const request = requestFor(ref, settings);
+    if (request) wanted.set(requestKey(request), request);
+  }
+  const withDigest = new Set<string>();
+  let digestAt: number | undefined;
+  let engine: Engine | undefined = undefined;
+  const onChange = (keys: string[]): void => {
+    for (const key of keys) {
+      const request = wanted.get(key);
+      if (!request || !engine || withDigest.has(key)) continue;
+      const l = engine.resolver.lookup(request);
+      const digest =
+        l.state === "resolving"
+          ? l.digest?.tagDigest
+          : l.state === "resolved"
+            ? l.resolution.tagDigest
+            : undefined;
+      if (digest !== undefined) withDigest.add(key);
+    }
+    if (digestAt === undefined && withDigest.size === wanted.size) digestAt = performance.now();
+  };
+  engine = new Engine(settings, init, logger(env.problems), onChange);
   try {
     await env.infra.reset();
     const doc = TextDocument.create(DOC_URI, "dockerfile", 1, env.text);
@@ -335,8 +389,9 @@ async function fromLensRun(env: Env, phase: Phase, storagePath: string): Promise
     checkLookups(env, phase, lookups);
     const client = clientTraffic(engine.status().requests);
     const proxy = await env.infra.counts(env.auth);
+    if (phase === "warm" && hoverTimes.length < HOVERS) hoverTimes.push(...timeHovers(engine, doc, settings));
     engine.workspace.close(DOC_URI);
-    return { ms, proxy, client };
+    return { ms, proxy, client, ...(digestAt !== undefined ? { digestMs: digestAt - started } : {}) };
   } finally {
     await engine.close();
   }
@@ -567,8 +622,10 @@ function rowCells(row: Row, images: number): string[] {
       : agree === withClient.length
         ? `yes ${agree}/${withClient.length}`
         : `NO ${withClient.length - agree}/${withClient.length}: ${withClient.map((r) => String(r.client?.total)).join(",")}`;
+  const digestTimes = row.runs.flatMap((r) => (r.digestMs === undefined ? [] : [r.digestMs]));
   return [
     row.label,
+    digestTimes.length > 0 ? ms(median(digestTimes)) : "—",
     ms(median(times)),
     range(times, ms),
     range(totals, String),
@@ -615,6 +672,7 @@ function printMode(auth: AuthMode, registry: InfraRegistry, rows: Map<string, Ro
     table(
       [
         "measurement",
+        "digests ms",
         "ms median",
         "ms min–max",
         "requests",
@@ -656,6 +714,118 @@ function printMode(auth: AuthMode, registry: InfraRegistry, rows: Map<string, Ro
   }
   console.log(`\nratios (${auth}; medians; below 1× = FROM Lens faster / fewer requests)`);
   console.log(table(["", "time", "requests", "requests per image"], ratioRows));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The goals of issue 18
+
+interface Goal {
+  measure: string;
+  fromLens: string;
+  peer: string;
+  goal: string;
+  /** undefined: not measured by this bench. */
+  met?: boolean;
+}
+
+function goalRows(
+  rows: Map<string, Row>,
+  images: number,
+  peers: { fromLens: PeerTimes; rcjsuen: PeerTimes } | undefined,
+): Goal[] {
+  const med = (label: string, pick: (r: Run) => number | undefined = (r) => r.ms): number =>
+    median(rows.get(label)?.runs.flatMap((r) => (pick(r) === undefined ? [] : [pick(r) ?? 0])) ?? []);
+  const [rawPeer, configPeer] = SKOPEO_VARIANTS;
+  const raw1 = rawPeer ? med(skopeoLabel(rawPeer, 1)) : Number.NaN;
+  const rawN = rawPeer ? med(skopeoLabel(rawPeer, SKOPEO_PARALLEL)) : Number.NaN;
+  const configN = configPeer ? med(skopeoLabel(configPeer, SKOPEO_PARALLEL)) : Number.NaN;
+  const digests = med(LABEL.cold, (r) => r.digestMs);
+  const cold = med(LABEL.cold);
+  const coldRequests = med(LABEL.cold, (r) => r.proxy.total) / images;
+  const warm = rows.get(LABEL.warm)?.runs ?? [];
+  const p99 = percentile(hoverTimes, 99);
+  return [
+    {
+      measure: `all ${images} digests shown, cold`,
+      fromLens: `${ms(digests)} ms`,
+      peer: `skopeo --raw ×1 ${ms(raw1)} ms (${(raw1 / digests).toFixed(1)}×), ×${SKOPEO_PARALLEL} ${ms(rawN)} ms`,
+      goal: `≥ 10× faster than ×1, faster than ×${SKOPEO_PARALLEL}`,
+      met: raw1 / digests >= 10 && digests < rawN,
+    },
+    {
+      measure: `full facts for all ${images}, cold`,
+      fromLens: `${ms(cold)} ms`,
+      peer: `skopeo --config --raw ×${SKOPEO_PARALLEL} ${ms(configN)} ms`,
+      goal: `faster than ×${SKOPEO_PARALLEL}`,
+      met: cold < configN,
+    },
+    {
+      measure: "requests per image, cold, full facts",
+      fromLens: coldRequests.toFixed(2),
+      peer: configPeer ? (med(skopeoLabel(configPeer, 1), (r) => r.proxy.total) / images).toFixed(2) : "",
+      goal: "≤ 3",
+      met: coldRequests <= 3,
+    },
+    {
+      measure: "Docker Hub-like path (Hub web API at the same latency)",
+      fromLens: "—",
+      peer: "—",
+      goal: "every Hub call off the digest's critical path",
+    },
+    {
+      measure: "warm restart within the TTL",
+      fromLens: `${range(
+        warm.map((r) => r.proxy.total),
+        String,
+      )} requests`,
+      peer: "—",
+      goal: "0 requests",
+      met: warm.length > 0 && warm.every((r) => r.proxy.total === 0),
+    },
+    {
+      measure: `hover p99 over ${hoverTimes.length} hovers (in process, warm)`,
+      fromLens: `${p99.toFixed(2)} ms`,
+      peer: "—",
+      goal: "< 5 ms",
+      met: hoverTimes.length >= HOVERS ? p99 < 5 : undefined,
+    },
+    ...lspGoals(peers),
+    { measure: "RSS after 1,000 cached images", fromLens: "—", peer: "—", goal: "≤ 120 MB" },
+  ];
+}
+
+function lspGoals(peers: { fromLens: PeerTimes; rcjsuen: PeerTimes } | undefined): Goal[] {
+  if (!peers)
+    return [
+      {
+        measure: "diagnostics after an edit, 200 FROMs, p95",
+        fromLens: "—",
+        peer: "rcjsuen's server",
+        goal: "≤ 1.5×",
+      },
+      { measure: "spawn → initialize result", fromLens: "—", peer: "rcjsuen's server", goal: "≤ 1.1×" },
+    ];
+  const d = [
+    percentile(peers.fromLens.diagnosticsMs, 95),
+    percentile(peers.rcjsuen.diagnosticsMs, 95),
+  ] as const;
+  const st = [median(peers.fromLens.startMs), median(peers.rcjsuen.startMs)] as const;
+  return [
+    {
+      measure: `diagnostics after an edit, 200 FROMs, p95 of ${peers.fromLens.diagnosticsMs.length}`,
+      fromLens: `${ms(d[0])} ms`,
+      peer: `rcjsuen's server ${ms(d[1])} ms (${(d[0] / d[1]).toFixed(2)}×)`,
+      goal: "≤ 1.5×",
+      met: d[0] <= 1.5 * d[1],
+    },
+    {
+      measure: `spawn → initialize result, median of ${peers.fromLens.startMs.length}`,
+      fromLens: `${ms(st[0])} ms`,
+      peer: `rcjsuen's server ${ms(st[1])} ms (${(st[0] / st[1]).toFixed(2)}×)`,
+      goal: "≤ 1.1×",
+      met: st[0] <= 1.1 * st[1],
+    },
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -743,7 +913,7 @@ async function main(): Promise<void> {
       [
         "",
         "rows: FROM Lens = the server's engine (RegistryClient + DiskCache + Resolver) resolving the Dockerfile's",
-        `  ${images} references, ${FROM_LENS_CONCURRENCY} at a time (its default); cold = empty cache dir, warm = a new engine on`,
+        `  ${images} references (${FROM_LENS_CONCURRENCY} requests per host, its default); cold = empty cache dir, warm = a new engine on`,
         "  that dir (a restart) within the tag TTL, revalidate = a new engine once the tag TTL is over.",
         `  skopeo ×N = N \`skopeo inspect\` processes at a time, one per reference; --raw fetches the`,
         "  tag's manifest (the index), --config --raw also the platform's manifest and config (what facts need).",
@@ -841,6 +1011,76 @@ async function main(): Promise<void> {
         );
       }
     }
+    let peers: { fromLens: PeerTimes; rcjsuen: PeerTimes } | undefined;
+    if (existsSync(RCJSUEN_SERVER)) {
+      const peerDir = await makeTempDir("from-lens-bench-peers");
+      try {
+        peers = await measurePeers((n) => {
+          const dir = join(peerDir, String(n));
+          mkdirSync(dir, { recursive: true });
+          return Promise.resolve(dir);
+        });
+      } finally {
+        await removeTempDir(peerDir);
+      }
+    } else {
+      console.log(
+        `\nrcjsuen's server is not installed (${RCJSUEN_SERVER}): npm ci installs it (a devDependency)`,
+      );
+    }
+    const goals = token ? goalRows(token.rows, images, peers) : [];
+    console.log(
+      `\ngoals (issue 18), token auth, ${latencyMs()} ms added per registry request, medians of ${REPS} runs`,
+    );
+    console.log(
+      table(
+        ["measure", "FROM Lens", "peer (same run)", "goal", "met"],
+        goals.map((g) => [
+          g.measure,
+          g.fromLens,
+          g.peer,
+          g.goal,
+          g.met === undefined ? "not measured" : g.met ? "yes" : "NO",
+        ]),
+      ),
+    );
+    const json = {
+      date: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, node: process.version, skopeo: skopeoVersion, load: os.loadavg() },
+      latencyMs: latencyMs(),
+      reps: REPS,
+      images,
+      goals,
+      rows: Object.fromEntries(
+        results.map((r) => [
+          r.auth,
+          Object.fromEntries(
+            [...r.rows.values()].map((row) => [
+              row.label,
+              {
+                msMedian: median(row.runs.map((x) => x.ms)),
+                ...(row.runs.some((x) => x.digestMs !== undefined)
+                  ? {
+                      digestMsMedian: median(
+                        row.runs.flatMap((x) => (x.digestMs === undefined ? [] : [x.digestMs])),
+                      ),
+                    }
+                  : {}),
+                requestsMedian: median(row.runs.map((x) => x.proxy.total)),
+                kinds: Object.fromEntries(
+                  TRAFFIC_KINDS.map((k) => [k, median(row.runs.map((x) => x.proxy.kinds[k]))]),
+                ),
+              },
+            ]),
+          ),
+        ]),
+      ),
+      hoverP99Ms: percentile(hoverTimes, 99),
+      ...(peers ? { lspPeers: peers } : {}),
+      endToEnd: e2e,
+    };
+    console.log(`\nJSON ${JSON.stringify(json)}`);
+    if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, `${JSON.stringify(json, null, 2)}\n`);
     if (problems.length > 0) console.log(`\nlogged by FROM Lens:\n  ${[...new Set(problems)].join("\n  ")}`);
     console.log(
       `\nbench took ${((performance.now() - benchStarted) / 1000).toFixed(1)} s; load average at the end ${os

@@ -81,7 +81,7 @@ const COMMON_HELP = `Common options:
   --offline               use only the cache; never contact a registry
   --cache-dir DIR         cache directory (default ~/.cache/from-lens)
   --platform OS/ARCH      the platform builds use (default: this machine's)
-  --concurrency N         images resolved at once (default 4)
+  --concurrency N         images resolved at once (default 32)
   --registry-mirror URL   Docker Hub mirror (repeatable)
   --insecure-registry H   registry spoken to over http (repeatable)
   --hub-api-url URL       Docker Hub web API (default https://hub.docker.com)

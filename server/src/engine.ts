@@ -10,7 +10,7 @@ import type { InitializationOptions } from "./protocol";
 import type { Reference } from "./reference";
 import { createRegistryClient, type RegistryClient } from "./registry";
 import { err, ok, type ResolveError } from "./registry/errors";
-import type { RegistryClientOptions } from "./registry";
+import type { HostAuth, HostAuthStore, RegistryClientOptions } from "./registry";
 import { AttestationStore } from "./resolver/attestations";
 import { DiskCache } from "./resolver/cache";
 import { SignatureStore } from "./resolver/signatures";
@@ -41,13 +41,29 @@ export function dockerHubRegistryUrl(
   return init.hubRegistryUrl || env.FROM_LENS_DOCKER_HUB_URL || undefined;
 }
 
+/** How long a host's remembered auth scheme is used before it is learnt again (a hint anyway). */
+const HOST_AUTH_TTL_MS = 7 * 24 * 60 * 60_000;
+
+/** Each registry host's auth scheme, in the disk cache: after a restart no request is a probe. */
+export function hostAuthStore(cache: DiskCache, now: () => number = Date.now): HostAuthStore {
+  return {
+    get: (origin) => {
+      const entry = cache.getEntry<HostAuth>("host-auth", origin);
+      return entry && now() - entry.fetchedAt < HOST_AUTH_TTL_MS ? entry.value : undefined;
+    },
+    set: (origin, auth) => void cache.putEntry("host-auth", origin, auth, now()),
+  };
+}
+
 export function registryOptions(
   settings: FromLensSettings,
   init: InitializationOptions,
   log: Logger,
+  store?: HostAuthStore,
 ): RegistryClientOptions {
   const hubRegistryUrl = dockerHubRegistryUrl(init);
   return {
+    ...(store ? { hostAuthStore: store } : {}),
     allowCredentialHelpers: init.workspaceTrusted !== false,
     insecureRegistries: settings.insecureRegistries,
     registryMirrors: settings.registryMirrors,
@@ -56,6 +72,7 @@ export function registryOptions(
     ...(init.httpProxy ? { proxy: init.httpProxy } : {}),
     ...(init.httpNoProxy && init.httpNoProxy.length > 0 ? { noProxy: init.httpNoProxy } : {}),
     ...(settings.caFile ? { caFile: settings.caFile } : {}),
+    limits: { perHostConcurrency: settings.network.maxRequestsPerHost },
     log: (level, message) => log[level](message),
   };
 }
@@ -67,6 +84,7 @@ function registryKey(settings: FromLensSettings): string {
     settings.registryMirrors,
     settings.hubApiUrl,
     settings.caFile,
+    settings.network.maxRequestsPerHost,
   ]);
 }
 
@@ -93,14 +111,14 @@ export class Engine {
     /** How many references resolve at once (the CLI's --concurrency); the resolver's default otherwise. */
     concurrency?: number,
   ) {
-    this.client = createRegistryClient(registryOptions(settings, init, log));
-    this.clientKey = registryKey(settings);
-    this.factsKey = factsKey(settings);
     this.cache = new DiskCache({
       dir: join(init.storagePath || defaultStoragePath(), "cache"),
       maxBytes: settings.cache.maxSizeMB * 1024 * 1024,
       onProblem: (m) => log.warn(m),
     });
+    this.client = createRegistryClient(registryOptions(settings, init, log, hostAuthStore(this.cache)));
+    this.clientKey = registryKey(settings);
+    this.factsKey = factsKey(settings);
     this.resolver = new Resolver({
       // The client may be rebuilt; the resolver always reaches the current one. Offline, no call
       // reaches it at all: also none of a lookup that began before offline was switched on.
@@ -166,7 +184,9 @@ export class Engine {
     const clientChanged = key !== this.clientKey;
     if (clientChanged) {
       const old = this.client;
-      this.client = createRegistryClient(registryOptions(settings, this.init, this.log));
+      this.client = createRegistryClient(
+        registryOptions(settings, this.init, this.log, hostAuthStore(this.cache)),
+      );
       this.clientKey = key;
       void old.close();
     }

@@ -163,6 +163,10 @@ export interface FromLensSettings {
     /** Upper bound of the disk cache, in MB. */
     maxSizeMB: number;
   };
+  network: {
+    /** Requests sent to one registry host at once (the docker daemon 3, BuildKit 4+1, skopeo 6, Renovate 16). */
+    maxRequestsPerHost: number;
+  };
   hover: {
     /** Milliseconds a hover waits for a resolution in flight before answering with what it has. */
     waitMs: number;
@@ -225,6 +229,7 @@ export const DEFAULT_SETTINGS: FromLensSettings = {
   trustedRegistries: [],
   allowedImages: [],
   cache: { tagTtl: 60, maxSizeMB: 200 },
+  network: { maxRequestsPerHost: 8 },
   hover: { waitMs: 1500 },
   facts: { inspectLayers: false },
   trust: { publicKeys: [], requireSignature: false },
@@ -317,6 +322,11 @@ export function normalizeSettings(raw: unknown): FromLensSettings {
     cache: {
       tagTtl: num(cache.tagTtl, d.cache.tagTtl, 0, 60 * 24 * 30),
       maxSizeMB: num(cache.maxSizeMB, d.cache.maxSizeMB, 1, 100_000),
+    },
+    network: {
+      maxRequestsPerHost: Math.round(
+        num(section(r.network).maxRequestsPerHost, d.network.maxRequestsPerHost, 1, 64),
+      ),
     },
     hover: { waitMs: num(section(r.hover).waitMs, d.hover.waitMs, 0, 30_000) },
     facts: { inspectLayers: bool(section(r.facts).inspectLayers, d.facts.inspectLayers) },

@@ -147,6 +147,11 @@ export class ImageWorkspace {
       .map((r) => requestFor(r, settings))
       .filter((r): r is ResolveRequest => r !== undefined);
     const keys = new Set(requests.map(requestKey));
+    // slim-final-stage suggests a slim tag of the final stage's image: its tag list is needed.
+    const final = refs.filter((r) => r.kind === "from").pop();
+    const finalRequest =
+      final && settings.rules["slim-final-stage"] !== "off" ? requestFor(final, settings) : undefined;
+    if (finalRequest) this.resolver.wantTags(finalRequest.reference);
     this.docs.set(doc.uri, { version: doc.version, target: platforms.target, refs, keys });
     this.resolver.release(doc.uri, keys);
     this.resolver.request(requests, doc.uri, priority, force);
@@ -242,9 +247,16 @@ export class ImageWorkspace {
     position: Position,
     waitMs: number,
   ): Promise<CompletionItem[] | undefined> {
-    const ctx = this.context(doc, settings);
-    const known = provideTagCompletions(ctx, position);
+    let ctx = this.context(doc, settings);
+    let known = provideTagCompletions(ctx, position);
     const query = tagQueryAt(ctx, position);
+    const typed = query === undefined ? undefined : parseReference(query.name);
+    if (typed?.ok && query !== undefined && (known === undefined || known.length === 0)) {
+      // Tag lists are fetched when needed: now, for the repository being completed.
+      await this.resolver.loadTags(typed.value, waitMs);
+      ctx = this.context(doc, settings);
+      known = provideTagCompletions(ctx, position);
+    }
     if (known === undefined || query === undefined || query.prefix === "") return known;
     if (known.some((item) => item.label.startsWith(query.prefix))) return known;
     const name = parseReference(query.name);

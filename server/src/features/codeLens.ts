@@ -14,7 +14,7 @@ import type { ApplyEditsArgs, RefreshArgs } from "../protocol";
 import { ClientCommand, ServerCommand } from "../protocol";
 import type { FeatureContext } from "./context";
 import { formatAgo, formatClock, formatRelative, shortDigest } from "./format";
-import { knownResolution, pinEdits, pinStatus, type PinMode } from "./pin";
+import { digestFirstStatus, knownResolution, pinEdits, pinStatus, type PinMode } from "./pin";
 import { changeSummary, whatChanged } from "./whatChanged";
 
 /** The client command that shows the "FROM Lens" output channel. */
@@ -84,8 +84,10 @@ function commandsFor(
   const lookup = ctx.lookup(ref);
   const commands: Command[] = [];
   const known = knownResolution(lookup);
-  if (known !== undefined) {
-    const status = pinStatus(reference, known.resolution);
+  // The digest is published before the facts: the Pin lens can be offered already.
+  const status =
+    known !== undefined ? pinStatus(reference, known.resolution) : digestFirstStatus(reference, lookup);
+  if (status !== undefined) {
     const pinning = settings.pin.enabled;
     switch (status.kind) {
       case "unpinned":
@@ -98,8 +100,9 @@ function commandsFor(
           const when = status.movedAt === undefined ? "" : ` ${formatAgo(status.movedAt, ctx.now)}`;
           const platform = status.platform === undefined ? "" : `${status.platform}, `;
           const c = editCommand(ctx, ref, "update", `Update pin (${platform}tag moved${when})`);
-          const movedTo = known.resolution.movedTo;
-          const changes = movedTo === undefined ? [] : whatChanged(known.resolution.facts, movedTo);
+          const movedTo = known?.resolution.movedTo;
+          const changes =
+            known === undefined || movedTo === undefined ? [] : whatChanged(known.resolution.facts, movedTo);
           if (c !== undefined && changes.length > 0)
             c.tooltip = `${c.tooltip ?? ""} — ${changeSummary(changes)}`;
           if (c !== undefined) commands.push(c);
@@ -149,7 +152,13 @@ function commandsFor(
   if (!settings.codeLens.status) return commands;
   if (lookup.state === "resolving" && lookup.previous === undefined) {
     commands.push(
-      refresh(ctx, "Resolving…", "FROM Lens is looking this image up. Click to look it up again."),
+      lookup.digest === undefined
+        ? refresh(ctx, "Resolving…", "FROM Lens is looking this image up. Click to look it up again.")
+        : refresh(
+            ctx,
+            "Resolving details…",
+            `The tag points at ${shortDigest(lookup.digest.tagDigest)}; FROM Lens is reading its platforms and config. Click to look it up again.`,
+          ),
     );
   } else if (lookup.state === "error" && lookup.error.kind !== "cancelled") {
     const title = errorTitle(lookup.error, reference, ctx.now);

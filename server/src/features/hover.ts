@@ -157,7 +157,18 @@ function remoteCard(ctx: FeatureContext, ref: ImageRef, resolved: string): strin
       blocks.push("Not resolved yet.");
       return blocks;
     case "resolving":
-      blocks.push(lookup.previous === undefined ? "Resolving…" : "Resolving… (showing the cached answer)");
+      if (lookup.previous === undefined && lookup.digest !== undefined) {
+        // The digest comes first; platforms, base OS and the rest follow.
+        const pinned =
+          lookup.digest.pin?.kind === "current"
+            ? " ✓ The pinned digest is the one the tag points at now."
+            : "";
+        blocks.push(
+          `**Digest** ${codeSpan(lookup.digest.tagDigest)}, checked ${formatAgo(lookup.digest.fetchedAt, ctx.now)}.${pinned}${BREAK}Resolving details…`,
+        );
+      } else {
+        blocks.push(lookup.previous === undefined ? "Resolving…" : "Resolving… (showing the cached answer)");
+      }
       break;
     case "error":
       blocks.push(...errorBlocks(ctx, lookup, reference));

@@ -69,6 +69,18 @@ export function knownResolution(
   return undefined;
 }
 
+/**
+ * What the tag's digest alone tells while the facts are still being fetched (the resolver
+ * publishes it first): the digest to pin an unpinned reference to, or a pin that is that digest.
+ * Undefined when it tells nothing yet (a different pin may be a platform manifest of the index).
+ */
+export function digestFirstStatus(reference: Reference, lookup: Lookup): PinStatus | undefined {
+  if (lookup.state !== "resolving" || lookup.previous !== undefined || lookup.digest === undefined)
+    return undefined;
+  if (reference.digest === undefined) return { kind: "unpinned", digest: lookup.digest.tagDigest };
+  return lookup.digest.pin?.kind === "current" ? { kind: "current" } : undefined;
+}
+
 /** Where a pinned reference stands, from the resolver's pin state (or its tag digest when it gave none). */
 export function pinStatus(reference: Reference, resolution: Resolution): PinStatus {
   const written = reference.digest;
@@ -265,6 +277,8 @@ function decide(
   }
   const lookup = ctx.lookup(ref);
   const known = knownResolution(lookup);
+  const early = known === undefined ? digestFirstStatus(reference, lookup) : undefined;
+  if (early?.kind === "unpinned") return { digest: early.digest, verb: "Pin", status: early };
   if (known === undefined) return { kind: "blocked", reason: describeMissing(lookup, shown) };
   const status = pinStatus(reference, known.resolution);
   switch (status.kind) {

@@ -23,7 +23,7 @@ import { DEFAULT_HUB_API_URL, HubApi } from "./hub";
 import { readLayerFile } from "./layer";
 import type { LayerFileSearch, LayerReadLimits } from "./layer";
 import type { HubListOptions, HubRepository, HubTag, HubTagPage } from "./hub";
-import { getManifest, headManifest, isDigest, platformNotFound } from "./manifest";
+import { getManifest, getTagManifest, headManifest, isDigest, platformNotFound } from "./manifest";
 import type { FetchedManifest, ManifestTarget } from "./manifest";
 import { formatPlatform, parsePlatform, selectPlatform } from "../oci/platform";
 import { INDEX_MEDIA_TYPES } from "../oci/types";
@@ -34,6 +34,7 @@ import { listTags } from "./tags";
 import type { TagList } from "./tags";
 import { Coalescer, DEFAULT_LIMITS, DEFAULT_TIMEOUTS, HttpTransport, RegistrySession } from "./transport";
 import type {
+  HostAuthStore,
   Limits,
   RegistryEndpoint,
   RegistryLog,
@@ -71,6 +72,8 @@ export interface RegistryClientOptions {
   limits?: Partial<Limits>;
   /** Log sink; lines are redacted before they get here. */
   log?: RegistryLog;
+  /** Remembers each host's auth scheme across restarts (the disk cache), so no request is a probe. */
+  hostAuthStore?: HostAuthStore;
   /** Environment for proxies and credentials (default process.env). */
   env?: Record<string, string | undefined>;
   /** Clock (epoch ms) for token expiry, rate-limit windows and credential caching. */
@@ -87,6 +90,13 @@ export interface CallOptions {
 export interface ResolveOptions extends CallOptions {
   /** `linux/arm64/v8` or a Platform: also pick that platform's manifest from an index. */
   platform?: string | Platform;
+  /**
+   * A cold tag (nothing cached to revalidate): GET the manifest by tag and hash the exact bytes,
+   * one request for the digest and the manifest (`Resolved.manifest`), instead of HEAD then GET.
+   * While the host's manifest downloads are paused by a pull limit (Docker Hub counts GETs, not
+   * HEADs) it is a HEAD after all, so the digest is still checked. Default: HEAD first.
+   */
+  fetch?: boolean;
 }
 
 export interface Resolved {
@@ -105,6 +115,8 @@ export interface Resolved {
   };
   /** The last rate-limit headers seen from that host, if it sends them. */
   rateLimit?: RateLimitInfo;
+  /** The manifest itself, verified, when resolving fetched it (a GET: a mirror, `fetch`, no digest header). */
+  manifest?: FetchedManifest;
 }
 
 const MEMO_ENTRIES = 64;
@@ -140,7 +152,7 @@ export class RegistryClient {
       env: options.env ?? process.env,
       userAgent: options.userAgent ?? "from-lens (+https://github.com/from-lens)",
     });
-    this.session = new RegistrySession(this.http);
+    this.session = new RegistrySession(this.http, options.hostAuthStore);
     this.hubApi = new HubApi(this.http, options.hubApiUrl ?? DEFAULT_HUB_API_URL);
     let hubRegistry = new URL(`https://${apiHost("docker.io")}`);
     if (options.hubRegistryUrl !== undefined) {
@@ -252,17 +264,28 @@ export class RegistryClient {
       }
     }
     const reference = ref.digest ?? ref.tag ?? "latest";
-    const key = `${ref.registry}/${ref.repository}@${reference} ${wanted ? `${wanted.os}/${wanted.architecture}/${wanted.variant ?? ""}` : ""}`;
+    const fetchCold = opts.fetch === true && ref.digest === undefined;
+    const key = `${ref.registry}/${ref.repository}@${reference} ${wanted ? `${wanted.os}/${wanted.architecture}/${wanted.variant ?? ""}` : ""}${fetchCold ? " get" : ""}`;
     return this.resolves.run(key, opts.signal, (signal) =>
       this.viaMirrors(ref, async (target, mirror): Promise<Result<Resolved>> => {
         let digest: string;
         let mediaType: string;
         let size: number | undefined;
         let method: "HEAD" | "GET";
-        if (mirror) {
-          const g = await getManifest(this.session, target, reference, signal);
+        let fetched: FetchedManifest | undefined;
+        const host = target.endpoint.origin.host;
+        const pullsPaused = (): boolean =>
+          this.http.rateLimits.blockedUntil(host, { pulls: true })?.scope === "pulls";
+        let g: Result<FetchedManifest> | undefined;
+        if (mirror || (fetchCold && !pullsPaused())) {
+          g = await getTagManifest(this.session, target, reference, signal);
+          // A pull limit spent by this very GET: the HEAD below still tells the digest.
+          if (!g.ok && !mirror && g.error.kind === "rate-limited" && pullsPaused()) g = undefined;
+        }
+        if (g) {
           if (!g.ok) return g;
           this.remember(g.value);
+          fetched = g.value;
           ({ digest, mediaType } = g.value);
           size = g.value.size;
           method = "GET";
@@ -271,9 +294,9 @@ export class RegistryClient {
           if (!h.ok) return h;
           ({ digest, mediaType, size } = h.value);
           if (h.value.fetched) this.remember(h.value.fetched);
+          fetched = h.value.fetched;
           method = h.value.fetched ? "GET" : "HEAD";
         }
-        const host = target.endpoint.origin.host;
         const out: Resolved = {
           digest,
           mediaType,
@@ -281,6 +304,7 @@ export class RegistryClient {
           source: { host, mirror, method },
         };
         if (size !== undefined) out.size = size;
+        if (fetched) out.manifest = fetched;
         const rl = this.http.rateLimits.get(host)?.last;
         if (rl) out.rateLimit = rl;
         if (wanted && out.kind === "index") {

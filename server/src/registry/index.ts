@@ -25,5 +25,14 @@ export type { HubImage, HubListOptions, HubRepository, HubTag, HubTagPage } from
 export type { TagList } from "./tags";
 export type { HostRateLimitState, RateLimitInfo } from "./ratelimit";
 export { DEFAULT_LIMITS, DEFAULT_TIMEOUTS, REQUEST_KINDS } from "./transport";
-export type { Limits, LogLevel, RegistryLog, RequestCounts, RequestKind, Timeouts } from "./transport";
+export type {
+  HostAuth,
+  HostAuthStore,
+  Limits,
+  LogLevel,
+  RegistryLog,
+  RequestCounts,
+  RequestKind,
+  Timeouts,
+} from "./transport";
 export type { Credential, CredentialLookup } from "./credentials";

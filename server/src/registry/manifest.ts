@@ -305,6 +305,8 @@ export async function headManifest(
     kind: "head-manifest",
     maxBytes: 0,
     ...(signal ? { signal } : {}),
+    // A tag's digest goes before the manifests and configs waiting for the same host.
+    ...(byDigest ? {} : { urgent: true }),
     error: { subject: target.subject, target: "manifest", byDigest },
   });
   if (!res.ok) {
@@ -403,6 +405,8 @@ export async function getManifest(
     kind: "get-manifest",
     maxBytes: session.options.limits.maxManifestBytes,
     ...(signal ? { signal } : {}),
+    // A tag's digest goes before the manifests and configs waiting for the same host.
+    ...(byDigest ? {} : { urgent: true }),
     error: { subject: target.subject, target: "manifest", byDigest },
   });
   if (!res.ok) return res;
@@ -423,6 +427,27 @@ export async function getManifest(
   const parsed = parseManifest(bytes, headerValue(r.headers, "content-type"), host);
   if (!parsed.ok) return parsed;
   return ok({ ...parsed.value, digest, size: bytes.length, bytes });
+}
+
+/**
+ * A cold tag in one request: GETs the manifest by tag, its digest that of the exact bytes (checked
+ * against `Docker-Content-Digest` when sent). A 404 for the tag is told apart from a missing
+ * repository as `headManifest` does (distribution says MANIFEST_UNKNOWN for both): by the
+ * repository's smallest tag-list page, asked on that error path only.
+ */
+export async function getTagManifest(
+  session: RegistrySession,
+  target: ManifestTarget,
+  reference: string,
+  signal?: AbortSignal,
+): Promise<Result<FetchedManifest>> {
+  const g = await getManifest(session, target, reference, signal);
+  if (g.ok || g.error.kind !== "not-found" || g.error.what !== "tag") return g;
+  const exists = await repositoryExists(session, target, signal);
+  if (exists.ok && !exists.value)
+    return err(notFoundError("repository", target.subject, target.endpoint.origin.host, g.error.cause));
+  if (!exists.ok && exists.error.kind === "cancelled") return exists;
+  return g;
 }
 
 /** A not-found for a platform the index lacks, listing what it has. */

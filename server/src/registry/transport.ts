@@ -98,7 +98,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxTokenBytes: 64 * 1024, // ggcr maxTokenBodySize
   maxHubBytes: 8 * 1024 * 1024,
   maxErrorBodyBytes: 64 * 1024, // ggcr maxErrorBodySize
-  perHostConcurrency: 6,
+  perHostConcurrency: 8,
   maxRedirects: 5,
   retryBaseDelayMs: 200,
   rateLimitCooldownMs: 60_000,
@@ -199,18 +199,24 @@ export class RequestCounters {
 // ---------------------------------------------------------------------------------------------
 // Small concurrency tools
 
-/** A counting semaphore whose waiters can give up (AbortSignal). */
+/**
+ * A counting semaphore whose waiters can give up (AbortSignal). Urgent waiters (a tag's digest,
+ * a token) are served before the others, so the digests of all visible tags go out before the
+ * manifests and configs behind them (breadth first); among equals, first come first served.
+ */
 class Semaphore {
   private active = 0;
   private readonly waiters: (() => void)[] = [];
+  private readonly urgent: (() => void)[] = [];
   constructor(private readonly max: number) {}
 
-  async acquire(signal: AbortSignal): Promise<boolean> {
+  async acquire(signal: AbortSignal, urgent = false): Promise<boolean> {
     if (signal.aborted) return false;
     if (this.active < this.max) {
       this.active++;
       return true;
     }
+    const queue = urgent ? this.urgent : this.waiters;
     return new Promise<boolean>((resolve) => {
       const wake = (): void => {
         signal.removeEventListener("abort", onAbort);
@@ -218,18 +224,18 @@ class Semaphore {
         resolve(true);
       };
       const onAbort = (): void => {
-        const i = this.waiters.indexOf(wake);
-        if (i >= 0) this.waiters.splice(i, 1);
+        const i = queue.indexOf(wake);
+        if (i >= 0) queue.splice(i, 1);
         resolve(false);
       };
       signal.addEventListener("abort", onAbort, { once: true });
-      this.waiters.push(wake);
+      queue.push(wake);
     });
   }
 
   release(): void {
     this.active--;
-    const next = this.waiters.shift();
+    const next = this.urgent.shift() ?? this.waiters.shift();
     if (next) next();
   }
 }
@@ -336,6 +342,8 @@ export interface HttpRequest {
    * http other than loopback / `insecureRegistries`, is refused instead of followed.
    */
   credentialBound?: boolean;
+  /** Served before the host's other waiting requests (a tag's digest, a token). */
+  urgent?: boolean;
 }
 
 /**
@@ -573,7 +581,7 @@ export class HttpTransport {
     const onOuterAbort = (): void => controller.abort();
     outer?.addEventListener("abort", onOuterAbort, { once: true });
     const sem = this.semaphore(host);
-    const acquired = await sem.acquire(controller.signal);
+    const acquired = await sem.acquire(controller.signal, req.urgent === true);
     let currentHost = host;
     /** The proxy the current hop goes through: a proxy's refusal is reported as the proxy's. */
     let currentProxy: string | undefined;
@@ -623,6 +631,9 @@ export class HttpTransport {
           signal: controller.signal,
           headersTimeout: timeouts.headersMs,
           bodyTimeout: timeouts.bodyMs,
+          // undici closes the connection after every HEAD unless told not to (for servers that send
+          // a body anyway): registries do not, and a new connection is a TLS handshake each time.
+          ...(method === "HEAD" ? { reset: false } : {}),
         });
         armPhase("body");
         const resHeaders: HeaderBag = res.headers;
@@ -857,6 +868,8 @@ export interface RegistryFetch {
   signal?: AbortSignal;
   /** Stream a 2xx body into this (see HttpRequest.sink); such requests are never coalesced. */
   sink?: BodySink;
+  /** Served before the host's other waiting requests (see HttpRequest.urgent). */
+  urgent?: boolean;
   /** For error messages and the not-found mapping. */
   error: Omit<
     ErrorContext,
@@ -865,7 +878,7 @@ export interface RegistryFetch {
 }
 
 /** How a host wants to be authenticated, learnt from its first 401. */
-type HostAuth =
+export type HostAuth =
   { scheme: "none" } | { scheme: "basic" } | { scheme: "bearer"; realm: string; service?: string };
 
 interface CachedToken {
@@ -881,11 +894,29 @@ export interface TokenResponse {
 }
 
 /**
+ * Where each host's auth scheme is remembered across restarts (the disk cache), so the first
+ * request after a restart can carry a token at once. What it gives is a hint: a stale scheme is
+ * corrected by the host's next 401, as on first contact.
+ */
+export interface HostAuthStore {
+  get(origin: string): HostAuth | undefined;
+  set(origin: string, auth: HostAuth): void;
+}
+
+/**
  * Registry requests with auth, retries and coalescing, for one client. Holds the per-host auth
  * state, the token cache and the credential cache.
  */
 export class RegistrySession {
-  private readonly hostAuth = new Map<string, HostAuth>();
+  private readonly hostAuth: Map<string, HostAuth>;
+  /**
+   * A host not met yet is probed by its first real request (no `/v2/` ping): the others wait
+   * until it has learnt the scheme (and got the token), then go with it, instead of each
+   * collecting a 401 of its own.
+   */
+  private readonly probes = new Map<string, Promise<void>>();
+  /** Repositories a batch (`authorize`) will read on a host not met yet: the first token covers them. */
+  private readonly batchScopes = new Map<string, Set<string>>();
   private readonly tokens = new Map<string, CachedToken[]>();
   private readonly tokenFetches = new Coalescer<CachedToken>();
   private readonly credentialCache = new Map<string, { at: number; lookup: Promise<CredentialLookup> }>();
@@ -895,7 +926,45 @@ export class RegistrySession {
   private readonly credentialHosts = new Map<string, Set<string>>();
   private readonly requests = new Coalescer<HttpResponse>();
 
-  constructor(readonly http: HttpTransport) {}
+  constructor(
+    readonly http: HttpTransport,
+    store?: HostAuthStore,
+  ) {
+    const known = new Map<string, HostAuth>();
+    const remembered = (origin: string): HostAuth | undefined => {
+      try {
+        return store?.get(origin);
+      } catch {
+        return undefined;
+      }
+    };
+    // A map that reads through to the store and writes to it (only when the scheme changes).
+    this.hostAuth = new (class extends Map<string, HostAuth> {
+      override get(origin: string): HostAuth | undefined {
+        let auth = super.get(origin);
+        if (auth === undefined) {
+          auth = remembered(origin);
+          if (auth !== undefined) super.set(origin, auth);
+        }
+        return auth;
+      }
+      override has(origin: string): boolean {
+        return this.get(origin) !== undefined;
+      }
+      override set(origin: string, auth: HostAuth): this {
+        const before = super.get(origin);
+        super.set(origin, auth);
+        if (store && JSON.stringify(before) !== JSON.stringify(auth)) {
+          try {
+            store.set(origin, auth);
+          } catch {
+            /* remembering is an optimisation: never fail a request for it */
+          }
+        }
+        return this;
+      }
+    })(known);
+  }
 
   get options(): TransportOptions {
     return this.http.options;
@@ -974,6 +1043,58 @@ export class RegistrySession {
     if (lookup.warning)
       ctx.credentialNote = `(Credentials for ${req.endpoint.credentialKey}: ${lookup.warning}.)`;
 
+    // First contact with a host: this request finds out how it authenticates, or waits for the
+    // one that is doing so.
+    let release: (() => void) | undefined;
+    if (credential.kind !== "registry-token" && !this.hostAuth.has(origin)) {
+      const probing = this.probes.get(origin);
+      if (probing) {
+        const aborted = new Promise<void>((resolve) =>
+          req.signal.addEventListener("abort", () => resolve(), { once: true }),
+        );
+        await Promise.race([probing, aborted]);
+        if (req.signal.aborted) return err(cancelledError(host));
+      } else {
+        let done!: () => void;
+        const probe = new Promise<void>((resolve) => (done = resolve));
+        this.probes.set(origin, probe);
+        release = (): void => {
+          if (this.probes.get(origin) === probe) this.probes.delete(origin);
+          done();
+        };
+      }
+    }
+    try {
+      return await this.exchange(req, url, {
+        origin,
+        host,
+        credential,
+        scopes,
+        ctx,
+        release: () => {
+          release?.();
+          release = undefined;
+        },
+      });
+    } finally {
+      release?.();
+    }
+  }
+
+  private async exchange(
+    req: RegistryFetch & { signal: AbortSignal },
+    url: URL,
+    state: {
+      origin: string;
+      host: string;
+      credential: Credential;
+      scopes: string[];
+      ctx: ErrorContext;
+      /** Lets the requests waiting on this host's first contact go (idempotent). */
+      release: () => void;
+    },
+  ): Promise<Result<HttpResponse>> {
+    const { origin, host, credential, scopes, ctx } = state;
     let authRetried = false;
     let serverRetried = false;
     let authorization: string | undefined;
@@ -985,7 +1106,10 @@ export class RegistrySession {
       if (credential.kind === "registry-token") {
         authorization = `Bearer ${credential.token}`;
       } else if (auth?.scheme === "bearer") {
-        const wanted = [...new Set([...scopes, ...challengeScopes])];
+        // The first token for a host also covers the repositories its batch will read.
+        const batch = this.batchScopes.get(origin);
+        this.batchScopes.delete(origin);
+        const wanted = [...new Set([...scopes, ...challengeScopes, ...(batch ?? [])])];
         const token = await this.bearerToken(
           auth,
           wanted,
@@ -996,6 +1120,7 @@ export class RegistrySession {
         );
         if (!token.ok) return token;
         authorization = `Bearer ${token.value.token}`;
+        state.release();
       } else if (auth?.scheme === "basic" && credential.kind === "basic") {
         authorization = basicHeader(credential.username, credential.password);
       } else {
@@ -1013,6 +1138,7 @@ export class RegistrySession {
         maxBytes: req.maxBytes,
         signal: req.signal,
         ...(req.sink ? { sink: req.sink } : {}),
+        ...(req.urgent ? { urgent: true } : {}),
       });
       if (!res.ok) {
         const e = res.error;
@@ -1101,6 +1227,7 @@ export class RegistrySession {
 
       if (r.status >= 200 && r.status < 300) {
         if (!this.hostAuth.has(origin)) this.hostAuth.set(origin, { scheme: "none" });
+        state.release();
         return ok(r);
       }
       return err(
@@ -1119,72 +1246,31 @@ export class RegistrySession {
   }
 
   /**
-   * Learns how `endpoint` authenticates with `GET /v2/` (the ping) when no request has told us
-   * yet. Used before asking one token for several repositories.
-   */
-  async ping(endpoint: RegistryEndpoint, signal?: AbortSignal): Promise<Result<HostAuth>> {
-    const origin = endpoint.origin.origin;
-    const known = this.hostAuth.get(origin);
-    if (known) return ok(known);
-    const host = hostOf(endpoint.origin);
-    const res = await this.http.send({
-      url: new URL("/v2/", endpoint.origin),
-      method: "GET",
-      kind: "ping",
-      maxBytes: this.options.limits.maxErrorBodyBytes,
-      ...(signal ? { signal } : {}),
-    });
-    if (!res.ok) return res;
-    const r = res.value;
-    if (r.status === 401) {
-      const c = pickChallenge(parseChallenges(headerValues(r.headers, "www-authenticate")));
-      const b = c ? toBearerChallenge(c) : undefined;
-      const auth: HostAuth = b
-        ? { scheme: "bearer", realm: b.realm, ...(b.service !== undefined ? { service: b.service } : {}) }
-        : c?.scheme === "basic"
-          ? { scheme: "basic" }
-          : { scheme: "none" };
-      this.hostAuth.set(origin, auth);
-      return ok(auth);
-    }
-    if (r.status === 429) {
-      const { resetAt, estimate } = this.http.rateLimits.block(host, r.headers);
-      return err(rateLimitedError(host, new Date(resetAt), estimate));
-    }
-    if (r.status >= 200 && r.status < 300) {
-      this.hostAuth.set(origin, { scheme: "none" });
-      return ok({ scheme: "none" });
-    }
-    return err(
-      toResolveError(
-        new RegistryError({
-          status: r.status,
-          method: "GET",
-          url: new URL("/v2/", endpoint.origin).href,
-          body: r.body,
-        }),
-        { subject: host, host, target: "ping" },
-      ),
-    );
-  }
-
-  /**
    * Fetches one token covering the pull scopes of several repositories on one registry (the
    * token spec allows repeating `scope`), so resolving a Dockerfile's images costs one token
-   * request per registry, not one per repository.
+   * request per registry, not one per repository. On a host whose scheme is not known yet, no
+   * request is made: the first real request meets the challenge and its token covers them all.
    */
   async authorize(
     endpoint: RegistryEndpoint,
     repositories: readonly string[],
     signal?: AbortSignal,
   ): Promise<Result<void>> {
-    const auth = await this.ping(endpoint, signal);
-    if (!auth.ok) return auth;
-    if (auth.value.scheme !== "bearer") return ok(undefined);
+    const origin = endpoint.origin.origin;
+    const known = this.hostAuth.get(origin);
+    if (known === undefined) {
+      // No `/v2/` ping: the batch's first real request meets the challenge, and the token it
+      // then asks for covers every repository of the batch.
+      const batch = this.batchScopes.get(origin) ?? new Set<string>();
+      for (const r of repositories) batch.add(pullScope(r));
+      this.batchScopes.set(origin, batch);
+      return ok(undefined);
+    }
+    if (known.scheme !== "bearer") return ok(undefined);
     const lookup = await this.credentials(endpoint.credentialKey);
     if (lookup.credential.kind === "registry-token") return ok(undefined);
     const scopes = [...new Set(repositories.map(pullScope))];
-    const t = await this.bearerToken(auth.value, scopes, lookup.credential, endpoint, false, signal);
+    const t = await this.bearerToken(known, scopes, lookup.credential, endpoint, false, signal);
     return t.ok ? ok(undefined) : t;
   }
 
@@ -1302,6 +1388,7 @@ export class RegistrySession {
         maxBytes,
         signal,
         credentialBound: true,
+        urgent: true,
       });
       // Not every token server speaks OAuth2 (ggcr bearer.go): fall back to the GET form.
       if (res.ok && (res.value.status === 404 || res.value.status === 405))
@@ -1377,6 +1464,7 @@ export class RegistrySession {
       maxBytes: this.options.limits.maxTokenBytes,
       signal,
       ...(basic ? { credentialBound: true } : {}),
+      urgent: true,
     });
   }
 }

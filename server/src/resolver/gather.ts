@@ -80,6 +80,13 @@ export interface GatherOptions {
   inspectLayers?: boolean;
   signal: AbortSignal;
   log: (message: string) => void;
+  /**
+   * Told the tag's digest as soon as it is known (before any manifest, config or metadata is
+   * fetched), so it can be shown while the facts follow. Not called when the cache answered.
+   */
+  onDigest?: (digest: DigestOnly) => void;
+  /** Whether the repository's tag list is wanted (completion, slim-final-stage); Docker Hub's always is. */
+  wantTags?: (ref: Reference) => boolean;
 }
 
 export type GatherResult =
@@ -318,7 +325,7 @@ function summaries(tags: readonly HubTag[], resolved?: ResolvedSubject): Record<
 }
 
 /** The repository's tags: Hub's tag list (names and digests) or the registry's (names only). */
-async function tagsFor(
+export async function tagsFor(
   o: GatherOptions,
   ref: Reference,
 ): Promise<{ names: string[]; hub?: HubTag[] } | undefined> {
@@ -398,6 +405,56 @@ async function pinState(
   return { kind: "moved", currentDigest: tagDigest };
 }
 
+/** What Docker Hub's web API and the tag list said, fetched beside the manifests. */
+interface Metadata {
+  hub?: {
+    badge?: { value: { badge?: string }; fetchedAt: number } | { error: ResolveError };
+    tag?: { value: HubTag; fetchedAt: number } | { error: ResolveError };
+  };
+  list?: { names: string[]; hub?: HubTag[] };
+}
+
+/**
+ * Docker Hub's data (all in parallel) and the repository's tag list where one is wanted: always
+ * on Docker Hub (its list carries the digests behind "Also tagged"), elsewhere only when asked
+ * (`wantTags`: completion, the slim-final-stage suggestion) — a plain registry's list names
+ * tags only, so the facts never need it. Never rejects.
+ */
+async function fetchMetadata(
+  o: GatherOptions,
+  ref: Reference,
+  tagRef: Reference,
+  askTag: boolean,
+): Promise<Metadata> {
+  const hubRef = isDockerHub(ref);
+  const wantList = hubRef || (o.wantTags?.(ref) ?? false);
+  const hubBadge = o.source.hubBadge?.bind(o.source);
+  // The card shows nothing from the repository record, so it is not fetched. The trust badge
+  // comes from Hub search on its own (a failing repository record cannot hide it); `library/`
+  // needs none: the namespace is the Official Images programme.
+  const badge =
+    hubRef && hubBadge && !ref.repository.startsWith("library/")
+      ? cachedJson<{ badge?: string }>(o, "hub-badge", ref.repository, o.hubTtlMs, async () => {
+          const r = await hubBadge(ref, { signal: o.signal });
+          return r.ok ? ok(r.value === undefined ? {} : { badge: r.value }) : r;
+        })
+      : undefined;
+  const tag =
+    hubRef && askTag
+      ? cachedJson(o, "hub-tag", formatReference(tagRef), o.tagTtlMs, () =>
+          o.source.hubTag(tagRef, { signal: o.signal }),
+        )
+      : undefined;
+  const list = wantList ? tagsFor(o, ref) : undefined;
+  const settle = <T>(p: Promise<T> | undefined): Promise<T | undefined> =>
+    p ? p.catch(() => undefined) : Promise.resolve(undefined);
+  const [b, t, l] = await Promise.all([settle(badge), settle(tag), settle(list)]);
+  return {
+    ...(hubRef ? { hub: { ...(b ? { badge: b } : {}), ...(t ? { tag: t } : {}) } } : {}),
+    ...(l ? { list: l } : {}),
+  };
+}
+
 export async function gather(o: GatherOptions, ref: Reference, wanted: string): Promise<GatherResult> {
   const tagRef: Reference = { registry: ref.registry, repository: ref.repository, tag: ref.tag ?? "latest" };
   const checkTag = ref.tag !== undefined || ref.digest === undefined;
@@ -424,11 +481,18 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
     } else if (o.offline) {
       if (!ref.digest) return { ok: false, error: offlineError(ref, o.unreachable) };
     } else {
-      const r = await o.source.resolve(tagRef, { signal: o.signal });
+      // Cold (nothing cached): one GET gives the digest and the manifest. A cached entry is only
+      // revalidated: a HEAD, which Docker Hub does not count as a pull.
+      const r = await o.source.resolve(tagRef, { signal: o.signal, ...(entry ? {} : { fetch: true }) });
       if (r.ok) {
         tagFetchedAt = o.now();
         tagDigest = r.value.digest;
         tagMirror = r.value.source.mirror ? r.value.source.host : undefined;
+        const fetched = r.value.manifest;
+        if (fetched && fetched.digest === r.value.digest && !o.memo.has(fetched.digest)) {
+          o.cache.putBlob(fetched.digest, fetched.bytes);
+          o.memo.set(fetched.digest, fetched);
+        }
         o.cache.putEntry<TagEntry>(
           "tags",
           tagKey,
@@ -441,6 +505,12 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
         );
         freshness = { kind: "fresh", fetchedAt: tagFetchedAt };
         fromNetwork = true;
+        // A pin is "current" when it is the tag's digest; anything else needs the manifests.
+        o.onDigest?.({
+          tagDigest: r.value.digest,
+          fetchedAt: tagFetchedAt,
+          ...(ref.digest && ref.digest === r.value.digest ? { pin: { kind: "current" } } : {}),
+        });
       } else if (isUnreachable(r.error) && entry) {
         tagDigest = entry.value.digest;
         tagMirror = entry.value.mirror;
@@ -464,6 +534,9 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
 
   const subject = ref.digest ?? tagDigest;
   if (!subject) return { ok: false, error: offlineError(ref, o.unreachable) };
+  // Docker Hub's web API (trust badge, tag details, the tag list behind "Also tagged") and any
+  // tag list asked for run beside the manifests and config, never in a chain after them.
+  const metadata = fetchMetadata(o, ref, tagRef, checkTag && !tagMissing);
   const top = await manifestFor(o, ref, subject);
   if (!top.ok) {
     if (top.error.kind !== "rate-limited" || tagDigest === undefined || tagFetchedAt === undefined)
@@ -538,37 +611,18 @@ export async function gather(o: GatherOptions, ref: Reference, wanted: string): 
   let hub: HubData | undefined;
   let tags: string[] | undefined;
   let tagSummaries: Record<string, TagSummary> | undefined;
-  if (isDockerHub(ref)) {
+  const meta = await metadata;
+  if (meta.hub) {
     hub = {};
-    // The card shows nothing from the repository record, so it is not fetched. The trust badge
-    // comes from Hub search on its own (a failing repository record cannot hide it); `library/`
-    // needs none: the namespace is the Official Images programme.
-    const hubBadge = o.source.hubBadge?.bind(o.source);
-    if (hubBadge && !ref.repository.startsWith("library/")) {
-      const badge = await cachedJson<{ badge?: string }>(
-        o,
-        "hub-badge",
-        ref.repository,
-        o.hubTtlMs,
-        async () => {
-          const r = await hubBadge(ref, { signal: o.signal });
-          return r.ok ? ok(r.value === undefined ? {} : { badge: r.value }) : r;
-        },
-      );
-      // Hub's badge as Hub spells it; facts/trust.ts says what it means.
-      if (badge && "value" in badge && badge.value.badge !== undefined) hub.badge = badge.value.badge;
-      // Hub's web API rate limit: trust stays unknown for now, and is asked again after the window.
-      else if (badge && "error" in badge) pausedBy(badge.error);
-    }
-    if (checkTag && !tagMissing) {
-      const tag = await cachedJson(o, "hub-tag", formatReference(tagRef), o.tagTtlMs, () =>
-        o.source.hubTag(tagRef, { signal: o.signal }),
-      );
-      if (tag && "value" in tag) hub.tag = toFactsHubTag(tag.value, resolvedSubject);
-      else if (tag && "error" in tag) pausedBy(tag.error);
-    }
+    const { badge, tag } = meta.hub;
+    // Hub's badge as Hub spells it; facts/trust.ts says what it means.
+    if (badge && "value" in badge && badge.value.badge !== undefined) hub.badge = badge.value.badge;
+    // Hub's web API rate limit: trust stays unknown for now, and is asked again after the window.
+    else if (badge && "error" in badge) pausedBy(badge.error);
+    if (tag && "value" in tag) hub.tag = toFactsHubTag(tag.value, resolvedSubject);
+    else if (tag && "error" in tag) pausedBy(tag.error);
   }
-  const list = await tagsFor(o, ref);
+  const list = meta.list;
   if (list) {
     tags = list.names;
     if (list.hub) tagSummaries = summaries(list.hub, resolvedSubject);

@@ -9,9 +9,9 @@ import { formatReference, type Reference } from "../reference";
 import type { ImageConfig } from "../oci/types";
 import type { ParsedManifest } from "../registry/manifest";
 import type { DiskCache } from "./cache";
-import { gather, isUnreachable, searchTags, type GatherOptions, type ImageSource } from "./gather";
+import { gather, isUnreachable, searchTags, tagsFor, type GatherOptions, type ImageSource } from "./gather";
 import type { ResolveError } from "../registry/errors";
-import type { FoundTag, Lookup, ResolverStatus } from "./types";
+import type { DigestOnly, FoundTag, Lookup, ResolverStatus } from "./types";
 
 export type Priority = "visible" | "background";
 
@@ -35,7 +35,12 @@ export interface ResolverOptions {
   cache: DiskCache;
   settings: () => ResolverSettings;
   now?: () => number;
-  /** How many references resolve at once (the registry client also limits per host). */
+  /**
+   * How many references resolve at once (default DEFAULT_CONCURRENCY). The registry client bounds
+   * the requests per host and sends a tag's digest request before the manifests and configs
+   * waiting for the same host, so with more references in flight than connections the digests
+   * of all of them come first (breadth first) and the facts follow.
+   */
   concurrency?: number;
   /** Called with the keys whose lookup changed. */
   onDidChange?: (keys: string[]) => void;
@@ -73,8 +78,14 @@ const MEMO_LIMIT = 512;
  * from the backoff) can never spin the resolver.
  */
 const MAX_RERUNS = 2;
+/** References resolved at once by default: a Dockerfile's worth, wider than any per-host limit. */
+export const DEFAULT_CONCURRENCY = 32;
 /** After the network fails, a host is left alone (cache answers) for this long. */
 const UNREACHABLE_BACKOFF_MS = 60_000;
+
+function repositoryKey(r: Reference): string {
+  return `${r.registry}/${r.repository}`;
+}
 
 export function requestKey(r: ResolveRequest): string {
   return `${formatReference(r.reference)} ${r.platform}`;
@@ -103,10 +114,17 @@ export class Resolver {
   /** Results a rate limit left incomplete are resolved again when it resets (one timer per key). */
   private readonly retries = new Map<string, NodeJS.Timeout>();
   private readonly rerunTimers = new Set<NodeJS.Timeout>();
+  /**
+   * Repositories (`registry/repository`) whose tag list a feature needs (completion, the
+   * slim-final-stage suggestion). Other registries' lists are fetched for these only: the facts
+   * never need them. Docker Hub's list always is (its digests tell "Also tagged").
+   */
+  private readonly tagsWanted = new Set<string>();
+  private readonly tagLoads = new Map<string, Promise<void>>();
 
   constructor(private readonly options: ResolverOptions) {
     this.now = options.now ?? Date.now;
-    this.concurrency = options.concurrency ?? 4;
+    this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   }
 
   /** Synchronous: what is known now. */
@@ -343,6 +361,56 @@ export class Resolver {
     };
   }
 
+  /** Marks the repository's tag list as needed: the next resolution of it fetches the list too. */
+  wantTags(reference: Reference): void {
+    this.tagsWanted.add(repositoryKey(reference));
+  }
+
+  /**
+   * Fetches the repository's tag list now (from the cache within its TTL) and adds it to what is
+   * known of that repository's references, for completion; waits at most `waitMs`. A list still
+   * on its way lands later (onDidChange). Offline, only the cache answers.
+   */
+  loadTags(reference: Reference, waitMs: number): Promise<void> {
+    const repo = repositoryKey(reference);
+    this.tagsWanted.add(repo);
+    let load = this.tagLoads.get(repo);
+    if (!load) {
+      const options = this.gatherOptions(reference.registry, false, new AbortController().signal);
+      load = tagsFor(options, reference)
+        .then((list) => {
+          if (!list) return;
+          const changed: string[] = [];
+          for (const [key, state] of this.states) {
+            if (state.state !== "resolved" || state.resolution.tags !== undefined) continue;
+            if (repositoryKey(state.resolution.reference) !== repo) continue;
+            this.states.set(key, { ...state, resolution: { ...state.resolution, tags: list.names } });
+            changed.push(key);
+          }
+          if (changed.length > 0) this.options.onDidChange?.(changed);
+        })
+        .catch(() => undefined)
+        .finally(() => this.tagLoads.delete(repo));
+      this.tagLoads.set(repo, load);
+    }
+    const running = load;
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, waitMs);
+      void running.then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /** A running job's tag digest is known: shown at once (hover, lens), while its facts follow. */
+  private publishDigest(job: Job, digest: DigestOnly): void {
+    const current = this.states.get(job.key);
+    if (current?.state !== "resolving" || this.running.get(job.key) !== job) return;
+    this.states.set(job.key, { ...current, digest });
+    this.options.onDidChange?.([job.key]);
+  }
+
   private gatherOptions(host: string, force: boolean, signal: AbortSignal): GatherOptions {
     const settings = this.options.settings();
     const backoff = (this.unreachableUntil.get(host) ?? 0) > this.now() && !force;
@@ -360,6 +428,7 @@ export class Resolver {
       inspectLayers: settings.inspectLayers ?? false,
       signal,
       log: (m) => this.options.log?.(m),
+      wantTags: (ref) => this.tagsWanted.has(repositoryKey(ref)),
     };
   }
 
@@ -442,7 +511,10 @@ export class Resolver {
     let result: Lookup;
     try {
       const r = await gather(
-        this.gatherOptions(host, job.force, controller.signal),
+        {
+          ...this.gatherOptions(host, job.force, controller.signal),
+          onDigest: (d) => this.publishDigest(job, d),
+        },
         job.request.reference,
         job.request.platform,
       );

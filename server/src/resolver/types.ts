@@ -84,7 +84,15 @@ export type Freshness =
 
 export type Lookup =
   | { state: "unknown" }
-  | { state: "resolving"; previous?: { resolution: Resolution; freshness: Freshness } }
+  | {
+      state: "resolving";
+      previous?: { resolution: Resolution; freshness: Freshness };
+      /**
+       * The tag's digest, just fetched; the facts are still being fetched. (A pin is "current"
+       * only when it is that digest; whether another pin is a platform manifest needs the facts.)
+       */
+      digest?: DigestOnly;
+    }
   | { state: "resolved"; resolution: Resolution; freshness: Freshness }
   | {
       state: "error";

@@ -96,6 +96,47 @@ describe("Docker Hub trust badge and requests", () => {
     assert.equal(trust, "verified-publisher");
   });
 
+  it("keeps Docker Hub's web API off the digest's path, its calls in parallel", async (t) => {
+    hub.resetRequests();
+    const slow = hub.route({ path: /./, fault: { kind: "delay", ms: 1000 } });
+    t.after(() => slow.remove());
+    let digestAt: number | undefined;
+    let hubAnsweredAtDigest: number | undefined;
+    const holder: { built?: Awaited<ReturnType<typeof engineFor>> } = {};
+    const onChange = (): void => {
+      const built = holder.built;
+      if (digestAt !== undefined || !built) return;
+      const [first] = built.engine.workspace.refs(doc);
+      const l = first ? built.engine.workspace.lookup(first, built.settings) : undefined;
+      if (l?.state === "resolving" && l.digest) {
+        digestAt = Date.now();
+        hubAnsweredAtDigest = hub.requests.filter((r) => r.status !== 0).length;
+      }
+    };
+    holder.built = await engineFor(t, registry.url, onChange);
+    const { engine, settings } = holder.built;
+    const doc = TextDocument.create(
+      "file:///w/hub-path/Dockerfile",
+      "dockerfile",
+      1,
+      "FROM airbyte/source-gmail:1.0\n",
+    );
+    const opened = Date.now();
+    const [ref] = engine.workspace.update(doc, settings, "visible");
+    assert.ok(ref);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const pending = hub.requests.filter((r) => r.status === 0).length;
+    await engine.workspace.settle(ref, settings, 15_000);
+    assert.ok(digestAt !== undefined, "the digest was published before the facts");
+    assert.ok(
+      digestAt - opened < 1000,
+      `the digest did not wait for Hub's web API (${digestAt - opened} ms)`,
+    );
+    assert.equal(hubAnsweredAtDigest, 0, "no Hub answer had arrived when the digest was shown");
+    assert.equal(pending, 3, "badge, tag details and tag list asked at once, not in a chain");
+    assert.equal(trustOf(engine.workspace.lookup(ref, settings)), "verified-publisher");
+  });
+
   it("resolves python, docker.io/library/python and index.docker.io/library/python once, with no repository record or search", async (t) => {
     hub.resetRequests();
     replay.resetRequests();
@@ -107,10 +148,14 @@ describe("Docker Hub trust badge and requests", () => {
       lookups.map((l) => trustOf(l)),
       ["official", "official", "official"],
     );
-    const heads = replay.requests.filter(
-      (r) => r.method === "HEAD" && r.path === `/v2/${HELLO_WORLD}/manifests/latest` && r.hadAuthorization,
+    // A cold tag is one GET (digest and manifest at once), shared by the three spellings.
+    const byTag = replay.requests.filter(
+      (r) => r.path === `/v2/${HELLO_WORLD}/manifests/latest` && r.hadAuthorization,
     );
-    assert.equal(heads.length, 1);
+    assert.deepEqual(
+      byTag.map((r) => r.method),
+      ["GET"],
+    );
     assert.equal(
       hub.count({ path: REPOSITORY_RECORD }),
       0,

@@ -6,6 +6,7 @@
  */
 import { basicAuth, dockerConfig, expectError, expectOk, ref, testClient } from "./helpers";
 import assert from "node:assert/strict";
+import type { HostAuth } from "../../../server/src/registry";
 import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -180,22 +181,43 @@ describe("Bearer token auth", () => {
     assert.equal(client.requestCounts()[registry.host]?.["head-manifest"], 2);
   });
 
-  it("asks one token for many repositories (authorize), then resolves them with HEADs only", async (t) => {
+  it("asks one token for many repositories (authorize) without a ping: the first request meets the challenge", async (t) => {
     const { client } = await testClient(t);
     const refs = ["public/a", "public/b", "public/c"].map((r) => ref(`${registry.host}/${r}:1`));
     const before = tokenRequests();
     expectOk(await client.authorize(refs));
-    assert.equal(tokenRequests() - before, 1);
+    assert.equal(tokenRequests() - before, 0, "a host not met yet: nothing is sent up front");
+    await Promise.all(refs.map(async (r) => expectOk(await client.resolve(r))));
+    assert.equal(tokenRequests() - before, 1, "one token for the whole batch");
     assert.deepEqual([...(tokens.requests.at(-1)?.scope ?? [])].sort(), [
       "repository:public/a:pull",
       "repository:public/b:pull",
       "repository:public/c:pull",
     ]);
-    for (const r of refs) expectOk(await client.resolve(r));
-    assert.equal(tokenRequests() - before, 1);
     const counts = client.requestCounts()[registry.host];
-    assert.equal(counts?.ping, 1);
-    assert.equal(counts?.["head-manifest"], 3);
+    assert.equal(counts?.ping, 0, "no /v2/ ping");
+    // One 401 (the first request, anonymous), then the three with the token.
+    assert.equal(counts?.["head-manifest"], 4);
+  });
+
+  it("remembers the host's auth scheme across clients (the disk cache), so a restart sends the token at once", async (t) => {
+    const remembered = new Map<string, HostAuth>();
+    const store = {
+      get: (o: string) => remembered.get(o),
+      set: (o: string, a: HostAuth) => void remembered.set(o, a),
+    };
+    const first = await testClient(t, { hostAuthStore: store });
+    expectOk(await first.client.resolve(ref(`${registry.host}/public/a:1`)));
+    assert.equal(remembered.get(registry.url.replace(/\/$/, ""))?.scheme, "bearer");
+    const second = await testClient(t, { hostAuthStore: store });
+    const refs = ["public/a", "public/b"].map((r) => ref(`${registry.host}/${r}:1`));
+    const before = tokenRequests();
+    expectOk(await second.client.authorize(refs));
+    assert.equal(tokenRequests() - before, 1, "the token is asked up front, with no probe");
+    await Promise.all(refs.map(async (r) => expectOk(await second.client.resolve(r))));
+    const counts = second.client.requestCounts()[registry.host];
+    assert.equal(counts?.ping, 0);
+    assert.equal(counts?.["head-manifest"], 2, "no 401 at all");
   });
 });
 

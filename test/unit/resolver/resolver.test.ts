@@ -530,6 +530,8 @@ describe("resolver", () => {
       source.tags.set(`library/python:${tag}`, pythonImage());
     const r = makeResolver();
     const request = { reference: ref("3.12-slim"), platform: "linux/amd64" };
+    // Tag lists are fetched where a feature needs them (completion, slim-final-stage).
+    r.wantTags(request.reference);
     r.request([request], "doc", "visible");
     const lookup = await settled(r, request);
     assert.ok(lookup.state === "resolved");
@@ -543,6 +545,21 @@ describe("resolver", () => {
     const found = await r.searchTags(ref("3.12-slim"), "3.1", 5000);
     assert.deepEqual(names(found), ["3.11-slim", "3.12-slim", "3.13"], "from the cached deeper listing");
     assert.equal(source.calls.length, calls);
+  });
+
+  it("fetches no tag list for the facts of a registry other than Docker Hub, and loads it when asked", async () => {
+    const r = makeResolver();
+    const request = { reference: ref("3.12-slim"), platform: "linux/amd64" };
+    r.request([request], "doc", "visible");
+    const lookup = await settled(r, request);
+    assert.ok(lookup.state === "resolved");
+    assert.equal(lookup.resolution.tags, undefined);
+    assert.equal(source.calls.filter((c) => c.startsWith("tags")).length, 0, "no tag list on the way");
+    await r.loadTags(request.reference, 5000);
+    const after = r.lookup(request);
+    assert.ok(after.state === "resolved");
+    assert.ok(after.resolution.tags?.includes("3.12-slim"), "completion finds the tags then");
+    assert.equal(source.calls.filter((c) => c.startsWith("tags")).length, 1);
   });
 
   it("a tag search gives up waiting without cancelling the request", async () => {

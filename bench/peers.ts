@@ -1,0 +1,145 @@
+/**
+ * FROM Lens' language server against rcjsuen's dockerfile-language-server-nodejs (the server most
+ * Dockerfile editors run), both over stdio, in the same run: the time from spawning the process to
+ * the `initialize` result, and the time from an edit (`didChange`) of a 200-FROM Dockerfile to the
+ * diagnostics published after it. FROM Lens runs offline on an empty cache here, so what is timed
+ * is its own work on the document (no registry answer to wait for, the same for both).
+ */
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+} from "vscode-languageserver-protocol/node";
+import { CAPABILITIES, REPO_ROOT, SERVER_JS } from "../test/support/lsp";
+
+export const RCJSUEN_SERVER = join(
+  REPO_ROOT,
+  "node_modules",
+  "dockerfile-language-server-nodejs",
+  "bin",
+  "docker-langserver",
+);
+
+export interface PeerTimes {
+  /** spawn → initialize result, one per start. */
+  startMs: number[];
+  /** didChange → the next publishDiagnostics for the document, one per edit. */
+  diagnosticsMs: number[];
+}
+
+const URI = "file:///bench/many/Dockerfile";
+
+function document(froms: number, edit: number): string {
+  const lines = ["# syntax=docker/dockerfile:1"];
+  for (let i = 0; i < froms; i++) {
+    lines.push(`FROM alpine:3.${(i + edit) % 22} AS stage${i}`, `RUN echo ${i}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+async function run(script: string, cacheDir: string, froms: number, edits: number): Promise<PeerTimes> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [script, "--stdio"], {
+    stdio: ["pipe", "pipe", "ignore"],
+    env: { ...process.env, XDG_CACHE_HOME: cacheDir },
+  });
+  const connection: ProtocolConnection = createProtocolConnection(
+    new StreamMessageReader(child.stdout),
+    new StreamMessageWriter(child.stdin),
+  );
+  // Offline, so no registry is asked; rcjsuen's server reads its own section (absent: defaults).
+  connection.onRequest("workspace/configuration", (params: { items?: { section?: string }[] }) =>
+    (params.items ?? []).map((i) => (i.section === "fromLens" ? { offline: true } : null)),
+  );
+  for (const method of [
+    "client/registerCapability",
+    "window/workDoneProgress/create",
+    "workspace/codeLens/refresh",
+    "workspace/semanticTokens/refresh",
+    "workspace/inlayHint/refresh",
+  ])
+    connection.onRequest(method, () => null);
+  let onPublish: ((p: PublishDiagnosticsParams) => void) | undefined;
+  connection.onNotification("textDocument/publishDiagnostics", (p: PublishDiagnosticsParams) => {
+    if (p.uri === URI) onPublish?.(p);
+  });
+  connection.listen();
+  const nextPublish = (): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no diagnostics from ${script} within 30 s`)), 30_000);
+      onPublish = () => {
+        clearTimeout(timer);
+        onPublish = undefined;
+        resolve();
+      };
+    });
+  try {
+    await connection.sendRequest("initialize", {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: CAPABILITIES,
+      initializationOptions: { storagePath: cacheDir },
+    });
+    const startMs = performance.now() - started;
+    await connection.sendNotification("initialized", {});
+    const opened = nextPublish();
+    await connection.sendNotification("textDocument/didOpen", {
+      textDocument: { uri: URI, languageId: "dockerfile", version: 1, text: document(froms, 0) },
+    });
+    await opened;
+    const diagnosticsMs: number[] = [];
+    for (let edit = 1; edit <= edits; edit++) {
+      const published = nextPublish();
+      const sent = performance.now();
+      await connection.sendNotification("textDocument/didChange", {
+        textDocument: { uri: URI, version: edit + 1 },
+        contentChanges: [{ text: document(froms, edit) }],
+      });
+      await published;
+      diagnosticsMs.push(performance.now() - sent);
+    }
+    return { startMs: [startMs], diagnosticsMs };
+  } finally {
+    await connection.sendRequest("shutdown").catch(() => undefined);
+    await connection.sendNotification("exit").catch(() => undefined);
+    connection.dispose();
+    if (child.exitCode === null) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          child.kill();
+          resolve();
+        }, 3000);
+        child.once("exit", () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+}
+
+/** Both servers, alternately, `starts` times each; `edits` edits per start. */
+export async function measurePeers(
+  cacheDir: (n: number) => Promise<string>,
+  starts = 5,
+  froms = 200,
+  edits = 20,
+): Promise<{ fromLens: PeerTimes; rcjsuen: PeerTimes }> {
+  const fromLens: PeerTimes = { startMs: [], diagnosticsMs: [] };
+  const rcjsuen: PeerTimes = { startMs: [], diagnosticsMs: [] };
+  for (let i = 0; i < starts; i++) {
+    for (const [script, into] of [
+      [SERVER_JS, fromLens],
+      [RCJSUEN_SERVER, rcjsuen],
+    ] as const) {
+      const r = await run(script, await cacheDir(i), froms, edits);
+      into.startMs.push(...r.startMs);
+      into.diagnosticsMs.push(...r.diagnosticsMs);
+    }
+  }
+  return { fromLens, rcjsuen };
+}
