@@ -9,7 +9,9 @@ import { formatReference, type Reference } from "../reference";
 import type { ImageConfig } from "../oci/types";
 import type { ParsedManifest } from "../registry/manifest";
 import type { DiskCache } from "./cache";
-import { gather, isUnreachable, searchTags, tagsFor, type GatherOptions, type ImageSource } from "./gather";
+import { resolveImage } from "./resolveImage";
+import { isUnreachable, type ImageSource, type ResolveImageOptions } from "./source";
+import { searchTags, tagsFor } from "./tagLists";
 import type { ResolveError } from "../registry/errors";
 import type { DigestOnly, FoundTag, Lookup, ResolverStatus } from "./types";
 
@@ -376,7 +378,7 @@ export class Resolver {
     this.tagsWanted.add(repo);
     let load = this.tagLoads.get(repo);
     if (!load) {
-      const options = this.gatherOptions(reference.registry, false, new AbortController().signal);
+      const options = this.imageOptions(reference.registry, false, new AbortController().signal);
       load = tagsFor(options, reference)
         .then((list) => {
           if (!list) return;
@@ -411,7 +413,7 @@ export class Resolver {
     this.options.onDidChange?.([job.key]);
   }
 
-  private gatherOptions(host: string, force: boolean, signal: AbortSignal): GatherOptions {
+  private imageOptions(host: string, force: boolean, signal: AbortSignal): ResolveImageOptions {
     const settings = this.options.settings();
     const backoff = (this.unreachableUntil.get(host) ?? 0) > this.now() && !force;
     return {
@@ -442,7 +444,7 @@ export class Resolver {
     const key = `${reference.registry}/${reference.repository}:${prefix}`;
     let search = this.searches.get(key);
     if (!search) {
-      const options = this.gatherOptions(reference.registry, false, new AbortController().signal);
+      const options = this.imageOptions(reference.registry, false, new AbortController().signal);
       search = searchTags(options, reference, prefix)
         .catch(() => [])
         .finally(() => this.searches.delete(key));
@@ -510,9 +512,9 @@ export class Resolver {
     const backoff = (this.unreachableUntil.get(host) ?? 0) > this.now() && !job.force;
     let result: Lookup;
     try {
-      const r = await gather(
+      const r = await resolveImage(
         {
-          ...this.gatherOptions(host, job.force, controller.signal),
+          ...this.imageOptions(host, job.force, controller.signal),
           onDigest: (d) => this.publishDigest(job, d),
         },
         job.request.reference,
@@ -542,7 +544,7 @@ export class Resolver {
         };
       }
     } catch (error) {
-      // gather returns errors as values; this is a bug guard so one bad image never stalls the queue.
+      // resolveImage returns errors as values; this is a bug guard so one bad image never stalls the queue.
       this.options.log?.(`resolving ${job.key} failed unexpectedly: ${String(error)}`);
       result = {
         state: "error",
