@@ -5,71 +5,34 @@
  * lands, `onDidChange` names the keys so the server refreshes what depends on them. The resolver
  * never formats UI and never throws: failures are `Lookup` values.
  */
-import { formatReference, type Reference } from "../reference";
+import type { Reference } from "../reference";
 import type { ImageConfig } from "../oci/types";
 import type { ParsedManifest } from "../registry/manifest";
-import type { DiskCache } from "./cache";
-import { gather, isUnreachable, searchTags, tagsFor, type GatherOptions, type ImageSource } from "./gather";
-import type { ResolveError } from "../registry/errors";
+import { landedLookup, previousLookup, resolvingLookup } from "./lookups";
+import { coldReferences, RegistryPreparation } from "./prepare";
+import { resolveImage } from "./resolveImage";
+import { retryAt, RetryTimers } from "./retries";
+import {
+  DEFAULT_CONCURRENCY,
+  requestKey,
+  type Job,
+  type Priority,
+  type ResolveRequest,
+  type ResolverOptions,
+} from "./requests";
+import { isUnreachable, type ResolveImageOptions } from "./source";
+import { repositoryKey, TagRequests } from "./tagRequests";
+import { UnreachableHosts } from "./unreachableHosts";
 import type { DigestOnly, FoundTag, Lookup, ResolverStatus } from "./types";
 
-export type Priority = "visible" | "background";
-
-export interface ResolveRequest {
-  reference: Reference;
-  /** "linux/amd64": the platform the facts should describe. */
-  platform: string;
-}
-
-export interface ResolverSettings {
-  tagTtlMs: number;
-  hubTtlMs: number;
-  offline: boolean;
-  trustedRegistries: readonly string[];
-  /** fromLens.facts.inspectLayers: read /etc/os-release out of the base layer as a last resort. */
-  inspectLayers?: boolean;
-}
-
-export interface ResolverOptions {
-  source: ImageSource;
-  cache: DiskCache;
-  settings: () => ResolverSettings;
-  now?: () => number;
-  /**
-   * How many references resolve at once (default DEFAULT_CONCURRENCY). The registry client bounds
-   * the requests per host and sends a tag's digest request before the manifests and configs
-   * waiting for the same host, so with more references in flight than connections the digests
-   * of all of them come first (breadth first) and the facts follow.
-   */
-  concurrency?: number;
-  /** Called with the keys whose lookup changed. */
-  onDidChange?: (keys: string[]) => void;
-  /**
-   * Gets ready for a batch of references of one registry that need the network (the client's
-   * `authorize`); a failure that says the registry cannot be reached marks it unreachable.
-   */
-  prepare?: (references: Reference[]) => Promise<void | { ok: true } | { ok: false; error: ResolveError }>;
-  /** Hub's rate-limit state, request counts: read for the status. */
-  stats?: () => Pick<ResolverStatus, "hubRateLimit" | "requests">;
-  log?: (message: string) => void;
-}
-
-interface Job {
-  key: string;
-  request: ResolveRequest;
-  priority: Priority;
-  owners: Set<string>;
-  force: boolean;
-  controller?: AbortController;
-  /** The settings generation the job read its settings in (set when it starts). */
-  generation?: number;
-  /** Settings changed while it ran: queue it again once it settles. */
-  again?: boolean;
-  /** How many times this work was queued again because settings changed while it ran. */
-  reruns: number;
-  /** A re-run waiting for its turn of the event loop: not started before. */
-  held?: boolean;
-}
+export {
+  DEFAULT_CONCURRENCY,
+  requestKey,
+  type Priority,
+  type ResolveRequest,
+  type ResolverOptions,
+  type ResolverSettings,
+} from "./requests";
 
 const MEMO_LIMIT = 512;
 /**
@@ -78,53 +41,32 @@ const MEMO_LIMIT = 512;
  * from the backoff) can never spin the resolver.
  */
 const MAX_RERUNS = 2;
-/** References resolved at once by default: a Dockerfile's worth, wider than any per-host limit. */
-export const DEFAULT_CONCURRENCY = 32;
-/** After the network fails, a host is left alone (cache answers) for this long. */
-const UNREACHABLE_BACKOFF_MS = 60_000;
-
-function repositoryKey(r: Reference): string {
-  return `${r.registry}/${r.repository}`;
-}
-
-export function requestKey(r: ResolveRequest): string {
-  return `${formatReference(r.reference)} ${r.platform}`;
-}
-
 export class Resolver {
   private readonly states = new Map<string, Lookup>();
   private readonly queue: Job[] = [];
   private readonly running = new Map<string, Job>();
   private readonly waiters = new Map<string, (() => void)[]>();
   private readonly memo = new Map<string, ParsedManifest | ImageConfig>();
-  private readonly unreachableUntil = new Map<string, number>();
-  /** The failure behind each `unreachableUntil` entry, told to the user while it lasts. */
-  private readonly unreachableError = new Map<string, ResolveError>();
+  private readonly unreachable: UnreachableHosts;
   private readonly now: () => number;
   private readonly concurrency: number;
-  /**
-   * Token prefetch per registry; a job starts once its own registry's settles (it never rejects).
-   * Per registry, so one that does not answer holds up only its own images (issue 12).
-   */
-  private readonly preparing = new Map<string, Promise<void>>();
-  private readonly searches = new Map<string, Promise<FoundTag[]>>();
+  private readonly preparing = new RegistryPreparation();
   /** Bumped by `rederive`: a result settled in an older generation is worked out again. */
   private generation = 0;
   private readonly derivedIn = new Map<string, number>();
   /** Results a rate limit left incomplete are resolved again when it resets (one timer per key). */
-  private readonly retries = new Map<string, NodeJS.Timeout>();
+  private readonly retries = new RetryTimers();
   private readonly rerunTimers = new Set<NodeJS.Timeout>();
-  /**
-   * Repositories (`registry/repository`) whose tag list a feature needs (completion, the
-   * slim-final-stage suggestion). Other registries' lists are fetched for these only: the facts
-   * never need them. Docker Hub's list always is (its digests tell "Also tagged").
-   */
-  private readonly tagsWanted = new Set<string>();
-  private readonly tagLoads = new Map<string, Promise<void>>();
+  private readonly tagRequests: TagRequests;
 
   constructor(private readonly options: ResolverOptions) {
     this.now = options.now ?? Date.now;
     this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+    this.unreachable = new UnreachableHosts(this.now);
+    this.tagRequests = new TagRequests(
+      (host) => this.imageOptions(host, false, new AbortController().signal),
+      (repo, names) => this.addTagList(repo, names),
+    );
   }
 
   /** Synchronous: what is known now. */
@@ -167,14 +109,7 @@ export class Resolver {
   /** Puts a job in the queue, showing its key as resolving (with what was known before). */
   private enqueue(job: Job): void {
     this.queue.push(job);
-    const previous = this.states.get(job.key);
-    const prev =
-      previous &&
-      (previous.state === "resolved" ? previous : previous.state === "error" ? previous.previous : undefined);
-    this.states.set(job.key, {
-      state: "resolving",
-      ...(prev ? { previous: { resolution: prev.resolution, freshness: prev.freshness } } : {}),
-    });
+    this.states.set(job.key, resolvingLookup(this.states.get(job.key)));
   }
 
   /**
@@ -220,45 +155,12 @@ export class Resolver {
     const prepare = this.options.prepare;
     const settings = this.options.settings();
     if (!prepare || settings.offline || keys.length < 2) return;
-    const now = this.now();
-    const cold = this.queue
-      .filter((j) => keys.includes(j.key))
-      .map((j) => j.request.reference)
-      .filter((ref) => (this.unreachableUntil.get(ref.registry) ?? 0) <= now)
-      .filter((ref) => {
-        const tagKey = formatReference({
-          registry: ref.registry,
-          repository: ref.repository,
-          tag: ref.tag ?? "latest",
-        });
-        const entry = this.options.cache.getEntry("tags", tagKey);
-        return !entry || now - entry.fetchedAt >= settings.tagTtlMs;
-      });
+    const refs = this.queue.filter((j) => keys.includes(j.key)).map((j) => j.request.reference);
+    const cold = coldReferences(refs, this.options.cache, settings.tagTtlMs, this.now(), (host) =>
+      this.unreachable.backingOff(host),
+    );
     if (cold.length < 2) return;
-    const byRegistry = new Map<string, Reference[]>();
-    for (const ref of cold) byRegistry.set(ref.registry, [...(byRegistry.get(ref.registry) ?? []), ref]);
-    for (const [registry, refs] of byRegistry) {
-      const previous = this.preparing.get(registry) ?? Promise.resolve();
-      const next = previous
-        .then(() => prepare(refs))
-        .then(
-          (r) => {
-            if (r && !r.ok) this.noteUnreachable(registry, r.error);
-          },
-          () => undefined,
-        );
-      this.preparing.set(registry, next);
-      void next.then(() => {
-        if (this.preparing.get(registry) === next) this.preparing.delete(registry);
-      });
-    }
-  }
-
-  /** A failure that says `host` cannot be reached: leave it alone (the cache answers) for a while. */
-  private noteUnreachable(host: string, error: ResolveError): void {
-    if (!isUnreachable(error) || error.kind === "rate-limited" || error.kind === "offline") return;
-    this.unreachableUntil.set(host, this.now() + UNREACHABLE_BACKOFF_MS);
-    this.unreachableError.set(host, error);
+    this.preparing.start(cold, prepare, (registry, error) => this.unreachable.note(registry, error));
   }
 
   /** The owner no longer needs its references (document closed or changed): drop or abort them. */
@@ -314,10 +216,7 @@ export class Resolver {
     this.generation++;
     // A job still waiting to read its settings (generation unset) reads the new ones.
     for (const job of this.running.values()) if (job.generation !== undefined) job.again = true;
-    if (registriesChanged) {
-      this.unreachableUntil.clear();
-      this.unreachableError.clear();
-    }
+    if (registriesChanged) this.unreachable.clear();
   }
 
   /**
@@ -341,21 +240,17 @@ export class Resolver {
     this.states.clear();
     this.derivedIn.clear();
     this.memo.clear();
-    this.unreachableUntil.clear();
-    this.unreachableError.clear();
-    for (const timer of this.retries.values()) clearTimeout(timer);
+    this.unreachable.clear();
     this.retries.clear();
     this.options.cache.clear();
     if (keys.length > 0) this.options.onDidChange?.(keys);
   }
 
   status(): ResolverStatus {
-    const now = this.now();
-    const unreachable = [...this.unreachableUntil.values()].some((until) => until > now);
     return {
       resolving: this.running.size,
       queued: this.queue.length,
-      offline: this.options.settings().offline || unreachable,
+      offline: this.options.settings().offline || this.unreachable.any(),
       requests: {},
       ...this.options.stats?.(),
     };
@@ -363,7 +258,7 @@ export class Resolver {
 
   /** Marks the repository's tag list as needed: the next resolution of it fetches the list too. */
   wantTags(reference: Reference): void {
-    this.tagsWanted.add(repositoryKey(reference));
+    this.tagRequests.want(reference);
   }
 
   /**
@@ -372,35 +267,19 @@ export class Resolver {
    * on its way lands later (onDidChange). Offline, only the cache answers.
    */
   loadTags(reference: Reference, waitMs: number): Promise<void> {
-    const repo = repositoryKey(reference);
-    this.tagsWanted.add(repo);
-    let load = this.tagLoads.get(repo);
-    if (!load) {
-      const options = this.gatherOptions(reference.registry, false, new AbortController().signal);
-      load = tagsFor(options, reference)
-        .then((list) => {
-          if (!list) return;
-          const changed: string[] = [];
-          for (const [key, state] of this.states) {
-            if (state.state !== "resolved" || state.resolution.tags !== undefined) continue;
-            if (repositoryKey(state.resolution.reference) !== repo) continue;
-            this.states.set(key, { ...state, resolution: { ...state.resolution, tags: list.names } });
-            changed.push(key);
-          }
-          if (changed.length > 0) this.options.onDidChange?.(changed);
-        })
-        .catch(() => undefined)
-        .finally(() => this.tagLoads.delete(repo));
-      this.tagLoads.set(repo, load);
+    return this.tagRequests.load(reference, waitMs);
+  }
+
+  /** A repository's tag list arrived: added to its resolved references that have none. */
+  private addTagList(repo: string, names: string[]): void {
+    const changed: string[] = [];
+    for (const [key, state] of this.states) {
+      if (state.state !== "resolved" || state.resolution.tags !== undefined) continue;
+      if (repositoryKey(state.resolution.reference) !== repo) continue;
+      this.states.set(key, { ...state, resolution: { ...state.resolution, tags: names } });
+      changed.push(key);
     }
-    const running = load;
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, waitMs);
-      void running.then(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    if (changed.length > 0) this.options.onDidChange?.(changed);
   }
 
   /** A running job's tag digest is known: shown at once (hover, lens), while its facts follow. */
@@ -411,9 +290,9 @@ export class Resolver {
     this.options.onDidChange?.([job.key]);
   }
 
-  private gatherOptions(host: string, force: boolean, signal: AbortSignal): GatherOptions {
+  private imageOptions(host: string, force: boolean, signal: AbortSignal): ResolveImageOptions {
     const settings = this.options.settings();
-    const backoff = (this.unreachableUntil.get(host) ?? 0) > this.now() && !force;
+    const backoff = this.unreachable.backingOff(host) && !force;
     return {
       source: this.options.source,
       cache: this.options.cache,
@@ -422,13 +301,13 @@ export class Resolver {
       tagTtlMs: settings.tagTtlMs,
       hubTtlMs: settings.hubTtlMs,
       offline: settings.offline || backoff,
-      ...(backoff && !settings.offline ? { unreachable: this.unreachableError.get(host) } : {}),
+      ...(backoff && !settings.offline ? { unreachable: this.unreachable.error(host) } : {}),
       force,
       trustedRegistries: settings.trustedRegistries,
       inspectLayers: settings.inspectLayers ?? false,
       signal,
       log: (m) => this.options.log?.(m),
-      wantTags: (ref) => this.tagsWanted.has(repositoryKey(ref)),
+      wantTags: (ref) => this.tagRequests.isWanted(ref),
     };
   }
 
@@ -439,23 +318,7 @@ export class Resolver {
    * one request; offline, only the cache answers.
    */
   searchTags(reference: Reference, prefix: string, waitMs: number): Promise<FoundTag[]> {
-    const key = `${reference.registry}/${reference.repository}:${prefix}`;
-    let search = this.searches.get(key);
-    if (!search) {
-      const options = this.gatherOptions(reference.registry, false, new AbortController().signal);
-      search = searchTags(options, reference, prefix)
-        .catch(() => [])
-        .finally(() => this.searches.delete(key));
-      this.searches.set(key, search);
-    }
-    const running = search;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve([]), waitMs);
-      void running.then((tags) => {
-        clearTimeout(timer);
-        resolve(tags);
-      });
-    });
+    return this.tagRequests.search(reference, prefix, waitMs);
   }
 
   private needsWork(key: string): boolean {
@@ -470,9 +333,7 @@ export class Resolver {
   }
 
   private previousOf(key: string): Lookup | undefined {
-    const s = this.states.get(key);
-    if (s?.state === "resolving" && s.previous) return { state: "resolved", ...s.previous };
-    return undefined;
+    return previousLookup(this.states.get(key));
   }
 
   /**
@@ -501,48 +362,34 @@ export class Resolver {
   }
 
   private async run(job: Job): Promise<void> {
-    await this.preparing.get(job.request.reference.registry);
+    await this.preparing.wait(job.request.reference.registry);
     const controller = new AbortController();
     job.controller = controller;
     job.generation = this.generation;
     const settings = this.options.settings();
     const host = job.request.reference.registry;
-    const backoff = (this.unreachableUntil.get(host) ?? 0) > this.now() && !job.force;
+    const backoff = this.unreachable.backingOff(host) && !job.force;
     let result: Lookup;
     try {
-      const r = await gather(
+      const r = await resolveImage(
         {
-          ...this.gatherOptions(host, job.force, controller.signal),
+          ...this.imageOptions(host, job.force, controller.signal),
           onDigest: (d) => this.publishDigest(job, d),
         },
         job.request.reference,
         job.request.platform,
       );
-      if (r.ok) {
-        result = { state: "resolved", resolution: r.resolution, freshness: r.freshness };
-        if (r.freshness.kind === "offline" && !settings.offline && !backoff) {
-          this.unreachableUntil.set(host, this.now() + UNREACHABLE_BACKOFF_MS);
-          this.unreachableError.set(host, {
-            kind: "network",
-            message: `${host} could not be reached: ${r.freshness.reason}`,
-          });
-        }
-      } else {
-        this.noteUnreachable(host, r.error);
-        const prev = this.previousOf(job.key);
-        result = {
-          state: "error",
-          error: r.error,
-          ...(r.tags ? { tags: r.tags } : {}),
-          ...(r.tagSummaries ? { tagSummaries: r.tagSummaries } : {}),
-          ...(r.digestOnly ? { digestOnly: r.digestOnly } : {}),
-          ...(prev?.state === "resolved"
-            ? { previous: { resolution: prev.resolution, freshness: prev.freshness } }
-            : {}),
-        };
+      if (r.ok && r.freshness.kind === "offline" && !settings.offline && !backoff) {
+        this.unreachable.mark(host, {
+          kind: "network",
+          message: `${host} could not be reached: ${r.freshness.reason}`,
+        });
+      } else if (!r.ok) {
+        this.unreachable.note(host, r.error);
       }
+      result = landedLookup(r, r.ok ? undefined : this.previousOf(job.key));
     } catch (error) {
-      // gather returns errors as values; this is a bug guard so one bad image never stalls the queue.
+      // resolveImage returns errors as values; this is a bug guard so one bad image never stalls the queue.
       this.options.log?.(`resolving ${job.key} failed unexpectedly: ${String(error)}`);
       result = {
         state: "error",
@@ -574,25 +421,10 @@ export class Resolver {
    * one request at that time, never a loop.
    */
   private scheduleRetry(job: Job, lookup: Lookup): void {
-    const previous = this.retries.get(job.key);
-    if (previous) clearTimeout(previous);
-    this.retries.delete(job.key);
-    const at =
-      lookup.state === "resolved"
-        ? lookup.resolution.retryAt
-        : lookup.state === "error" && lookup.error.kind === "rate-limited"
-          ? lookup.error.resetAt?.getTime()
-          : undefined;
-    if (at === undefined || job.owners.size === 0) return;
-    const timer = setTimeout(
-      () => {
-        this.retries.delete(job.key);
-        for (const owner of job.owners) this.request([job.request], owner, job.priority);
-      },
-      Math.min(Math.max(0, at - this.now()) + 1000, 2 ** 31 - 1),
-    );
-    timer.unref();
-    this.retries.set(job.key, timer);
+    const at = job.owners.size === 0 ? undefined : retryAt(lookup);
+    this.retries.set(job.key, at, this.now(), () => {
+      for (const owner of job.owners) this.request([job.request], owner, job.priority);
+    });
   }
 
   private settle(key: string, lookup: Lookup): void {

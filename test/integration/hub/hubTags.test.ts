@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { parseHubTag } from "../../../server/src/registry/hub";
-import { hubTagDigest } from "../../../server/src/resolver/gather";
+import { hubTagDigest } from "../../../server/src/resolver/hubTags";
 import type { Lookup } from "../../../server/src/resolver/types";
 import { defaultHubRepositories, startHubApi, type HubApiServer, type HubTag } from "../../support/hubApi";
 import { hubRecording, registryFile } from "../../support/hubRecordings";

@@ -9,7 +9,7 @@ import { describe, it } from "node:test";
 import { CompletionItemKind, type CompletionItem } from "vscode-languageserver";
 import { platformsDetail, provideTagCompletions } from "../../../server/src/features/completion";
 import { parseHubTag } from "../../../server/src/registry/hub";
-import { summarizeHubTag } from "../../../server/src/resolver/gather";
+import { summarizeHubTag } from "../../../server/src/resolver/hubTags";
 import { notFoundError } from "../../../server/src/registry/errors";
 import type { Lookup, TagSummary } from "../../../server/src/resolver/types";
 import {

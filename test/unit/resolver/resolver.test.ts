@@ -12,7 +12,8 @@ import { parseImageConfig } from "../../../server/src/registry/blob";
 import type { Resolved } from "../../../server/src/registry/client";
 import { parseManifest, type FetchedManifest } from "../../../server/src/registry/manifest";
 import { DiskCache } from "../../../server/src/resolver/cache";
-import { summarizeHubTag, type ImageSource } from "../../../server/src/resolver/gather";
+import { summarizeHubTag } from "../../../server/src/resolver/hubTags";
+import type { ImageSource } from "../../../server/src/resolver/source";
 import {
   Resolver,
   requestKey,

@@ -1,0 +1,116 @@
+/**
+ * The documents behind a digest: manifests and configs, memo → disk cache → registry (content
+ * addressed: fetched once ever), and the image one platform of an index stands for.
+ */
+import type { Reference } from "../reference";
+import { err, ok, type ResolveError, type Result } from "../registry/errors";
+import { parseManifest, type ParsedManifest } from "../registry/manifest";
+import { parseImageConfig } from "../registry/blob";
+import { defaultPlatformEntry, platformMatches, selectPlatform } from "../oci/platform";
+import type { ImageConfig, ImageManifest, Platform } from "../oci/types";
+import { isUnreachable, offlineError, type ResolveImageOptions } from "./source";
+
+export async function manifestFor(
+  o: ResolveImageOptions,
+  ref: Reference,
+  digest: string,
+): Promise<Result<ParsedManifest>> {
+  const memo = o.memo.get(digest);
+  if (memo && "kind" in memo) return ok(memo);
+  const bytes = o.cache.getBlob(digest);
+  if (bytes) {
+    const parsed = parseManifest(bytes, undefined);
+    if (parsed.ok) {
+      o.memo.set(digest, parsed.value);
+      return parsed;
+    }
+  }
+  if (o.offline) return err(offlineError(ref, o.unreachable));
+  const fetched = await o.source.manifest(ref, digest, { signal: o.signal });
+  if (!fetched.ok) return fetched;
+  o.cache.putBlob(digest, fetched.value.bytes);
+  o.memo.set(digest, fetched.value);
+  return ok(fetched.value);
+}
+
+export async function configFor(
+  o: ResolveImageOptions,
+  ref: Reference,
+  digest: string,
+): Promise<Result<ImageConfig>> {
+  const memo = o.memo.get(digest);
+  if (memo && !("kind" in memo)) return ok(memo);
+  const bytes = o.cache.getBlob(digest);
+  if (bytes) {
+    const parsed = parseImageConfig(bytes);
+    if (parsed.ok) {
+      o.memo.set(digest, parsed.value);
+      return parsed;
+    }
+  }
+  if (o.offline) return err(offlineError(ref, o.unreachable));
+  const fetched = await o.source.config(ref, digest, { signal: o.signal });
+  if (!fetched.ok) return fetched;
+  o.cache.putBlob(digest, fetched.value.bytes);
+  o.memo.set(digest, fetched.value.config);
+  return ok(fetched.value.config);
+}
+
+/** The image the facts describe: for an index, the wanted (else the default) platform's. */
+export interface DescribedImage {
+  manifests: Record<string, ImageManifest>;
+  configs: Record<string, ImageConfig>;
+  /** Whether the wanted platform is offered (true when none is wanted). */
+  offered: boolean;
+  imageManifest?: ImageManifest;
+  config?: ImageConfig;
+  /** Errors that left a document unfetched for now (unreachable, rate-limited). */
+  paused: ResolveError[];
+}
+
+/**
+ * The platform manifest and config behind `top` (the subject's manifest). An unreachable
+ * registry leaves them out (listed in `paused`); any other failure is the result.
+ */
+export async function describedImage(
+  o: ResolveImageOptions,
+  ref: Reference,
+  subject: string,
+  top: ParsedManifest,
+  wantedPlatform: Platform | undefined,
+): Promise<Result<DescribedImage>> {
+  const d: DescribedImage = { manifests: {}, configs: {}, offered: true, paused: [] };
+  let describedDigest = subject;
+  if (top.kind === "index") {
+    const selected = wantedPlatform ? selectPlatform(top.platforms, wantedPlatform) : undefined;
+    d.offered = selected !== undefined;
+    const chosen = selected ?? defaultPlatformEntry(top.platforms, (p) => p.platform);
+    if (chosen) {
+      const m = await manifestFor(o, ref, chosen.digest);
+      if (m.ok && m.value.kind === "image") {
+        d.imageManifest = m.value.manifest;
+        d.manifests[chosen.digest] = m.value.manifest;
+        describedDigest = chosen.digest;
+      } else if (!m.ok && !isUnreachable(m.error)) {
+        return m;
+      } else if (!m.ok) {
+        d.paused.push(m.error);
+      }
+    }
+  } else {
+    d.imageManifest = top.manifest;
+  }
+  if (d.imageManifest) {
+    const c = await configFor(o, ref, d.imageManifest.config.digest);
+    if (c.ok) {
+      d.config = c.value;
+      d.configs[describedDigest] = c.value;
+      if (top.kind === "image" && wantedPlatform) d.offered = platformMatches(c.value, wantedPlatform);
+    } else if (!isUnreachable(c.error)) {
+      return c;
+    } else {
+      d.paused.push(c.error);
+    }
+  }
+  return ok(d);
+}

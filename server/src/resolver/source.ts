@@ -1,0 +1,121 @@
+/**
+ * What resolving one image needs: the registry calls (`ImageSource`), the caches, the settings of
+ * this run, and the two helpers every step shares — which errors let the cache answer instead,
+ * and a cached JSON value with a TTL.
+ */
+import { formatReference, type Reference } from "../reference";
+import type { ResolveError, Result } from "../registry/errors";
+import type { HubRepository, HubTag, HubTagPage } from "../registry/hub";
+import type { FetchedManifest, ParsedManifest } from "../registry/manifest";
+import type { FetchedConfig } from "../registry/blob";
+import type { ResolveOptions, Resolved } from "../registry/client";
+import type { LayerFileSearch, LayerReadLimits } from "../registry/layer";
+import type { TagList } from "../registry/tags";
+import type { ImageConfig } from "../oci/types";
+import type { DiskCache } from "./cache";
+import type { DigestOnly, Freshness, Resolution, TagSummary } from "./types";
+
+/** The registry calls the resolver makes: RegistryClient satisfies it; unit tests pass a fake. */
+export interface ImageSource {
+  resolve(ref: Reference, opts?: ResolveOptions): Promise<Result<Resolved>>;
+  manifest(ref: Reference, digest: string, opts?: { signal?: AbortSignal }): Promise<Result<FetchedManifest>>;
+  config(ref: Reference, digest: string, opts?: { signal?: AbortSignal }): Promise<Result<FetchedConfig>>;
+  listTags(ref: Reference, opts?: { signal?: AbortSignal; maxPages?: number }): Promise<Result<TagList>>;
+  hubTag(ref: Reference, opts?: { signal?: AbortSignal }): Promise<Result<HubTag>>;
+  hubRepository(
+    ref: Reference,
+    opts?: { signal?: AbortSignal; badge?: boolean },
+  ): Promise<Result<HubRepository>>;
+  hubTags(
+    ref: Reference,
+    opts?: { signal?: AbortSignal; maxPages?: number; pageSize?: number; name?: string },
+  ): Promise<Result<HubTagPage>>;
+  /** Docker Hub's search badge of the repository (absent: no badge is looked up). */
+  hubBadge?(ref: Reference, opts?: { signal?: AbortSignal }): Promise<Result<string | undefined>>;
+  /** Reads a small file out of a layer blob by streaming it (absent: layers are never read). */
+  readLayerFile?(
+    ref: Reference,
+    layerDigest: string,
+    paths: readonly string[],
+    opts?: { signal?: AbortSignal } & LayerReadLimits,
+  ): Promise<Result<LayerFileSearch>>;
+}
+
+export interface ResolveImageOptions {
+  source: ImageSource;
+  cache: DiskCache;
+  /** Parsed manifests and configs by digest, shared across references. */
+  memo: Map<string, ParsedManifest | ImageConfig>;
+  now: () => number;
+  tagTtlMs: number;
+  /** Repository metadata (Hub badges, tag lists of any registry) changes slowly: kept longer than tag digests. */
+  hubTtlMs: number;
+  /** No network at all: answer from the cache. */
+  offline: boolean;
+  /**
+   * Why there is no network: absent = the offline setting; else the failure that made the
+   * resolver leave this registry alone for a while (what the user is told when nothing is cached).
+   */
+  unreachable?: ResolveError;
+  /** Bypass the TTL (explicit refresh). */
+  force: boolean;
+  trustedRegistries: readonly string[];
+  /** Read /etc/os-release out of the base layer when nothing cheaper names the OS. Default false. */
+  inspectLayers?: boolean;
+  signal: AbortSignal;
+  log: (message: string) => void;
+  /**
+   * Told the tag's digest as soon as it is known (before any manifest, config or metadata is
+   * fetched), so it can be shown while the facts follow. Not called when the cache answered.
+   */
+  onDigest?: (digest: DigestOnly) => void;
+  /** Whether the repository's tag list is wanted (completion, slim-final-stage); Docker Hub's always is. */
+  wantTags?: (ref: Reference) => boolean;
+}
+
+export type ResolveImageResult =
+  | { ok: true; resolution: Resolution; freshness: Freshness }
+  | {
+      ok: false;
+      error: ResolveError;
+      tags?: string[];
+      tagSummaries?: Record<string, TagSummary>;
+      /** Rate-limited after the tag's digest was checked: that much is known. */
+      digestOnly?: DigestOnly;
+    };
+
+/** Errors that mean "could not ask", where the cache may answer instead. */
+export function isUnreachable(e: ResolveError): boolean {
+  return e.kind === "network" || e.kind === "timeout" || e.kind === "offline" || e.kind === "rate-limited";
+}
+
+export function offlineError(ref: Reference, unreachable?: ResolveError): ResolveError {
+  if (unreachable) return unreachable;
+  return {
+    kind: "offline",
+    message: `FROM Lens is offline and has nothing cached for ${formatReference(ref)} yet. Turn off "fromLens.offline" or reconnect to resolve it.`,
+  };
+}
+
+/**
+ * A JSON value from the cache within `ttlMs` (any age offline), else fetched and cached; a failed
+ * fetch falls back to the stale entry. Undefined offline with nothing cached.
+ */
+export async function cachedJson<T>(
+  o: ResolveImageOptions,
+  namespace: string,
+  key: string,
+  ttlMs: number,
+  fetch: () => Promise<Result<T>>,
+): Promise<{ value: T; fetchedAt: number } | { error: ResolveError } | undefined> {
+  const entry = o.cache.getEntry<T>(namespace, key);
+  if (entry && (o.offline || (!o.force && o.now() - entry.fetchedAt < ttlMs))) return entry;
+  if (o.offline) return undefined;
+  const r = await fetch();
+  if (r.ok) {
+    const fetchedAt = o.now();
+    o.cache.putEntry(namespace, key, r.value, fetchedAt);
+    return { value: r.value, fetchedAt };
+  }
+  return entry ?? { error: r.error };
+}
