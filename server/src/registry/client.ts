@@ -12,7 +12,6 @@
  * costs no second GET (a GET counts as a Docker Hub pull). Request counters and rate-limit state
  * are exposed for the resolver, the status bar and the benchmarks.
  */
-import type { Dispatcher } from "undici";
 import { apiHost, familiar, isDockerHub } from "../reference";
 import type { Reference } from "../reference";
 import { getBlob, getConfig } from "./blob";
@@ -27,97 +26,17 @@ import { getManifest, getTagManifest, headManifest, isDigest, platformNotFound }
 import type { FetchedManifest, ManifestTarget } from "./manifest";
 import { formatPlatform, parsePlatform, selectPlatform } from "../oci/platform";
 import { INDEX_MEDIA_TYPES } from "../oci/types";
-import type { Descriptor, Platform } from "../oci/types";
-import type { HostRateLimitState, RateLimitInfo } from "./ratelimit";
+import type { Platform } from "../oci/types";
+import type { HostRateLimitState } from "./ratelimit";
 import { getCosignSignature, getReferrers, type Referrers } from "./referrers";
 import { listTags } from "./tags";
 import type { TagList } from "./tags";
-import { Coalescer, DEFAULT_LIMITS, DEFAULT_TIMEOUTS, HttpTransport, RegistrySession } from "./transport";
-import type {
-  HostAuthStore,
-  Limits,
-  RegistryEndpoint,
-  RegistryLog,
-  RequestCounts,
-  RequestKind,
-  Timeouts,
-} from "./transport";
+import { transportOptions } from "./clientOptions";
+import type { CallOptions, RegistryClientOptions, ResolveOptions, Resolved } from "./clientOptions";
+import { Coalescer, HttpTransport, RegistrySession } from "./transport";
+import type { RegistryEndpoint, RequestCounts, RequestKind } from "./transport";
 
-export interface RegistryClientOptions {
-  /** An undici dispatcher for every request (then `proxy`, `ca`, `caFile` are not used). */
-  dispatcher?: Dispatcher;
-  /** VS Code's `http.proxy`; else HTTPS_PROXY / HTTP_PROXY / NO_PROXY from `env`. */
-  proxy?: string;
-  /** VS Code's `http.noProxy`, added to NO_PROXY. */
-  noProxy?: readonly string[];
-  /** Extra CA certificates (PEM), trusted in addition to Node's roots. */
-  ca?: string | Buffer | readonly (string | Buffer)[];
-  caFile?: string;
-  /** `host[:port]` spoken to over plain http. Loopback registries always are. */
-  insecureRegistries?: readonly string[];
-  /** Mirror URLs for docker.io, tried in order before Docker Hub (e.g. `https://mirror.gcr.io`). */
-  registryMirrors?: readonly string[];
-  /** Docker Hub web API base URL. Default https://hub.docker.com. */
-  hubApiUrl?: string;
-  /**
-   * Docker Hub's registry API origin. Default https://registry-1.docker.io; tests point it at a
-   * loopback registry (credentials are still looked up under Docker Hub's key).
-   */
-  hubRegistryUrl?: string;
-  /** Where config.json lives, instead of $DOCKER_CONFIG or ~/.docker. */
-  dockerConfigDir?: string;
-  /** false in an untrusted workspace: no `docker-credential-*` program is run. */
-  allowCredentialHelpers: boolean;
-  timeouts?: Partial<Timeouts>;
-  limits?: Partial<Limits>;
-  /** Log sink; lines are redacted before they get here. */
-  log?: RegistryLog;
-  /** Remembers each host's auth scheme across restarts (the disk cache), so no request is a probe. */
-  hostAuthStore?: HostAuthStore;
-  /** Environment for proxies and credentials (default process.env). */
-  env?: Record<string, string | undefined>;
-  /** Clock (epoch ms) for token expiry, rate-limit windows and credential caching. */
-  now?: () => number;
-  /** Jitter source in [0, 1) for the retry delay. */
-  random?: () => number;
-  userAgent?: string;
-}
-
-export interface CallOptions {
-  signal?: AbortSignal;
-}
-
-export interface ResolveOptions extends CallOptions {
-  /** `linux/arm64/v8` or a Platform: also pick that platform's manifest from an index. */
-  platform?: string | Platform;
-  /**
-   * A cold tag (nothing cached to revalidate): GET the manifest by tag and hash the exact bytes,
-   * one request for the digest and the manifest (`Resolved.manifest`), instead of HEAD then GET.
-   * While the host's manifest downloads are paused by a pull limit (Docker Hub counts GETs, not
-   * HEADs) it is a HEAD after all, so the digest is still checked. Default: HEAD first.
-   */
-  fetch?: boolean;
-}
-
-export interface Resolved {
-  /** The digest the reference points at: the index digest for multi-platform images. */
-  digest: string;
-  mediaType: string;
-  kind: "index" | "image";
-  size?: number;
-  /** The platform's entry in the index, when a platform was asked and the digest is an index. */
-  platform?: Descriptor;
-  source: {
-    host: string;
-    mirror: boolean;
-    /** HEAD: digest header; GET: body hashed (no digest header, or a mirror). */
-    method: "HEAD" | "GET";
-  };
-  /** The last rate-limit headers seen from that host, if it sends them. */
-  rateLimit?: RateLimitInfo;
-  /** The manifest itself, verified, when resolving fetched it (a GET: a mirror, `fetch`, no digest header). */
-  manifest?: FetchedManifest;
-}
+export type { CallOptions, RegistryClientOptions, ResolveOptions, Resolved } from "./clientOptions";
 
 const MEMO_ENTRIES = 64;
 
@@ -133,25 +52,7 @@ export class RegistryClient {
   private readonly memo = new Map<string, FetchedManifest>();
 
   constructor(options: RegistryClientOptions) {
-    const timeouts: Timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
-    const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
-    this.http = new HttpTransport({
-      ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
-      ...(options.proxy ? { proxy: options.proxy } : {}),
-      ...(options.noProxy ? { noProxy: options.noProxy } : {}),
-      ...(options.ca !== undefined ? { ca: options.ca } : {}),
-      ...(options.caFile ? { caFile: options.caFile } : {}),
-      ...(options.dockerConfigDir ? { dockerConfigDir: options.dockerConfigDir } : {}),
-      insecureRegistries: options.insecureRegistries ?? [],
-      allowCredentialHelpers: options.allowCredentialHelpers,
-      timeouts,
-      limits,
-      log: options.log ?? ((): void => undefined),
-      now: options.now ?? Date.now,
-      random: options.random ?? Math.random,
-      env: options.env ?? process.env,
-      userAgent: options.userAgent ?? "from-lens (+https://github.com/from-lens)",
-    });
+    this.http = new HttpTransport(transportOptions(options));
     this.session = new RegistrySession(this.http, options.hostAuthStore);
     this.hubApi = new HubApi(this.http, options.hubApiUrl ?? DEFAULT_HUB_API_URL);
     let hubRegistry = new URL(`https://${apiHost("docker.io")}`);

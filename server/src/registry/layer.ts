@@ -20,8 +20,8 @@ import { badResponse, err, ok } from "./errors";
 import type { Result } from "./errors";
 import { isDigest } from "./manifest";
 import type { ManifestTarget } from "./manifest";
-import { TarFileFinder } from "./tar";
-import type { FoundFile } from "./tar";
+import { TarFileFinder } from "./tarFinder";
+import type { FoundFile } from "./tarFinder";
 import type { BodySink, RegistrySession } from "./transport";
 
 export interface LayerReadLimits {

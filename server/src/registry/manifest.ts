@@ -3,10 +3,9 @@
  * GET and hash the exact body bytes when the header is missing, fetch a manifest by digest and
  * verify it, and parse what came back: OCI index / Docker manifest list (platform entries, with
  * BuildKit attestations set apart) or OCI / Docker schema 2 image manifest. Schema 1 and unknown
- * media types are a clear `bad-response`. Also: digests (sha256 / sha512). Platform matching is
+ * media types are a clear `bad-response`. Digests are `digest.ts`; platform matching is
  * oci/platform.ts.
  */
-import { createHash } from "node:crypto";
 import { badResponse, err, notFoundError, ok } from "./errors";
 import type { ResolveError, Result } from "./errors";
 import {
@@ -21,47 +20,9 @@ import type { Descriptor, ImageIndex, ImageManifest, Platform } from "../oci/typ
 import { headerValue } from "./transport";
 import type { RegistryEndpoint, RegistrySession } from "./transport";
 import { isRecord, setOwn } from "../json";
+import { computeDigest, isDigest, verifyDigest } from "./digest";
 
-// ---------------------------------------------------------------------------------------------
-// Digests
-
-const DIGEST_FORMS: Record<string, number> = { sha256: 64, sha512: 128 };
-
-/** True for `sha256:<64 hex>` / `sha512:<128 hex>` (lower case, as OCI requires). */
-export function isDigest(text: string): boolean {
-  const colon = text.indexOf(":");
-  if (colon < 0) return false;
-  const length = DIGEST_FORMS[text.slice(0, colon)];
-  return length !== undefined && new RegExp(`^[a-f0-9]{${length}}$`).test(text.slice(colon + 1));
-}
-
-export function computeDigest(bytes: Uint8Array, algorithm: "sha256" | "sha512" = "sha256"): string {
-  return `${algorithm}:${createHash(algorithm).update(bytes).digest("hex")}`;
-}
-
-/** Hashes `bytes` with the algorithm of `expected` and compares. */
-export function verifyDigest(bytes: Uint8Array, expected: string, host?: string): Result<void> {
-  if (!isDigest(expected))
-    return err(
-      badResponse(
-        "unsupported-digest",
-        `The digest ${expected} is not a sha256 or sha512 digest FROM Lens can verify.`,
-        host,
-      ),
-    );
-  const algorithm = expected.slice(0, expected.indexOf(":")) as "sha256" | "sha512";
-  const actual = computeDigest(bytes, algorithm);
-  if (actual !== expected) {
-    return err(
-      badResponse(
-        "digest-mismatch",
-        `${host ?? "The registry"} sent content whose digest is ${actual}, not the ${expected} it was asked for. The content was discarded; the registry, a mirror or a proxy may be corrupting data.`,
-        host,
-      ),
-    );
-  }
-  return ok(undefined);
-}
+export { computeDigest, isDigest, verifyDigest } from "./digest";
 
 // ---------------------------------------------------------------------------------------------
 // Parsing
