@@ -11,16 +11,21 @@
  * `Authorization` header reached it (it must not: it's another host).
  *
  * The routing core (`startScriptedServer`) is shared with the Hub web API server (hubApi.ts).
+ * Each fault kind's handler is in faultHandlers.ts (a table looked up by kind); the answers they
+ * build (error envelopes, schema 1 manifests, tampered bytes) are in faultAnswers.ts.
  */
 import { createServer } from "node:http";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { MediaType } from "../../server/src/oci/types";
+import { errorAnswer, jsonAnswer } from "./faultAnswers";
+import { applyFault, type FaultEnv } from "./faultHandlers";
 import { closeServer, distributionError, listenLoopback, parseBasicAuth, readBody } from "./http";
 import type { BuiltImage } from "./images";
 import { sha256 } from "./images";
 import { LOOPBACK } from "./ports";
 import type { Credentials, TokenServer } from "./tokenServer";
+
+export { errorAnswer, jsonAnswer, RATE_LIMIT_MESSAGE, schema1Manifest } from "./faultAnswers";
 
 // ---------------------------------------------------------------------------------------------
 // Faults
@@ -199,108 +204,6 @@ function matchesRule(rule: FaultRule, ctx: RequestContext): boolean {
   return matchesPath(rule, ctx);
 }
 
-const CHUNK = Buffer.alloc(64 * 1024, 0x61); // "aaaa…"
-
-const DEFAULT_ERRORS: Record<number, [string, string]> = {
-  400: ["UNSUPPORTED", "The operation is unsupported."],
-  401: ["UNAUTHORIZED", "authentication required"],
-  403: ["DENIED", "requested access to the resource is denied"],
-  404: ["MANIFEST_UNKNOWN", "manifest unknown"],
-  405: ["UNSUPPORTED", "The operation is unsupported."],
-  429: ["TOOMANYREQUESTS", "Too Many Requests"],
-  500: ["UNKNOWN", "unknown error"],
-  502: ["UNAVAILABLE", "bad gateway"],
-  503: ["UNAVAILABLE", "service unavailable"],
-  504: ["UNAVAILABLE", "gateway timeout"],
-};
-
-export const RATE_LIMIT_MESSAGE =
-  "You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limit";
-
-export function jsonAnswer(status: number, body: unknown, headers: Record<string, string> = {}): HttpAnswer {
-  return {
-    status,
-    headers: { "content-type": "application/json", ...headers },
-    body: Buffer.from(typeof body === "string" ? body : JSON.stringify(body)),
-  };
-}
-
-export function errorAnswer(
-  status: number,
-  code: string,
-  message: string,
-  headers: Record<string, string> = {},
-  detail?: unknown,
-): HttpAnswer {
-  return {
-    status,
-    headers: {
-      "content-type": "application/json; charset=utf-8",
-      "docker-distribution-api-version": "registry/2.0",
-      ...headers,
-    },
-    body: Buffer.from(distributionError(code, message, detail) + "\n"),
-  };
-}
-
-/** A schema 1 manifest shaped like distribution's docs/spec/manifest-v2-1.md example. */
-export function schema1Manifest(
-  name: string,
-  tag: string,
-  signed = true,
-): { body: Buffer; mediaType: string } {
-  const v1 = (id: string, parent: string | undefined, cmd: string): string =>
-    JSON.stringify({
-      id,
-      ...(parent ? { parent } : {}),
-      created: "2014-12-31T22:57:59.178729048Z",
-      container_config: { Cmd: ["/bin/sh", "-c", cmd] },
-      config: { Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"], Cmd: ["/hello"] },
-      architecture: "amd64",
-      os: "linux",
-      Size: 0,
-    });
-  const top = "e45a5af57b00862e5ef5782a9925979a02ba2b12dff832fd0991335f4a11e5c5";
-  const base = "31cbccb51277105ba3ae35ce33c22b69c9e3f1002e76e4c736a2e8ebff9d7b5d";
-  const manifest: Record<string, unknown> = {
-    schemaVersion: 1,
-    name,
-    tag,
-    architecture: "amd64",
-    fsLayers: [
-      { blobSum: "sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef" },
-      { blobSum: "sha256:cc8567d70002e957612902a8e985ea129d831ebe04057d88fb644857caa45d11" },
-    ],
-    history: [
-      { v1Compatibility: v1(top, base, "#(nop) CMD [/hello]") },
-      { v1Compatibility: v1(base, undefined, "#(nop) COPY file:abc in /") },
-    ],
-  };
-  if (signed) {
-    manifest.signatures = [
-      {
-        header: {
-          jwk: {
-            crv: "P-256",
-            kid: "OD6I:6DRK:JXEJ:KBM4:255X:NSAA:MUSF:E4VM:ZI6W:CUN2:L4Z6:LSF4",
-            kty: "EC",
-            x: "3gAwX48IQ5oaYQAYSxor6rYYc_6yjuLCjtQ9LUakg4A",
-            y: "t72ge6kIA1XOjqjVoEOiPPAURltJFBMGDSQvEGVB010",
-          },
-          alg: "ES256",
-        },
-        signature: "XREm0L8WNn27Ga_iE_vRnTxVMhhYY0Zst_FfkKopg6gWSoTOZTuW4rK0fg_IqnKkEKlbD83tD46LKEGi5aIVFg",
-        protected:
-          "eyJmb3JtYXRMZW5ndGgiOjY2MjgsImZvcm1hdFRhaWwiOiJDbjAiLCJ0aW1lIjoiMjAxNS0wNC0wOFQxODo1Mjo1OVoifQ",
-      },
-    ];
-  }
-  return {
-    body: Buffer.from(JSON.stringify(manifest, null, 3)),
-    mediaType: signed ? MediaType.dockerSchema1Signed : MediaType.dockerSchema1,
-  };
-}
-
 /** Starts a loopback server driven by a rule table over a normal `respond` function. */
 export async function startScriptedServer(options: ScriptedServerOptions): Promise<ScriptedServer> {
   const rules: LiveRule[] = [];
@@ -351,194 +254,11 @@ export async function startScriptedServer(options: ScriptedServerOptions): Promi
     return undefined;
   };
 
-  const applyFault = async (ctx: RequestContext, fault: Fault): Promise<void> => {
-    const { req, res, record } = ctx;
-    switch (fault.kind) {
-      case "delay":
-        await wait(fault.ms);
-        if (stopping || res.destroyed) return;
-        if (fault.then) await applyFault(ctx, fault.then);
-        else ctx.send(await ctx.natural());
-        return;
-      case "hang":
-        return; // the connection stays open; stop() closes it
-      case "drop":
-        req.socket.destroy();
-        return;
-      case "reset":
-        req.socket.resetAndDestroy();
-        return;
-      case "status": {
-        if (fault.body === null) {
-          ctx.send({ status: fault.status, headers: { ...fault.headers }, body: Buffer.alloc(0) });
-          return;
-        }
-        if (fault.body !== undefined) {
-          const isText = typeof fault.body === "string";
-          ctx.send({
-            status: fault.status,
-            headers: {
-              "content-type": isText ? "text/plain; charset=utf-8" : "application/json",
-              ...fault.headers,
-            },
-            body: Buffer.from(isText ? (fault.body as string) : JSON.stringify(fault.body)),
-          });
-          return;
-        }
-        const [code, message] = DEFAULT_ERRORS[fault.status] ?? ["UNKNOWN", "unknown error"];
-        ctx.send(errorAnswer(fault.status, code, message, fault.headers));
-        return;
-      }
-      case "rateLimit": {
-        const window = fault.windowSeconds ?? 21600;
-        const headers: Record<string, string> = {
-          "ratelimit-limit": `${fault.limit ?? 100};w=${window}`,
-          "ratelimit-remaining": `${fault.remaining ?? 0};w=${window}`,
-          "docker-ratelimit-source": LOOPBACK,
-        };
-        if (fault.retryAfter !== undefined) headers["retry-after"] = String(fault.retryAfter);
-        // Docker Hub sends no body on HEAD 429s; send() skips it for HEAD anyway.
-        ctx.send(errorAnswer(429, "TOOMANYREQUESTS", fault.message ?? RATE_LIMIT_MESSAGE, headers));
-        return;
-      }
-      case "truncate": {
-        const answer = await ctx.natural();
-        if (ctx.method === "HEAD") {
-          ctx.send(answer);
-          return;
-        }
-        const declared = fault.declaredLength ?? answer.body.length;
-        const part = answer.body.subarray(0, fault.sendBytes ?? Math.floor(answer.body.length / 2));
-        record.status = answer.status;
-        res.writeHead(answer.status, { ...answer.headers, "content-length": String(declared) });
-        record.bytesSent += part.length;
-        res.write(part, () => {
-          // Give the bytes a moment to leave, then cut the connection mid-body.
-          setImmediate(() => req.socket.destroy());
-        });
-        return;
-      }
-      case "wrongDigest": {
-        const answer = await ctx.natural();
-        if ((fault.mode ?? "header") === "header") {
-          answer.headers["docker-content-digest"] = sha256("from-lens test: not these bytes");
-          answer.headers.etag = `"${answer.headers["docker-content-digest"]}"`;
-        } else {
-          answer.body = tamper(answer.body);
-        }
-        ctx.send(answer);
-        return;
-      }
-      case "huge": {
-        const total = fault.bytes ?? 50 * 1024 * 1024;
-        const headers: Record<string, string> = {
-          "content-type":
-            fault.mediaType ??
-            (/\/manifests\//.test(ctx.path) ? MediaType.ociManifest : "application/octet-stream"),
-          "docker-distribution-api-version": "registry/2.0",
-        };
-        if (!fault.chunked) headers["content-length"] = String(total);
-        if (fault.digestHeader) headers["docker-content-digest"] = sha256("from-lens test: huge body");
-        record.status = 200;
-        res.writeHead(200, headers);
-        if (ctx.method === "HEAD") {
-          res.end();
-          return;
-        }
-        let sent = 0;
-        while (sent < total && !res.destroyed && !stopping) {
-          const n = Math.min(CHUNK.length, total - sent);
-          const ok = res.write(n === CHUNK.length ? CHUNK : CHUNK.subarray(0, n));
-          sent += n;
-          record.bytesSent = sent;
-          if (!ok) {
-            await new Promise<void>((resolve) => {
-              const done = (): void => {
-                res.off("drain", done);
-                res.off("close", done);
-                resolve();
-              };
-              res.on("drain", done);
-              res.on("close", done);
-            });
-          }
-        }
-        if (!res.destroyed) res.end();
-        return;
-      }
-      case "redirect": {
-        const base = fault.to ?? options.redirectBase?.();
-        if (base === undefined) throw new Error("redirect fault: no target (give `to`)");
-        const location =
-          fault.to ?? `${base}/cdn${ctx.path}?expires=${Math.floor(Date.now() / 1000) + 600}&signature=test`;
-        ctx.send({
-          status: fault.status ?? 307,
-          headers: { location, "content-type": "text/html; charset=utf-8" },
-          body: Buffer.alloc(0),
-        });
-        return;
-      }
-      case "noDigestHeader": {
-        const answer = await ctx.natural();
-        delete answer.headers["docker-content-digest"];
-        delete answer.headers.etag;
-        ctx.send(answer);
-        return;
-      }
-      case "schema1": {
-        const m = /^\/v2\/(.+)\/manifests\/([^/]+)$/.exec(ctx.path);
-        const { body, mediaType } = schema1Manifest(
-          m?.[1] ?? "library/hello-world",
-          m?.[2] ?? "latest",
-          fault.signed ?? true,
-        );
-        ctx.send({
-          status: 200,
-          headers: {
-            "content-type": mediaType,
-            "docker-content-digest": sha256(body),
-            "docker-distribution-api-version": "registry/2.0",
-          },
-          body,
-        });
-        return;
-      }
-      case "unknownMediaType": {
-        const mediaType = fault.mediaType ?? "application/vnd.example.unknown.v1+json";
-        let body: Buffer;
-        if (fault.body !== undefined) body = Buffer.from(fault.body);
-        else {
-          const answer = await ctx.natural();
-          body =
-            answer.status === 200
-              ? answer.body
-              : Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType, blobs: [] }));
-        }
-        ctx.send({
-          status: 200,
-          headers: {
-            "content-type": mediaType,
-            "docker-content-digest": sha256(body),
-            "docker-distribution-api-version": "registry/2.0",
-          },
-          body,
-        });
-        return;
-      }
-      case "headers": {
-        const answer = await ctx.natural();
-        for (const name of fault.remove ?? []) {
-          for (const key of Object.keys(answer.headers))
-            if (key.toLowerCase() === name.toLowerCase()) delete answer.headers[key];
-        }
-        Object.assign(answer.headers, fault.set);
-        ctx.send(answer);
-        return;
-      }
-      case "custom":
-        await fault.handle(ctx);
-        return;
-    }
+  const env: FaultEnv = {
+    wait,
+    stopping: () => stopping,
+    redirectBase: () => options.redirectBase?.(),
+    apply: (ctx, fault) => applyFault(ctx, fault, env),
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -579,7 +299,7 @@ export async function startScriptedServer(options: ScriptedServerOptions): Promi
     const early = pickRule(ctx, true);
     if (early) {
       record.fault = describeFault(early.rule.fault);
-      await applyFault(ctx, early.rule.fault);
+      await applyFault(ctx, early.rule.fault, env);
       return;
     }
     const denied = options.gate?.(ctx);
@@ -590,7 +310,7 @@ export async function startScriptedServer(options: ScriptedServerOptions): Promi
     const live = pickRule(ctx, false);
     if (live) {
       record.fault = describeFault(live.rule.fault);
-      await applyFault(ctx, live.rule.fault);
+      await applyFault(ctx, live.rule.fault, env);
       return;
     }
     send(ctx, await ctx.natural());
@@ -705,20 +425,6 @@ async function forward(upstream: string, ctx: RequestContext): Promise<HttpAnswe
   const length = res.headers.get("content-length");
   if (ctx.method === "HEAD" && length !== null) answerHeaders["content-length"] = length;
   return { status: res.status, headers: answerHeaders, body: answerBody };
-}
-
-/** Different bytes under the same meaning: re-indented JSON, or the last byte flipped. */
-function tamper(body: Buffer): Buffer {
-  try {
-    const parsed: unknown = JSON.parse(body.toString("utf8"));
-    const again = Buffer.from(JSON.stringify(parsed, null, 2));
-    if (!again.equals(body)) return again;
-  } catch {
-    // not JSON
-  }
-  const copy = Buffer.from(body.length > 0 ? body : Buffer.from("x"));
-  copy[copy.length - 1] = (copy[copy.length - 1] ?? 0) ^ 0xff;
-  return copy;
 }
 
 // ---------------------------------------------------------------------------------------------
