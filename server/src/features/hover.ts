@@ -32,7 +32,7 @@ import {
   formatClock,
   formatRelative,
   shortDigest,
-} from "./format";
+} from "./prose";
 import { rangeContains } from "../ranges";
 import { pinStatus } from "./pin";
 import { markdownToPlainText } from "./plainText";

@@ -9,7 +9,7 @@
  * derived again with it.
  */
 import { deriveFacts } from "../facts/derive";
-import type { HubData, HubTag as FactsHubTag } from "../facts/hub";
+import type { HubData, HubTag as FactsHubTag } from "../facts/hubData";
 import type { FactsInput } from "../facts/input";
 import { formatReference, isDockerHub, type Reference } from "../reference";
 import { err, ok, type ResolveError, type Result } from "../registry/errors";
