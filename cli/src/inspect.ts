@@ -6,7 +6,7 @@
 import { formatPlatform } from "../../server/src/oci/platform";
 import type { ImageFacts, OsFact } from "../../server/src/facts/types";
 import { errorTitle } from "../../server/src/features/codeLens";
-import { formatBytes } from "../../server/src/features/format";
+import { formatBytes } from "../../server/src/features/prose";
 import { formatReference, type Reference } from "../../server/src/reference";
 import type { Freshness, Lookup, Resolution } from "../../server/src/resolver/types";
 

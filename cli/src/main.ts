@@ -148,7 +148,7 @@ async function resolveAll(
   if (remote.length > 0) report();
   await Promise.all(
     remote.map(async (ref) => {
-      await engine.workspace.settle(ref, settings, Math.max(0, deadline - Date.now()));
+      await engine.workspace.waitFor(ref, settings, Math.max(0, deadline - Date.now()));
       // unsigned-image needs the signatures looked up (in the editor the server starts that itself).
       if (settings.trust.requireSignature || settings.rules["unsigned-image"] !== "off")
         await engine.workspace.checkSignature(ref, settings, Math.max(0, deadline - Date.now()));

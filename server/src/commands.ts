@@ -25,7 +25,7 @@ const PIN_ALL_WAIT_MS = 20_000;
 
 export interface CommandEnv {
   documents: TextDocuments<TextDocument>;
-  engine: Engine | undefined;
+  engine: Engine;
   settings: (uri: string) => Promise<FromLensSettings>;
   applyEdit: (edit: WorkspaceEdit) => Promise<boolean>;
   documentChanges: boolean;
@@ -65,11 +65,10 @@ export async function executeCommand(
         (v) => typeof v.uri === "string" && (v.mode === "pin" || v.mode === "update"),
       );
       const doc = a && env.documents.get(a.uri);
-      if (!a || !doc || !env.engine)
-        return { ok: false, message: "FROM Lens: open the Dockerfile to pin its images." };
+      if (!a || !doc) return { ok: false, message: "FROM Lens: open the Dockerfile to pin its images." };
       const settings = await env.settings(doc.uri);
       // An explicit command: resolve what the document needs first (bounded), then pin.
-      await env.engine.workspace.settleAll(doc, settings, PIN_ALL_WAIT_MS);
+      await env.engine.workspace.waitForAll(doc, settings, PIN_ALL_WAIT_MS);
       const ctx = env.engine.workspace.context(doc, settings);
       const plan = pinAllEdits(ctx, a.mode);
       if (plan.error) return { ok: false, message: plan.error };
@@ -86,7 +85,6 @@ export async function executeCommand(
     }
     case ServerCommand.refresh: {
       const a = argsOf<RefreshArgs>(args, () => true) ?? {};
-      if (!env.engine) return { ok: false, message: "FROM Lens is still starting." };
       env.engine.refresh();
       const docs = a.uri
         ? [env.documents.get(a.uri)].filter((d): d is TextDocument => d !== undefined)
@@ -97,14 +95,14 @@ export async function executeCommand(
     case ServerCommand.showProvenance: {
       const a = argsOf<ShowProvenanceArgs>(args, (v) => typeof v.uri === "string");
       const doc = a && env.documents.get(a.uri);
-      if (!a || !doc || !env.engine)
+      if (!a || !doc)
         return { ok: false, message: "FROM Lens: open the Dockerfile to show an image's provenance." };
       return showProvenance(a, doc, await env.settings(doc.uri), env.engine);
     }
     case ServerCommand.clearCache: {
-      env.engine?.attestations.clear();
-      env.engine?.signatures.clear();
-      env.engine?.resolver.clear();
+      env.engine.attestations.clear();
+      env.engine.signatures.clear();
+      env.engine.resolver.clear();
       env.refreshAll();
       return { ok: true };
     }

@@ -41,7 +41,7 @@ export async function showProvenance(
   const ref = refAt(engine.workspace.update(doc, settings, "visible"), position);
   if (ref === undefined)
     return { ok: false, message: "FROM Lens: there is no registry image here to show the provenance of." };
-  await engine.workspace.settle(ref, settings, WAIT_MS);
+  await engine.workspace.waitFor(ref, settings, WAIT_MS);
   const lookup = engine.workspace.lookup(ref, settings);
   if (lookup.state !== "resolved") {
     return {

@@ -41,9 +41,9 @@ async function semanticTokensYielding(text: string, token: CancellationToken): P
 export function routeStandardFeatures(
   connection: Connection,
   documents: TextDocuments<TextDocument>,
-  service: () => DockerfileLanguageService,
+  service: DockerfileLanguageService,
   settings: (uri: string) => Promise<FromLensSettings>,
-  support: () => ClientSupport,
+  support: ClientSupport,
   large: LargeDocuments,
 ): void {
   // Only Dockerfiles get the Dockerfile language features; other files FROM Lens reads (Compose,
@@ -59,24 +59,22 @@ export function routeStandardFeatures(
     if (large.check(uri, doc.getText().length, await settings(uri))) return empty;
     return fn(doc, doc.getText());
   };
-  connection.onCompletionResolve((item) => service().resolveCompletionItem(item));
+  connection.onCompletionResolve((item) => service.resolveCompletionItem(item));
   connection.onSignatureHelp((p) =>
-    text(p.textDocument.uri, null, (_, t) => service().computeSignatureHelp(t, p.position)),
+    text(p.textDocument.uri, null, (_, t) => service.computeSignatureHelp(t, p.position)),
   );
   connection.onDefinition((p) =>
-    text(p.textDocument.uri, null, (_, t) => service().computeDefinition(p.textDocument, t, p.position)),
+    text(p.textDocument.uri, null, (_, t) => service.computeDefinition(p.textDocument, t, p.position)),
   );
   connection.onDocumentHighlight((p) =>
-    text(p.textDocument.uri, [], (_, t) => service().computeHighlightRanges(t, p.position)),
+    text(p.textDocument.uri, [], (_, t) => service.computeHighlightRanges(t, p.position)),
   );
   connection.onDocumentSymbol((p) =>
-    text(p.textDocument.uri, [], (_, t) => service().computeSymbols(p.textDocument, t)),
+    text(p.textDocument.uri, [], (_, t) => service.computeSymbols(p.textDocument, t)),
   );
-  connection.onFoldingRanges((p) =>
-    text(p.textDocument.uri, [], (_, t) => service().computeFoldingRanges(t)),
-  );
-  connection.onDocumentLinks((p) => text(p.textDocument.uri, [], (_, t) => service().computeLinks(t)));
-  connection.onDocumentLinkResolve((link) => service().resolveLink(link));
+  connection.onFoldingRanges((p) => text(p.textDocument.uri, [], (_, t) => service.computeFoldingRanges(t)));
+  connection.onDocumentLinks((p) => text(p.textDocument.uri, [], (_, t) => service.computeLinks(t)));
+  connection.onDocumentLinkResolve((link) => service.resolveLink(link));
   connection.languages.semanticTokens.on((p, token) =>
     text(p.textDocument.uri, { data: [] }, (_, t) => semanticTokensYielding(t, token)),
   );
@@ -86,31 +84,31 @@ export function routeStandardFeatures(
     return doc ? provideSemanticTokensRange(doc.getText(), p.range) : { data: [] };
   });
   connection.onPrepareRename((p) =>
-    text(p.textDocument.uri, null, (_, t) => service().prepareRename(t, p.position)),
+    text(p.textDocument.uri, null, (_, t) => service.prepareRename(t, p.position)),
   );
   connection.onRenameRequest((p) =>
     text(p.textDocument.uri, null, (doc, t) =>
       standard.workspaceEdit(
         doc.uri,
         doc.version,
-        service().computeRename(p.textDocument, t, p.position, p.newName),
-        support().documentChanges,
+        service.computeRename(p.textDocument, t, p.position, p.newName),
+        support.documentChanges,
       ),
     ),
   );
   connection.onDocumentFormatting((p) =>
     text(p.textDocument.uri, [], async (doc, t) =>
-      service().format(t, standard.formatterSettings(p.options, await settings(doc.uri))),
+      service.format(t, standard.formatterSettings(p.options, await settings(doc.uri))),
     ),
   );
   connection.onDocumentRangeFormatting((p) =>
     text(p.textDocument.uri, [], async (doc, t) =>
-      service().formatRange(t, p.range, standard.formatterSettings(p.options, await settings(doc.uri))),
+      service.formatRange(t, p.range, standard.formatterSettings(p.options, await settings(doc.uri))),
     ),
   );
   connection.onDocumentOnTypeFormatting((p) =>
     text(p.textDocument.uri, [], async (doc, t) =>
-      service().formatOnType(
+      service.formatOnType(
         t,
         p.position,
         p.ch,

@@ -266,15 +266,15 @@ export class ImageWorkspace {
   }
 
   /** Makes sure every reference of the document is resolved (or has failed), waiting at most `ms` in all. */
-  async settleAll(doc: TextDocument, settings: FromLensSettings, ms: number): Promise<void> {
+  async waitForAll(doc: TextDocument, settings: FromLensSettings, ms: number): Promise<void> {
     const deadline = Date.now() + ms;
     for (const ref of this.update(doc, settings, "visible")) {
-      await this.settle(ref, settings, Math.max(0, deadline - Date.now()));
+      await this.waitFor(ref, settings, Math.max(0, deadline - Date.now()));
     }
   }
 
   /** Waits up to `ms` for the reference at hand to finish resolving (hover). */
-  async settle(ref: ImageRef, settings: FromLensSettings, ms: number): Promise<void> {
+  async waitFor(ref: ImageRef, settings: FromLensSettings, ms: number): Promise<void> {
     const request = requestFor(ref, settings);
     if (request) await this.resolver.waitFor(request, ms);
   }

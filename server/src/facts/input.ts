@@ -1,6 +1,6 @@
 /** What deriveFacts needs: the reference, the documents the registry returned, and optional extras. */
 import type { ImageConfig, ImageManifest } from "../oci/types";
-import type { HubData } from "./hub";
+import type { HubData } from "./hubData";
 import type { PlatformLike } from "../oci/platform";
 import type { ResolvedDocument } from "./platforms";
 import type { FactsSource } from "./types";

@@ -11,7 +11,7 @@ import {
   type ImageManifest,
 } from "../oci/types";
 import { defaultPlatformEntry, platformMatches, type PlatformLike } from "../oci/platform";
-import type { HubTagImage } from "./hub";
+import type { HubTagImage } from "./hubData";
 import type { PlatformFacts } from "./types";
 
 /** What a tag or digest resolved to. */

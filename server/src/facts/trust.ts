@@ -4,7 +4,7 @@
  * per HUB-API.md §3), and the user's `trustedRegistries` setting for everything else.
  */
 import { DOCKER_HUB_REGISTRY, dockerHubHost } from "../reference";
-import type { HubData } from "./hub";
+import type { HubData } from "./hubData";
 import type { TrustFact, TrustLevel } from "./types";
 
 export interface TrustSources {

@@ -13,7 +13,7 @@ import type { ResolveError } from "../registry/errors";
 import type { ApplyEditsArgs, RefreshArgs } from "../protocol";
 import { ClientCommand, ServerCommand } from "../protocol";
 import type { FeatureContext } from "./context";
-import { formatAgo, formatClock, formatRelative, shortDigest } from "./format";
+import { formatAgo, formatClock, formatRelative, shortDigest } from "./prose";
 import { digestFirstStatus, knownResolution, pinEdits, pinStatus, type PinMode } from "./pin";
 import { changeSummary, whatChanged } from "./whatChanged";
 

@@ -14,7 +14,7 @@ import type { FoundTag, Lookup, Resolution, TagSummary } from "../resolver/types
 import type { FeatureContext } from "./context";
 import { setOwn } from "../json";
 import { formatPlatform } from "../oci/platform";
-import { codeSpan, escapeMarkdown, formatAgo, shortDigest } from "./format";
+import { codeSpan, escapeMarkdown, formatAgo, shortDigest } from "./prose";
 
 /** A tag name as the distribution grammar allows it: what a registry lists is offered only then. */
 const VALID_TAG = new RegExp(`^${TAG_PATTERN}$`);

@@ -11,7 +11,7 @@ import { validate, ValidationCode } from "dockerfile-utils";
 import { DiagnosticSeverity, type Diagnostic } from "vscode-languageserver";
 import type { FromLensSettings, RuleCode, RuleSeverity } from "../settings";
 import type { FeatureContext } from "./context";
-import { oneLine } from "./format";
+import { oneLine } from "./prose";
 import { RULES } from "./rules";
 import type { Rule, RuleFinding } from "./rules/rule";
 import { readSuppressions } from "./rules/support/suppression";

@@ -14,7 +14,7 @@ import { platformArgsOf, type ArgUse, type ImageRef, type SplitImage } from "../
 import { parseReference, splitReferenceText, type Reference } from "../reference";
 import type { Freshness, Lookup, Resolution } from "../resolver/types";
 import type { FeatureContext } from "./context";
-import { joinWords, shortDigest } from "./format";
+import { joinWords, shortDigest } from "./prose";
 
 export type PinMode = "pin" | "update";
 

@@ -12,7 +12,7 @@ import type { ImageFacts } from "../facts/types";
 import { familiar, parseReference, withoutDigest, type Reference } from "../reference";
 import type { AttestationLookup, AttestationRead } from "../resolver/attestations";
 import type { SignatureLookup } from "../resolver/signatures";
-import { codeSpan, escapeMarkdown, escapeProse, shortDigest } from "./format";
+import { codeSpan, escapeMarkdown, escapeProse, shortDigest } from "./prose";
 
 /** Shown text from a registry: at most this many characters. */
 const MAX_SHOWN = 80;

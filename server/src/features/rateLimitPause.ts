@@ -7,7 +7,7 @@ import type { Reference } from "../reference";
 import { isDockerHub } from "../reference";
 import type { ResolveError } from "../registry/errors";
 import type { DigestOnly } from "../resolver/types";
-import { codeSpan, escapeProse, formatAgo, formatClock, formatRelative, shortDigest } from "./format";
+import { codeSpan, escapeProse, formatAgo, formatClock, formatRelative, shortDigest } from "./prose";
 
 const BREAK = "  \n";
 

@@ -7,7 +7,7 @@
  */
 import { parseSourceRepository, provenanceRevision } from "../facts/provenance";
 import type { ImageFacts, PlatformFacts } from "../facts/types";
-import { codeSpan, escapeMarkdown, formatBytes, shortDigest } from "./format";
+import { codeSpan, escapeMarkdown, formatBytes, shortDigest } from "./prose";
 import { capText, compareUrl, isoDay, link, shortRevision } from "./provenance";
 
 export interface Change {

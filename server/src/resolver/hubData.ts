@@ -3,7 +3,7 @@
  * and any tag list asked for: fetched beside the manifests, then read against the resolved
  * subject for the facts.
  */
-import type { HubData } from "../facts/hub";
+import type { HubData } from "../facts/hubData";
 import { formatReference, isDockerHub, type Reference } from "../reference";
 import { ok, type ResolveError } from "../registry/errors";
 import type { HubTag } from "../registry/hub";

@@ -2,7 +2,7 @@
  * Docker Hub's tag objects as the resolver uses them: the digest a tag stands for, the facts'
  * snake-case shape, and the summary completion shows.
  */
-import type { HubTag as FactsHubTag } from "../facts/hub";
+import type { HubTag as FactsHubTag } from "../facts/hubData";
 import type { HubTag } from "../registry/hub";
 import { formatPlatform } from "../oci/platform";
 import { INDEX_MEDIA_TYPES } from "../oci/types";

@@ -1,5 +1,5 @@
 /** How a pinned digest (`image:tag@sha256:…`) relates to what its tag points at now. */
-import type { HubData } from "../facts/hub";
+import type { HubData } from "../facts/hubData";
 import type { Reference } from "../reference";
 import type { ParsedManifest } from "../registry/manifest";
 import { formatPlatform, selectPlatform } from "../oci/platform";

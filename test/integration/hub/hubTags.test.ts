@@ -58,7 +58,7 @@ async function resolve(t: TempDirOwner, text: string): Promise<Lookup> {
   const doc = TextDocument.create("file:///w/Dockerfile", "dockerfile", 1, `FROM ${text}\n`);
   const [from] = engine.workspace.update(doc, settings, "visible");
   assert.ok(from);
-  await engine.workspace.settle(from, settings, 15_000);
+  await engine.workspace.waitFor(from, settings, 15_000);
   return engine.workspace.lookup(from, settings);
 }
 

@@ -40,7 +40,7 @@ async function open(
   const doc = TextDocument.create("file:///w/Dockerfile", "dockerfile", 1, `FROM ${text}\n`);
   const [from] = engine.workspace.update(doc, settings, "visible");
   assert.ok(from);
-  await engine.workspace.settle(from, settings, 15_000);
+  await engine.workspace.waitFor(from, settings, 15_000);
   const h = provideHover(engine.workspace.context(doc, settings), { line: 0, character: 6 });
   const hover = h && typeof h.contents === "object" && "value" in h.contents ? h.contents.value : "";
   return { lookup: engine.workspace.lookup(from, settings), hover };

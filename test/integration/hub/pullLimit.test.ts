@@ -93,7 +93,7 @@ describe("Docker Hub's pull limit (recorded answers)", () => {
     const doc = TextDocument.create("file:///w/pinned/Dockerfile", "dockerfile", 1, text);
     const [from] = engine.workspace.update(doc, settings, "visible");
     assert.ok(from);
-    await engine.workspace.settle(from, settings, 10_000);
+    await engine.workspace.waitFor(from, settings, 10_000);
     const lookup = engine.workspace.lookup(from, settings);
     assert.deepEqual(lookup.state === "error" ? lookup.digestOnly?.pin : undefined, { kind: "current" });
     const hover = provideHover(engine.workspace.context(doc, settings), { line: 0, character: 6 });
@@ -114,7 +114,7 @@ describe("Docker Hub's pull limit (recorded answers)", () => {
       );
       const [from] = engine.workspace.update(doc, settings, "visible");
       assert.ok(from);
-      await engine.workspace.settle(from, settings, 10_000);
+      await engine.workspace.waitFor(from, settings, 10_000);
     };
     await open("hello-world");
     assert.deepEqual(engine.status().hubRateLimit, { limit: 100, remaining: 85, windowSeconds: 21600 });
@@ -130,7 +130,7 @@ describe("Docker Hub's pull limit (recorded answers)", () => {
     const doc = TextDocument.create("file:///w/Dockerfile", "dockerfile", 1, "FROM hello-world\n");
     const [from] = engine.workspace.update(doc, settings, "visible");
     assert.ok(from);
-    await engine.workspace.settle(from, settings, 10_000);
+    await engine.workspace.waitFor(from, settings, 10_000);
     const lookup = engine.workspace.lookup(from, settings);
     assert.equal(lookup.state, "error");
     assert.equal(lookup.state === "error" ? lookup.digestOnly?.tagDigest : undefined, replay.digests.index);
@@ -150,16 +150,16 @@ describe("Docker Hub's pull limit (recorded answers)", () => {
     );
     const [pin] = engine.workspace.update(pinned, settings, "visible");
     assert.ok(pin);
-    await engine.workspace.settle(pin, settings, 10_000);
+    await engine.workspace.waitFor(pin, settings, 10_000);
     assert.equal(engine.workspace.lookup(pin, settings).state, "error");
     const gets = sent("GET");
     replay.pulls = "reset"; // the window has passed
     engine.workspace.update(pinned, settings, "visible");
-    await engine.workspace.settle(pin, settings, 10_000);
+    await engine.workspace.waitFor(pin, settings, 10_000);
     assert.equal(sent("GET"), gets, "blocked until Refresh");
     engine.refresh();
     engine.workspace.update(pinned, settings, "visible", true);
-    await engine.workspace.settle(pin, settings, 10_000);
+    await engine.workspace.waitFor(pin, settings, 10_000);
     assert.equal(engine.workspace.lookup(pin, settings).state, "resolved");
     assert.ok(sent("HEAD") >= 1);
   });

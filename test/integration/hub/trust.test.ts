@@ -48,7 +48,7 @@ async function engineFor(
   const open = async (text: string): Promise<Lookup[]> => {
     const doc = TextDocument.create(`file:///w/${Math.random()}/Dockerfile`, "dockerfile", 1, text);
     const refs = engine.workspace.update(doc, settings, "visible");
-    for (const r of refs) await engine.workspace.settle(r, settings, 15_000);
+    for (const r of refs) await engine.workspace.waitFor(r, settings, 15_000);
     return refs.map((r) => engine.workspace.lookup(r, settings));
   };
   return { engine, settings, open };
@@ -126,7 +126,7 @@ describe("Docker Hub trust badge and requests", () => {
     assert.ok(ref);
     await new Promise((resolve) => setTimeout(resolve, 500));
     const pending = hub.requests.filter((r) => r.status === 0).length;
-    await engine.workspace.settle(ref, settings, 15_000);
+    await engine.workspace.waitFor(ref, settings, 15_000);
     assert.ok(digestAt !== undefined, "the digest was published before the facts");
     assert.ok(
       digestAt - opened < 1000,

@@ -67,7 +67,7 @@ async function resolve(t: TestContext, from: string) {
   const doc = TextDocument.create("file:///w/Dockerfile", "dockerfile", 1, `FROM ${from}\n`);
   const [ref] = engine.workspace.update(doc, settings, "visible");
   assert.ok(ref);
-  await engine.workspace.settle(ref, settings, 15_000);
+  await engine.workspace.waitFor(ref, settings, 15_000);
   const lookup = engine.workspace.lookup(ref, settings);
   assert.equal(lookup.state, "resolved", JSON.stringify(lookup));
   assert.ok(lookup.state === "resolved");

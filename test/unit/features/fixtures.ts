@@ -16,7 +16,7 @@ import { TextDocument } from "vscode-languageserver-textdocument";
 import type { Position, TextEdit } from "vscode-languageserver";
 import { extractImageRefs, type ImageRef } from "../../../server/src/dockerfile";
 import { deriveFacts } from "../../../server/src/facts/derive";
-import type { HubData, HubTag, HubTagImage } from "../../../server/src/facts/hub";
+import type { HubData, HubTag, HubTagImage } from "../../../server/src/facts/hubData";
 import type { FactsInput } from "../../../server/src/facts/input";
 import type { ImageFacts } from "../../../server/src/facts/types";
 import type { FeatureContext } from "../../../server/src/features/context";

@@ -15,7 +15,7 @@ import {
   escapeMarkdown,
   escapeProse,
   oneLine,
-} from "../../../server/src/features/format";
+} from "../../../server/src/features/prose";
 import { provideHover } from "../../../server/src/features/hover";
 import type { ImageFacts } from "../../../server/src/facts/types";
 import { failed, itBoth, pythonSlimFacts, resolved, type FeatureCase } from "./fixtures";

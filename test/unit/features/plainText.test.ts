@@ -1,7 +1,7 @@
 /** The card's Markdown read back as plain text: markup gone, every character of the facts kept. */
 import { strict as assert } from "node:assert";
 import { describe, it } from "node:test";
-import { codeSpan, escapeMarkdown, escapeProse } from "../../../server/src/features/format";
+import { codeSpan, escapeMarkdown, escapeProse } from "../../../server/src/features/prose";
 import { markdownToPlainText } from "../../../server/src/features/plainText";
 
 describe("markdownToPlainText", () => {

@@ -52,9 +52,9 @@ describe("Engine", () => {
       engine.configure(offline);
       held?.writeHead(404, { "content-type": "application/json" });
       held?.end('{"errors":[{"code":"NAME_UNKNOWN","message":"unknown"}]}');
-      await engine.workspace.settle(ref, offline, 5000);
+      await engine.workspace.waitFor(ref, offline, 5000);
       engine.workspace.update(doc, offline, "visible", true);
-      await engine.workspace.settle(ref, offline, 5000);
+      await engine.workspace.waitFor(ref, offline, 5000);
       assert.deepEqual(
         requests.slice(before),
         [],

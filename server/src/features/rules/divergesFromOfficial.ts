@@ -14,7 +14,7 @@
 import type { Resolution } from "../../resolver/types";
 import { RULE_DEFAULTS } from "../../settings";
 import type { FeatureContext } from "../context";
-import { shortDigest } from "../format";
+import { shortDigest } from "../prose";
 import { mirroredOfficialName, officialCounterpart } from "../officialCounterpart";
 import { parsedRefs, refLabel, settledResolution } from "./support/refs";
 import type { Rule, RuleFinding } from "./rule";

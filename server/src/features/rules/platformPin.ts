@@ -4,7 +4,7 @@
  * "exec format error". Fix: the index digest. A pin the FROM's own --platform asks for is
  * deliberate and not reported (its updates keep the platform: see stale-pin).
  */
-import { shortDigest } from "../format";
+import { shortDigest } from "../prose";
 import { RULE_DEFAULTS } from "../../settings";
 import type { FeatureContext } from "../context";
 import { setDigestEdit } from "./support/edits";

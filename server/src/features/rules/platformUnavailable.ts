@@ -7,7 +7,7 @@ import type { PlatformFacts } from "../../facts/types";
 import { formatPlatform } from "../../oci/platform";
 import { RULE_DEFAULTS } from "../../settings";
 import { wantedPlatform } from "../context";
-import { joinWords } from "../format";
+import { joinWords } from "../prose";
 import { imageRefs, refLabel, settledResolution } from "./support/refs";
 import type { Rule, RuleFinding } from "./rule";
 

@@ -5,7 +5,7 @@
  * to the digest is gone from the registry (the digest still pulls); fix: the tag that now names
  * the digest, when one does.
  */
-import { shortDigest } from "../format";
+import { shortDigest } from "../prose";
 import { pinStatus } from "../pin";
 import { RULE_DEFAULTS } from "../../settings";
 import { changeSummary, whatChanged } from "../whatChanged";

@@ -3,7 +3,7 @@
  * another repository). Fix: drop the digest and keep the tag, so the reference resolves again
  * and can be pinned afresh.
  */
-import { shortDigest } from "../format";
+import { shortDigest } from "../prose";
 import { familiarName } from "../../reference";
 import { RULE_DEFAULTS } from "../../settings";
 import { removeDigestEdit } from "./support/edits";

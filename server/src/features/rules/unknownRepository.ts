@@ -2,7 +2,7 @@
  * unknown-repository: the registry says the repository does not exist. Suggests the closest
  * Docker Official Image for Docker Hub names ("pyhton" → "python").
  */
-import { closestNames } from "../format";
+import { closestNames } from "../prose";
 import { familiarName, isOfficialImageName } from "../../reference";
 import { RULE_DEFAULTS } from "../../settings";
 import type { FeatureContext } from "../context";

@@ -2,7 +2,7 @@
  * unknown-tag: the repository exists but has no such tag. "Did you mean" comes from the tags the
  * registry listed (edit distance), each offered as a quick fix.
  */
-import { closestNames } from "../format";
+import { closestNames } from "../prose";
 import { familiarName } from "../../reference";
 import { RULE_DEFAULTS } from "../../settings";
 import { setTagEdit } from "./support/edits";

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { deriveFacts } from "../../../../server/src/facts/derive";
-import type { HubData } from "../../../../server/src/facts/hub";
+import type { HubData } from "../../../../server/src/facts/hubData";
 import type { ImageFacts } from "../../../../server/src/facts/types";
 import { isOneEditApart } from "../../../../server/src/features/editDistance";
 import { lookalikeImage, lookalikeOf } from "../../../../server/src/features/rules/lookalikeImage";

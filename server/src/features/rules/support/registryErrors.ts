@@ -6,7 +6,7 @@
 import type { ImageRef } from "../../../dockerfile";
 import type { ResolveError } from "../../../registry/errors";
 import type { Freshness, Resolution } from "../../../resolver/types";
-import { formatRelative } from "../../format";
+import { formatRelative } from "../../prose";
 import type { FeatureContext } from "../../context";
 import { imageRefs } from "./refs";
 

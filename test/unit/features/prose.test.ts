@@ -12,7 +12,7 @@ import {
   formatRelative,
   joinWords,
   shortDigest,
-} from "../../../server/src/features/format";
+} from "../../../server/src/features/prose";
 import { DAY, HOUR, MINUTE, NOW } from "./fixtures";
 
 process.env.TZ = "UTC";

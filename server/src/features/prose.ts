@@ -1,5 +1,5 @@
 /**
- * Small formatters shared by the features (hover, lenses, diagnostics, pinning): sizes, relative
+ * Prose helpers shared by the features (hover, lenses, diagnostics, pinning): sizes, relative
  * times, short digests, "did you mean" for tags, and Markdown escaping. Pure: the clock is always
  * a parameter, never read here.
  */
