@@ -4,14 +4,11 @@
  */
 export { extractImageRefs, platformArgsOf } from "./imageRefs";
 export { parseDockerfile } from "./parse";
-export type { ArgUse, ExtractOptions, ImageRef, ImageRefKind, SplitImage } from "./imageRefs";
-export { buildGlobalArgs, expandWord, PLATFORM_ARGS, platformArgValues, PREDEFINED_ARGS } from "./args";
-export type {
-  ArgDeclaration,
-  BuildPlatforms,
-  Expansion,
-  GlobalArg,
-  GlobalArgs,
-  Variable,
-  VariableLookup,
-} from "./args";
+export type { ExtractOptions } from "./imageRefs";
+export type { ArgUse, ImageRef, ImageRefKind, SplitImage } from "./types";
+export { expandWord } from "./expand";
+export { buildGlobalArgs } from "./globalArgs";
+export { PLATFORM_ARGS, platformArgValues, PREDEFINED_ARGS } from "./predefinedArgs";
+export type { ArgDeclaration, GlobalArg, GlobalArgs } from "./globalArgs";
+export type { Expansion, Variable, VariableLookup } from "./expand";
+export type { BuildPlatforms } from "./predefinedArgs";

@@ -5,7 +5,7 @@
  * character keeps the document offset it came from, so a piece found in the logical text maps
  * back to an exact document range even when the instruction spans several lines.
  *
- * Everything else (escapes, quotes, `$`) is kept as written: the shell lexer in args.ts and the
+ * Everything else (escapes, quotes, `$`) is kept as written: the shell lexer in expand.ts and the
  * flag parser in flags.ts interpret it.
  */
 

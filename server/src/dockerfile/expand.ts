@@ -8,13 +8,10 @@
  * knows that some values are not fixed: a variable is `set` (a known value), `unset` (empty in a
  * plain build) or `unknown` (e.g. TARGETARCH, which differs per platform). A result that depends
  * on an unknown value, or on the value of an unset variable, has no value, only a reason.
- *
- * `buildGlobalArgs` mirrors dockerfile2llb's buildMetaArgs + defaultArgs: only ARGs declared
- * before the first FROM are visible in FROM; each default is expanded against the predefined
- * platform ARGs and the global ARGs before it; an ARG redeclared without a value keeps the value
- * it had (so `ARG TARGETARCH` stays per-platform, `ARG TARGETARCH=amd64` fixes it).
+ * The wildcard patterns live in shellPattern.ts; the scope FROM lines expand against in
+ * globalArgs.ts.
  */
-import type { Range } from "vscode-languageserver-textdocument";
+import { LexError, shellPatternToRegex, trimPrefix, trimSuffix } from "./shellPattern";
 
 export type Variable =
   | { readonly state: "set"; readonly value: string }
@@ -36,8 +33,6 @@ export interface Expansion {
   /** Every variable name the word refers to, in order of first appearance. */
   readonly used: readonly string[];
 }
-
-class LexError extends Error {}
 
 /**
  * How deep `${…}` substitutions may nest before FROM Lens stops expanding a word. BuildKit has no
@@ -323,73 +318,6 @@ function append(to: Piece, piece: Piece): void {
 }
 
 /**
- * A shell wildcard pattern (`?` one char, `*` any run) as a regular expression, like BuildKit's
- * convertShellPatternToRegex (no bracket expressions).
- */
-function shellPatternToRegex(
-  pattern: string,
-  greedy: boolean,
-  anchored: boolean,
-  global = false,
-  shown = pattern,
-): RegExp {
-  const chars = Array.from(pattern);
-  let out = anchored ? "^" : "";
-  for (let i = 0; i < chars.length; i++) {
-    const tok = chars[i] as string;
-    if (tok === "*") {
-      out += greedy ? ".*" : ".*?";
-    } else if (tok === "?") {
-      out += ".";
-    } else if (tok === "\\") {
-      const next = chars[i + 1];
-      if (next === "}" || next === "/") continue; // escaped only for ${}, not part of the pattern
-      i++;
-      if (next !== "*" && next !== "?" && next !== "\\") {
-        throw new LexError(`invalid pattern (${shown}) in substitution: invalid escape '\\${next ?? ""}'`);
-      }
-      out += "\\" + next;
-    } else if ("[]{}.+()|^$".includes(tok)) {
-      out += "\\" + tok;
-    } else {
-      out += tok;
-    }
-  }
-  return new RegExp(out, global ? "gu" : "u");
-}
-
-function trimPrefix(pattern: string, value: string, greedy: boolean, shown = pattern): string {
-  const m = shellPatternToRegex(pattern, greedy, true, false, shown).exec(value);
-  return m === null ? value : value.slice(m.index + m[0].length);
-}
-
-/** Reverses a pattern, keeping each escape before the character it escapes (a\*c → c\*a). */
-function reversePattern(pattern: string): string {
-  const chars = Array.from(pattern);
-  const out: string[] = new Array<string>(chars.length);
-  const last = chars.length - 1;
-  for (let i = 0; i <= last;) {
-    const tok = chars[i] as string;
-    if (tok === "\\" && i !== last) {
-      out[last - i - 1] = tok;
-      out[last - i] = chars[i + 1] as string;
-      i += 2;
-    } else {
-      out[last - i] = tok;
-      i++;
-    }
-  }
-  return out.join("");
-}
-
-function trimSuffix(pattern: string, value: string, greedy: boolean): string {
-  // A regex cannot find the shortest rightmost match, so reverse both and trim a prefix.
-  // (BuildKit's error message then shows the reversed pattern; this one shows it as written.)
-  const reversed = trimPrefix(reversePattern(pattern), Array.from(value).reverse().join(""), greedy, pattern);
-  return Array.from(reversed).reverse().join("");
-}
-
-/**
  * Expands `word` as BuildKit's lexer does, with `escapeChar` as the escape token. Never throws:
  * malformed words come back with `error`.
  */
@@ -410,164 +338,4 @@ export function expandWord(word: string, lookup: VariableLookup, escapeChar = "\
     }
     throw e;
   }
-}
-
-/** The ARGs BuildKit defines for every build (dockerfile2llb/platform.go defaultArgs), with why
- * none of them has a value an editor can know. */
-export const PREDEFINED_ARGS: ReadonlyMap<string, string> = (() => {
-  const reasons = new Map<string, string>();
-  for (const name of ["BUILDPLATFORM", "BUILDOS", "BUILDOSVERSION", "BUILDARCH", "BUILDVARIANT"]) {
-    reasons.set(
-      name,
-      `${name} is set by BuildKit to the platform of the machine running the build, so it has no fixed value`,
-    );
-  }
-  for (const name of ["TARGETPLATFORM", "TARGETOS", "TARGETOSVERSION", "TARGETARCH", "TARGETVARIANT"]) {
-    reasons.set(
-      name,
-      `${name} is set by BuildKit for each target platform (--platform), so it has no fixed value`,
-    );
-  }
-  reasons.set(
-    "TARGETSTAGE",
-    "TARGETSTAGE is set by BuildKit to the stage being built (--target), so it has no fixed value",
-  );
-  return reasons;
-})();
-
-/** The automatic platform ARGs (all of PREDEFINED_ARGS but TARGETSTAGE). */
-export const PLATFORM_ARGS: ReadonlySet<string> = new Set(
-  [...PREDEFINED_ARGS.keys()].filter((name) => name !== "TARGETSTAGE"),
-);
-
-/**
- * The platforms a build runs with, as "os/arch[/variant]": `target` is what BuildKit builds for
- * (`docker build --platform`, else the builder's own platform), `build` the builder's platform.
- */
-export interface BuildPlatforms {
-  readonly target: string;
-  readonly build: string;
-}
-
-/**
- * The values BuildKit gives the platform ARGs (dockerfile2llb/platform.go defaultArgs): the
- * TARGET* ones from the target platform, the BUILD* ones from the builder's. A stage's own
- * `FROM --platform` does not change them.
- */
-export function platformArgValues(platforms: BuildPlatforms): ReadonlyMap<string, string> {
-  const values = new Map<string, string>();
-  for (const [prefix, platform] of [
-    ["BUILD", platforms.build],
-    ["TARGET", platforms.target],
-  ] as const) {
-    const [os = "", arch = "", variant = ""] = platform.split("/");
-    values.set(`${prefix}PLATFORM`, [os, arch, variant].filter((p) => p !== "").join("/"));
-    values.set(`${prefix}OS`, os);
-    values.set(`${prefix}OSVERSION`, "");
-    values.set(`${prefix}ARCH`, arch);
-    values.set(`${prefix}VARIANT`, variant);
-  }
-  return values;
-}
-
-/** One name (or name=value) of an ARG instruction declared before the first FROM. */
-export interface ArgDeclaration {
-  readonly name: string;
-  /** Range of the name in the document. */
-  readonly nameRange: Range;
-  /** The default value as written (quotes, escapes, `$` kept; continuations removed). */
-  readonly rawValue?: string;
-  /** Range of the default value as written. */
-  readonly valueRange?: Range;
-}
-
-/** A global ARG as FROM lines see it. */
-export interface GlobalArg {
-  readonly name: string;
-  readonly variable: Variable;
-  /** The declaration that gave the ARG its current state (absent for predefined ARGs). */
-  readonly declaration?: ArgDeclaration;
-  /** Other ARGs its default refers to (directly), in order. */
-  readonly deps: readonly string[];
-}
-
-export interface GlobalArgs {
-  /** The lookup FROM lines expand against. */
-  readonly lookup: VariableLookup;
-  /** The state of one ARG (declared or predefined), if it has one. */
-  get(name: string): GlobalArg | undefined;
-}
-
-export interface GlobalArgOptions {
-  /** The escape token of the document. */
-  readonly escapeChar: string;
-  /**
-   * Explains why a name not declared before the first FROM has no value (e.g. "it is declared
-   * inside a stage on line 7"); return undefined for no extra detail.
-   */
-  readonly explainUndeclared?: (name: string) => string | undefined;
-  /**
-   * The platforms the build uses: the platform ARGs then have their values. Without it they are
-   * `unknown` (every platform is possible).
-   */
-  readonly platforms?: BuildPlatforms;
-}
-
-/** The global ARG scope FROM lines see: predefined platform ARGs, then `declarations` in order. */
-export function buildGlobalArgs(
-  declarations: readonly ArgDeclaration[],
-  options: GlobalArgOptions,
-): GlobalArgs {
-  const args = new Map<string, GlobalArg>();
-  const platformValues = options.platforms === undefined ? undefined : platformArgValues(options.platforms);
-  for (const [name, reason] of PREDEFINED_ARGS) {
-    const value = platformValues?.get(name);
-    const variable: Variable = value === undefined ? { state: "unknown", reason } : { state: "set", value };
-    args.set(name, { name, variable, deps: [] });
-  }
-  const lookup: VariableLookup = (name) => {
-    const found = args.get(name);
-    if (found !== undefined) return found.variable;
-    const detail = options.explainUndeclared?.(name);
-    return {
-      state: "unset",
-      reason: `ARG ${name} is not declared before the first FROM${detail === undefined ? "" : ` (${detail})`}`,
-    };
-  };
-  for (const declaration of declarations) {
-    const { name } = declaration;
-    const previous = args.get(name);
-    if (declaration.rawValue === undefined) {
-      // BuildKit only adds ARGs with a value to the global scope: a bare redeclaration keeps
-      // whatever the name already had.
-      if (previous === undefined) {
-        const reason = `ARG ${name} has no default value, so it is empty unless the build passes --build-arg ${name}=…`;
-        args.set(name, { name, variable: { state: "unset", reason }, declaration, deps: [] });
-      }
-      continue;
-    }
-    const expansion = expandWord(declaration.rawValue, lookup, options.escapeChar);
-    const deps = expansion.used.filter((n) => n !== name);
-    if (expansion.used.includes(name) && previous !== undefined) {
-      for (const dep of previous.deps) if (!deps.includes(dep)) deps.push(dep);
-    }
-    let variable: Variable;
-    if (expansion.tooDeep === true) {
-      variable = {
-        state: "unknown",
-        reason: `the default value of ARG ${name} is not expanded: ${expansion.unknown ?? ""}`,
-      };
-    } else if (expansion.error !== undefined) {
-      variable = {
-        state: "unknown",
-        reason: `the default value of ARG ${name} is invalid: ${expansion.error}`,
-      };
-    } else if (expansion.value === undefined) {
-      variable = { state: "unknown", reason: expansion.unknown ?? `ARG ${name} has no fixed value` };
-    } else {
-      variable = { state: "set", value: expansion.value };
-    }
-    args.set(name, { name, variable, declaration, deps });
-  }
-  return { lookup, get: (name) => args.get(name) };
 }

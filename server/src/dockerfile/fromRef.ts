@@ -1,0 +1,138 @@
+/**
+ * FROM: the image (global ARGs substituted), `--platform`, `AS name`, and whether it names an
+ * earlier stage (BuildKit matches the expanded name exactly against lower-cased stage names).
+ */
+import type { From } from "dockerfile-ast";
+import type { Range } from "vscode-languageserver-textdocument";
+import { expandWord } from "./expand";
+import type { BuilderFlags } from "./flags";
+import type { GlobalArgs } from "./globalArgs";
+import { readLogical } from "./logicalText";
+import type { LogicalText } from "./logicalText";
+import { excerpt, readFlags, wordExcerpt, type Source } from "./source";
+import type { ArgUse, ImageRef } from "./types";
+
+/** What a FROM line says: its flags, and the positional arguments after them (image, `AS`, name). */
+export interface StageHeader {
+  readonly image?: { raw: string; range: Range };
+  /** The `AS` name as written. */
+  readonly name?: string;
+  readonly line: LogicalText;
+  readonly flags: BuilderFlags;
+}
+
+export function readStageHeader(src: Source, from: From): StageHeader {
+  const { line, flags } = readFlags(src, from);
+  // dockerfile-ast splits words at every blank, even inside a quoted flag value: keep only the
+  // words after the flags as BuildKit reads them.
+  const restOffset = line.offsets[flags.restStart] ?? Number.POSITIVE_INFINITY;
+  const args = from.getArguments().filter((a) => src.doc.offsetAt(a.getRange().start) >= restOffset);
+  const logicalOf = (index: number): LogicalText | undefined => {
+    const arg = args[index];
+    if (arg === undefined) return undefined;
+    const r = arg.getRange();
+    // Stop at a newline that is not a continuation: dockerfile-ast can stretch a word past it
+    // (after a continuation, a line of escape char, tab, `##` runs on into the next line),
+    // where BuildKit's logical line has already ended.
+    return readLogical(src.text, src.doc.offsetAt(r.start), src.doc.offsetAt(r.end), src.escapeChar, true);
+  };
+  const image = logicalOf(0);
+  const as = logicalOf(1);
+  const name = as !== undefined && as.text.toLowerCase() === "as" ? logicalOf(2)?.text : undefined;
+  return {
+    line,
+    flags,
+    ...(image !== undefined && image.text !== "" ? { image: excerpt(src, image, 0, image.text.length) } : {}),
+    ...(name !== undefined && name !== "" ? { name } : {}),
+  };
+}
+
+function argUses(names: readonly string[], globals: GlobalArgs): ArgUse[] {
+  const uses: ArgUse[] = [];
+  const seen = new Set<string>();
+  const queue: { name: string; via?: string }[] = names.map((name) => ({ name }));
+  for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
+    if (seen.has(item.name)) continue;
+    seen.add(item.name);
+    const arg = globals.get(item.name);
+    const declaration = arg?.declaration;
+    uses.push({
+      name: item.name,
+      ...(arg?.variable.state === "set" ? { value: arg.variable.value } : {}),
+      ...(declaration !== undefined ? { declaredAt: declaration.nameRange } : {}),
+      ...(declaration?.valueRange !== undefined ? { valueRange: declaration.valueRange } : {}),
+      ...(item.via !== undefined ? { via: item.via } : {}),
+    });
+    for (const dep of arg?.deps ?? []) queue.push({ name: dep, via: item.name });
+  }
+  return uses;
+}
+
+export function fromRef(
+  src: Source,
+  header: StageHeader,
+  stageIndex: number,
+  globals: GlobalArgs,
+  earlierStagesByName: ReadonlyMap<string, number>,
+): ImageRef | undefined {
+  if (header.image === undefined) return undefined;
+  const { raw, range } = header.image;
+  const expansion = expandWord(raw, globals.lookup, src.escapeChar);
+  const base = {
+    range,
+    raw,
+    argsUsed: argUses(expansion.used, globals),
+    kind: "from" as const,
+    ...platformOf(src, header, globals),
+    ...(header.name !== undefined ? { stage: header.name } : {}),
+    stageIndex,
+  };
+  const unresolvable = (reason: string): ImageRef => ({
+    ...base,
+    unresolvable: reason,
+    isStageRef: false,
+    isScratch: false,
+  });
+  if (expansion.error !== undefined) return unresolvable(`BuildKit cannot expand ${raw}: ${expansion.error}`);
+  if (expansion.tooDeep === true) {
+    return {
+      ...unresolvable(`${raw.length > 40 ? "this reference" : raw}: ${expansion.unknown ?? ""}`),
+      tooDeep: true,
+    };
+  }
+  if (expansion.value === undefined) return unresolvable(expansion.unknown ?? `${raw} has no fixed value`);
+  const value = expansion.value;
+  if (value === "") return unresolvable(`${raw} expands to an empty image name`);
+  const target = earlierStagesByName.get(value);
+  if (target !== undefined) {
+    return { ...base, resolved: value, isStageRef: true, targetStage: target, isScratch: false };
+  }
+  const caseInsensitiveTarget = earlierStagesByName.get(value.toLowerCase());
+  if (caseInsensitiveTarget !== undefined) {
+    return {
+      ...base,
+      unresolvable:
+        `BuildKit lower-cases stage names and matches FROM against them exactly, so "${value}" is not stage ` +
+        `${caseInsensitiveTarget} but an image name, and the build stops with: failed to parse stage name ` +
+        `"${value}": invalid reference format (image names are lower case). Write "${value.toLowerCase()}" ` +
+        `to build on stage ${caseInsensitiveTarget}`,
+      isStageRef: true,
+      targetStage: caseInsensitiveTarget,
+      isScratch: false,
+    };
+  }
+  return { ...base, resolved: value, isStageRef: false, isScratch: value === "scratch" };
+}
+
+function platformOf(
+  src: Source,
+  header: StageHeader,
+  globals: GlobalArgs,
+): { platform?: ImageRef["platform"] } {
+  const flag = header.flags.flags.find((f) => f.name === "platform");
+  if (flag?.value === undefined || flag.value.text === "") return {};
+  const { raw, range } = wordExcerpt(src, header.line, flag.value);
+  const expansion = expandWord(flag.value.text, globals.lookup, src.escapeChar);
+  const resolved = expansion.value !== undefined && expansion.value !== "" ? expansion.value : undefined;
+  return { platform: { raw, range, ...(resolved !== undefined ? { resolved } : {}) } };
+}
