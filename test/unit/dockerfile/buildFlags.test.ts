@@ -9,10 +9,10 @@ function stages(n: number): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** The fastest of a few runs, in ms: the least noisy measure on a busy machine. */
+/** The fastest of five runs, in ms: the least noisy measure on a busy machine. */
 function fastest(text: string): number {
   let best = Infinity;
-  for (let k = 0; k < 3; k++) {
+  for (let k = 0; k < 5; k++) {
     const t = performance.now();
     checkBuilderFlags(text);
     best = Math.min(best, performance.now() - t);
@@ -32,7 +32,8 @@ describe("checkBuilderFlags", () => {
     fastest(stages(200)); // warm up
     const small = fastest(stages(400));
     const large = fastest(stages(4000));
-    // Ten times the instructions: linear work takes ~10×; the quadratic version took ~100×.
+    // Ten times the instructions: linear work takes ~10× (up to ~30× on a loaded machine); the
+    // quadratic version took ~80×.
     assert.ok(
       large / Math.max(small, 0.5) < 35,
       `400 → 4000 instructions: ${small.toFixed(1)} → ${large.toFixed(1)} ms`,
