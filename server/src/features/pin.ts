@@ -12,7 +12,7 @@
 import type { Range, TextEdit } from "vscode-languageserver";
 import { platformArgsOf, type ArgUse, type ImageRef, type SplitImage } from "../dockerfile";
 import { parseReference, splitReferenceText, type Reference } from "../reference";
-import type { Freshness, Lookup, Resolution } from "../resolver/types";
+import type { Freshness, Lookup, Resolution, UncheckedPin } from "../resolver/types";
 import type { FeatureContext } from "./context";
 import { joinWords, shortDigest } from "./prose";
 
@@ -117,8 +117,26 @@ export function pinStatus(reference: Reference, resolution: Resolution): PinStat
     case "tag-missing":
       return { kind: "tag-missing" };
     case "unchecked":
-      return { kind: "unchecked", reason: pin.reason };
+      return { kind: "unchecked", reason: `${capitalised(uncheckedPinText(pin.why))}.` };
   }
+}
+
+/** Why a pin could not be compared with its tag, in words (after a colon, or as a sentence). */
+export function uncheckedPinText(why: UncheckedPin): string {
+  switch (why) {
+    case "not-pinned":
+      return "not pinned";
+    case "tag-unchecked":
+      return "the tag could not be checked";
+    case "no-tag":
+      return "no tag is written next to the digest";
+    case "rate-limited":
+      return "the manifests could not be downloaded (rate limit)";
+  }
+}
+
+function capitalised(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 }
 
 /** The text that holds a reference and where each of its characters sits in the document. */

@@ -8,6 +8,7 @@ import { isDockerHub } from "../reference";
 import type { ResolveError } from "../registry/errors";
 import type { DigestOnly } from "../resolver/types";
 import { codeSpan, escapeProse, formatAgo, formatClock, formatRelative, shortDigest } from "./prose";
+import { uncheckedPinText } from "./pin";
 
 const BREAK = "  \n";
 
@@ -37,7 +38,7 @@ export function pausedBlocks(
     lines.push("The tag written next to the digest does not exist; the build pulls by digest.");
   else if (pin?.kind === "unchecked")
     lines.push(
-      `The pinned digest differs from the tag's; whether it is one platform's image of it is paused: ${escapeProse(pin.reason)}.`,
+      `The pinned digest differs from the tag's; whether it is one platform's image of it is paused: ${escapeProse(uncheckedPinText(pin.why))}.`,
     );
   lines.push(
     "Paused: platforms, base OS, runtimes, sizes (they need the manifests, whose downloads count against the pull limit).",

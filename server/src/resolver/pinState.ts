@@ -16,12 +16,8 @@ async function comparePin(
   tagDigest: string | undefined,
   pinnedConfig?: ImageConfig,
 ): Promise<PinState> {
-  if (!ref.digest) return { kind: "unchecked", reason: "not pinned" };
-  if (!tagDigest)
-    return {
-      kind: "unchecked",
-      reason: ref.tag ? "the tag could not be checked" : "no tag is written next to the digest",
-    };
+  if (!ref.digest) return { kind: "unchecked", why: "not-pinned" };
+  if (!tagDigest) return { kind: "unchecked", why: ref.tag ? "tag-unchecked" : "no-tag" };
   if (ref.digest === tagDigest) return { kind: "current" };
   const current = await manifestFor(o, ref, tagDigest);
   if (pinned.kind === "image" && current.ok && current.value.kind === "index" && pinnedConfig) {
@@ -66,7 +62,5 @@ export async function pinState(
  */
 export function rateLimitedPin(ref: Reference, tagDigest: string): PinState | undefined {
   if (!ref.digest) return undefined;
-  return ref.digest === tagDigest
-    ? { kind: "current" }
-    : { kind: "unchecked", reason: "the manifests could not be downloaded (rate limit)" };
+  return ref.digest === tagDigest ? { kind: "current" } : { kind: "unchecked", why: "rate-limited" };
 }

@@ -7,6 +7,9 @@ import type { Reference } from "../reference";
 import type { ResolveError } from "../registry/errors";
 
 /** How the digest written in a pinned reference relates to what its tag points at now. */
+/** Why a pin could not be compared with its tag. */
+export type UncheckedPin = "not-pinned" | "tag-unchecked" | "no-tag" | "rate-limited";
+
 export type PinState =
   /** The pin is the tag's current index (or single-manifest) digest. */
   | { kind: "current" }
@@ -19,8 +22,8 @@ export type PinState =
    * and the builder pulls by digest, so the build works but nothing follows the tag.
    */
   | { kind: "tag-missing" }
-  /** No tag written, or the tag could not be checked. */
-  | { kind: "unchecked"; reason: string };
+  /** No tag written, or the tag could not be checked; `why` (features/pin.ts says it in words). */
+  | { kind: "unchecked"; why: UncheckedPin };
 
 /** What Docker Hub's tag list says of one tag (other registries list tag names only). */
 export interface TagSummary {

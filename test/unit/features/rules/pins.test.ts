@@ -51,7 +51,7 @@ const LOOKUPS: Record<string, Lookup> = {
     },
   }),
   [`python@${PYTHON_SLIM_DIGEST}`]: resolved(`python@${PYTHON_SLIM_DIGEST}`, digestOnlyFacts(), {
-    pin: { kind: "unchecked", reason: "No tag is written next to the digest." },
+    pin: { kind: "unchecked", why: "no-tag" },
   }),
   ...pinnedPythonLookups({ tagMissing: digestOnlyFacts() }),
 };
