@@ -4,8 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { describe } from "node:test";
-import type { Hover } from "vscode-languageserver";
 import { provideHover } from "../../../server/src/features/hover";
+import { card, markdownOf } from "./hoverCard";
 import { deriveFacts } from "../../../server/src/facts/derive";
 import { fromNetworkError, tokenRealmNotFoundError } from "../../../server/src/registry/errors";
 import { MediaType } from "../../../server/src/oci/types";
@@ -29,7 +29,6 @@ import {
   resolving,
   ubuntuNobleFacts,
   type CaseOptions,
-  type FeatureCase,
   pinnedPythonLookups,
 } from "./fixtures";
 
@@ -70,21 +69,6 @@ const LOOKUPS: Record<string, Lookup> = {
     platform: PYTHON_AMD64_ONLY,
   }),
 };
-
-function card(c: FeatureCase): string {
-  const hover = provideHover(c.ctx, c.cursor);
-  assert.ok(hover !== null, "expected a hover");
-  return markdownOf(hover);
-}
-
-function markdownOf(hover: Hover): string {
-  const contents = hover.contents;
-  assert.ok(
-    typeof contents === "object" && "kind" in contents && contents.kind === "markdown",
-    "markdown hover",
-  );
-  return contents.value;
-}
 
 function includesAll(text: string, parts: readonly string[]): void {
   for (const part of parts) assert.ok(text.includes(part), `card lacks ${JSON.stringify(part)}:\n${text}`);

@@ -5,11 +5,10 @@
  */
 import assert from "node:assert/strict";
 import { describe } from "node:test";
-import type { Hover } from "vscode-languageserver";
 import { deriveFacts } from "../../../server/src/facts/derive";
-import { provideHover } from "../../../server/src/features/hover";
+import { card } from "./hoverCard";
 import { input } from "../facts/helpers";
-import { NOW, itBoth, realFacts, resolved, type CaseOptions, type FeatureCase } from "./fixtures";
+import { NOW, itBoth, realFacts, resolved, type CaseOptions } from "./fixtures";
 
 process.env.TZ = "UTC";
 
@@ -34,14 +33,6 @@ const opts: CaseOptions = {
     "kibana:9.5.3": resolved("kibana:9.5.3", realFacts("kibana:9.5.3")),
   },
 };
-
-function card(c: FeatureCase): string {
-  const hover: Hover | null = provideHover(c.ctx, c.cursor);
-  assert.ok(hover !== null, "expected a hover");
-  const contents = hover.contents;
-  assert.ok(typeof contents === "object" && "value" in contents);
-  return contents.value;
-}
 
 describe("hover: base OS of the wider official images", () => {
   itBoth(

@@ -5,13 +5,12 @@
  */
 import assert from "node:assert/strict";
 import { describe } from "node:test";
-import type { Hover } from "vscode-languageserver";
 import { deriveFacts } from "../../../server/src/facts/derive";
-import { provideHover } from "../../../server/src/features/hover";
+import { card } from "./hoverCard";
 import { Annotation } from "../../../server/src/oci/types";
 import { realdataRecord } from "../../support/realdata";
 import { input } from "../facts/helpers";
-import { NOW, itBoth, realFacts, resolved, type CaseOptions, type FeatureCase } from "./fixtures";
+import { NOW, itBoth, realFacts, resolved, type CaseOptions } from "./fixtures";
 
 process.env.TZ = "UTC";
 
@@ -58,14 +57,6 @@ const opts: CaseOptions = {
     "python:3.12-slim": resolved("python:3.12-slim", realFacts("python:3.12-slim")),
   },
 };
-
-function card(c: FeatureCase): string {
-  const hover: Hover | null = provideHover(c.ctx, c.cursor);
-  assert.ok(hover !== null, "expected a hover");
-  const contents = hover.contents;
-  assert.ok(typeof contents === "object" && "value" in contents);
-  return contents.value;
-}
 
 describe("hover: provenance", () => {
   itBoth(
