@@ -103,20 +103,22 @@ export function extractImageRefs(text: string, options: ExtractOptions = {}): Im
   const earlierStagesByName = new Map<string, number>();
   let stageIndex = -1;
   for (const instruction of instructions) {
+    const instructionLine = instruction.getRange().start.line;
+    const add = (ref: ImageRef | undefined): void => {
+      if (ref !== undefined) refs.push({ ...ref, instructionLine });
+    };
     if (instruction instanceof From) {
       stageIndex++;
       const header = headers[stageIndex];
       if (header === undefined) continue;
-      const ref = fromRef(src, header, stageIndex, globals, earlierStagesByName);
-      if (ref !== undefined) refs.push(ref);
+      add(fromRef(src, header, stageIndex, globals, earlierStagesByName));
       addStageName(earlierStagesByName, header.name, stageIndex);
     } else if (stageIndex < 0) {
       continue; // COPY / RUN before any FROM: BuildKit rejects the file
     } else if (instruction instanceof Copy) {
-      const ref = copyFromRef(src, instruction, stageIndex, stageNames, allStagesByName);
-      if (ref !== undefined) refs.push(ref);
+      add(copyFromRef(src, instruction, stageIndex, stageNames, allStagesByName));
     } else if (instruction instanceof Run) {
-      refs.push(...mountFromRefs(src, instruction, stageIndex, stageNames, allStagesByName));
+      mountFromRefs(src, instruction, stageIndex, stageNames, allStagesByName).forEach(add);
     }
   }
   return refs;

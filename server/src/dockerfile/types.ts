@@ -35,6 +35,8 @@ export interface ImageRef {
   readonly kind: ImageRefKind;
   /** `--platform` of a FROM; `resolved` is absent when it depends on a platform ARG. */
   readonly platform?: { readonly raw: string; readonly resolved?: string; readonly range: Range };
+  /** Dockerfile references: the first line of the instruction they are written in (`# syntax`: none). */
+  readonly instructionLine?: number;
   /** The `AS` name of this FROM, as written (BuildKit matches it lower-cased). */
   readonly stage?: string;
   /** Index of the build stage the reference belongs to (its FROM's index); -1 for `# syntax`. */

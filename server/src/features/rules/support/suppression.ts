@@ -67,6 +67,10 @@ function parseIgnoreComment(line: string): IgnoreComment | undefined {
 function instructionLines(ctx: FeatureContext): (ref: ImageRef) => number | undefined {
   if (!isDockerfileDocument(ctx.doc))
     return (ref) => (ref.kind === "image" ? ref.range.start.line : undefined);
+  // The extractor names each reference's instruction: no second parse (a large document's
+  // references are read on a worker thread, and its parse must not happen here).
+  if (ctx.refs.every((r) => r.kind === "syntax" || r.instructionLine !== undefined))
+    return (ref) => (ref.kind === "syntax" ? undefined : ref.instructionLine);
   const starts = parseDockerfile(ctx.doc.getText())
     .getInstructions()
     .map((i) => i.getRange())
