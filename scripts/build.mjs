@@ -22,6 +22,7 @@ const common = {
 const entries = [
   { in: "client/src/extension.ts", out: "client" },
   { in: "server/src/server.ts", out: "server" },
+  { in: "server/src/refWorker.ts", out: "refWorker" },
   { in: "cli/src/main.ts", out: "cli" },
 ];
 const testEntries = [

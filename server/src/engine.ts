@@ -17,6 +17,7 @@ import { SignatureStore } from "./resolver/signatures";
 import { Resolver } from "./resolver/resolver";
 import type { ResolverStatus } from "./resolver/types";
 import type { FromLensSettings } from "./settings";
+import { OffThreadReader } from "./offThreadReader";
 import { ImageWorkspace } from "./workspace";
 
 const HUB_API_HOST_TTL_MS = 24 * 60 * 60_000;
@@ -97,6 +98,8 @@ export class Engine {
   readonly cache: DiskCache;
   readonly resolver: Resolver;
   readonly workspace: ImageWorkspace;
+  /** Reads large documents' image references on a worker thread. */
+  readonly offThread: OffThreadReader;
   readonly attestations: AttestationStore;
   readonly signatures: SignatureStore;
   private client: RegistryClient;
@@ -167,7 +170,13 @@ export class Engine {
       onDidChange: () => onDidChange(this.workspace.allKeys()),
       log: (m) => log.debug(m),
     });
-    this.workspace = new ImageWorkspace(this.resolver, undefined, this.attestations, this.signatures);
+    this.offThread = new OffThreadReader({ script: join(__dirname, "refWorker.js") });
+    this.workspace = new ImageWorkspace(this.resolver, {
+      attestations: this.attestations,
+      signatures: this.signatures,
+      offThread: this.offThread,
+      log: (m) => log.warn(m),
+    });
   }
 
   /**
@@ -246,6 +255,7 @@ export class Engine {
   }
 
   close(): Promise<void> {
+    this.offThread.dispose();
     return this.client.close();
   }
 }

@@ -47,6 +47,7 @@ import { PublishedDiagnostics } from "./publishedDiagnostics";
 import { statusParams } from "./status";
 import { ChangeScheduler, PerVersion } from "./changeScheduler";
 import { checkedDocumentConnection } from "./messageChecks";
+import { forgetParses } from "./dockerfile/parse";
 import { LargeDocuments } from "./largeDocuments";
 
 /** Everything that lives from `initialize` to `exit`, built once from the client's parameters. */
@@ -57,6 +58,7 @@ class Session {
   readonly service: ReturnType<typeof standard.createStandardService>;
   readonly engine: Engine;
   readonly large: LargeDocuments;
+
   readonly changes: ChangeScheduler;
   /** The settings without a document scope (`settings.get("")`): the log level, the engine's. */
   private windowSettings: FromLensSettings = DEFAULT_SETTINGS;
@@ -144,8 +146,11 @@ class Session {
   }
 
   async publishDiagnostics(doc: TextDocument): Promise<void> {
+    const version = doc.version;
     const s = await this.settings.get(doc.uri);
-    if (this.documents.get(doc.uri)?.version !== doc.version) return; // superseded while we waited
+    await this.engine.workspace.ready(doc, s);
+    // superseded while we waited
+    if (this.documents.get(doc.uri) !== doc || doc.version !== version) return;
     const standardDiagnostics =
       isDockerfileDocument(doc) && !this.isLarge(doc, s)
         ? this.standardDiagnosticsMemo.get(doc, s, () =>
@@ -168,8 +173,11 @@ class Session {
   async onContent(uri: string): Promise<void> {
     const doc = this.documents.get(uri);
     if (!doc) return;
+    const version = doc.version;
     const s = await this.settings.get(uri);
-    if (this.documents.get(uri)?.version !== doc.version) return; // superseded while we waited; its own turn follows
+    await this.engine.workspace.ready(doc, s);
+    // superseded while we waited; its own turn follows
+    if (this.documents.get(uri) !== doc || doc.version !== version) return;
     this.engine.workspace.update(doc, s, "visible");
     await this.publishDiagnostics(doc);
   }
@@ -182,6 +190,8 @@ class Session {
     this.settings.forget(uri);
     this.published.forget(uri);
     this.engine.workspace.close(uri);
+    // The kept parses are of no use once their document is closed (V8 then gives the memory back).
+    forgetParses();
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 
@@ -191,7 +201,9 @@ class Session {
       this.settings.push(pushed);
       await this.reloadWindowSettings();
       for (const doc of this.documents.all()) {
-        this.engine.workspace.update(doc, await this.settings.get(doc.uri), "background");
+        const s = await this.settings.get(doc.uri);
+        await this.engine.workspace.ready(doc, s);
+        this.engine.workspace.update(doc, s, "background");
         this.publishDiagnostics(doc).catch(this.logRejection(`diagnostics of ${doc.uri}`));
       }
     })().catch((error: unknown) => this.log.error(`applying the new settings failed: ${String(error)}`));
@@ -207,7 +219,10 @@ class Session {
     await this.reconfiguring;
     const doc = this.documents.get(uri);
     if (!doc) return empty;
-    return fn(doc, await this.settings.get(uri));
+    const s = await this.settings.get(uri);
+    // A large document is read on the worker: this request waits for it, no other does.
+    await this.engine.workspace.ready(doc, s);
+    return fn(doc, s);
   }
 
   async shutdown(): Promise<void> {

@@ -7,16 +7,15 @@
 import * as os from "node:os";
 import type { CompletionItem, Position } from "vscode-languageserver-types";
 import type { TextDocument } from "vscode-languageserver-textdocument";
-import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { BuildPlatforms, ImageRef } from "./dockerfile";
 import type { FeatureContext } from "./features/context";
 import { wantedPlatform } from "./features/context";
 import { provideTagCompletions, tagQueryAt } from "./features/completion";
 import { officialCounterpart } from "./features/officialCounterpart";
 import { parseReference, type Reference } from "./reference";
-import { parseDotEnv } from "./sources/compose";
+import { dotEnvBeside } from "./dotEnvFile";
+import { isLargeDocument } from "./largeDocuments";
+import type { OffThreadReader } from "./offThreadReader";
 import { extractRefs } from "./sources";
 import { requestKey, type Priority, type ResolveRequest, type Resolver } from "./resolver/resolver";
 import type { AttestationLookup, AttestationStore } from "./resolver/attestations";
@@ -67,20 +66,83 @@ interface DocumentState {
   keys: Set<string>;
 }
 
+export interface ImageWorkspaceOptions {
+  /** DOCKER_CONTENT_TRUST=1 where the server runs (the editor's environment). */
+  readonly contentTrust?: boolean;
+  /** BuildKit attestations fetched on request (absent: the card never offers them). */
+  readonly attestations?: AttestationStore;
+  /** Signature checks (absent: the card says nothing of signatures). */
+  readonly signatures?: SignatureStore;
+  /** Where documents above fromLens.largeDocumentKB are read (absent: on this thread). */
+  readonly offThread?: OffThreadReader;
+  /** A line for the log (a large document that could not be read). */
+  readonly log?: (message: string) => void;
+}
+
 export class ImageWorkspace {
   private readonly docs = new Map<string, DocumentState>();
   /** References read for a request from a version `update` has not seen yet. */
   private readonly unqueued = new Map<string, { version: number; target: string; refs: ImageRef[] }>();
+  /** Reads of large documents under way on the worker, one per document. */
+  private readonly reading = new Map<string, { version: number; target: string; done: Promise<void> }>();
+  private readonly contentTrust: boolean;
+  private readonly attestations: AttestationStore | undefined;
+  private readonly signatures: SignatureStore | undefined;
 
   constructor(
     private readonly resolver: Resolver,
-    /** DOCKER_CONTENT_TRUST=1 where the server runs (the editor's environment). */
-    private readonly contentTrust = process.env.DOCKER_CONTENT_TRUST === "1",
-    /** BuildKit attestations fetched on request (absent: the card never offers them). */
-    private readonly attestations?: AttestationStore,
-    /** Signature checks (absent: the card says nothing of signatures). */
-    private readonly signatures?: SignatureStore,
-  ) {}
+    private readonly options: ImageWorkspaceOptions = {},
+  ) {
+    this.contentTrust = options.contentTrust ?? process.env.DOCKER_CONTENT_TRUST === "1";
+    this.attestations = options.attestations;
+    this.signatures = options.signatures;
+  }
+
+  /**
+   * Makes the references of the document's current version ready without blocking the thread:
+   * a document above fromLens.largeDocumentKB is read on the worker (the other requests are
+   * answered meanwhile); a smaller one is read when first asked for, as before. Afterwards
+   * `update`, `refs` and `context` answer from what was read. Never rejects.
+   */
+  async ready(doc: TextDocument, settings: FromLensSettings): Promise<void> {
+    const reader = this.options.offThread;
+    // A version that changes while it is read is read again, a few times at most.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const version = doc.version;
+      const target = buildPlatforms(settings).target;
+      const known = (x: { version: number; target: string } | undefined): boolean =>
+        x !== undefined && x.version === version && x.target === target;
+      if (known(this.docs.get(doc.uri)) || known(this.unqueued.get(doc.uri))) return;
+      if (!reader?.available || !isLargeDocument(doc.getText().length, settings)) return;
+      const under = this.reading.get(doc.uri);
+      if (known(under) && under) await under.done;
+      else await this.readOffThread(reader, doc, settings);
+      if (doc.version === version) return;
+    }
+  }
+
+  private readOffThread(
+    reader: OffThreadReader,
+    doc: TextDocument,
+    settings: FromLensSettings,
+  ): Promise<void> {
+    const platforms = buildPlatforms(settings);
+    const { uri, version, languageId } = doc;
+    const done = reader.read({ uri, languageId, version, text: doc.getText(), platforms }).then((read) => {
+      // Closed meanwhile, or a newer version is being read: this answer is of no use.
+      if (this.reading.get(uri)?.done !== done) return;
+      this.reading.delete(uri);
+      if (read.ok) {
+        this.unqueued.set(uri, { version, target: platforms.target, refs: read.refs });
+      } else if (read.reason === "failed") {
+        // Nothing is claimed of a document that could not be read: no references, and a log line.
+        this.options.log?.(`the image references of ${uri} could not be read: ${read.message}`);
+        this.unqueued.set(uri, { version, target: platforms.target, refs: [] });
+      }
+    });
+    this.reading.set(uri, { version, target: platforms.target, done });
+    return done;
+  }
 
   /** Every resolver key an open document uses. */
   allKeys(): string[] {
@@ -161,6 +223,7 @@ export class ImageWorkspace {
   close(uri: string): void {
     this.docs.delete(uri);
     this.unqueued.delete(uri);
+    this.reading.delete(uri);
     this.resolver.release(uri);
   }
 
@@ -277,15 +340,5 @@ export class ImageWorkspace {
   async waitFor(ref: ImageRef, settings: FromLensSettings, ms: number): Promise<void> {
     const request = requestFor(ref, settings);
     if (request) await this.resolver.waitFor(request, ms);
-  }
-}
-
-/** The `.env` file beside a Compose file on disk (what `docker compose` reads), or nothing. */
-function dotEnvBeside(doc: TextDocument): Record<string, string> {
-  if (!doc.uri.startsWith("file:")) return {};
-  try {
-    return parseDotEnv(readFileSync(join(dirname(fileURLToPath(doc.uri)), ".env"), "utf8"));
-  } catch {
-    return {};
   }
 }

@@ -33,12 +33,14 @@ describe("the packaged .vsix", () => {
     assert.ok(existsSync(VSIX), `${VSIX} is missing: run npm run package`);
   });
 
-  it("contains the bundled client and server, the grammar and the manifest", async () => {
+  it("contains the bundled client, server and its worker, the grammar and the manifest", async () => {
     const names = await entries(VSIX);
     for (const needed of [
       "extension/package.json",
       "extension/dist/client.js",
       "extension/dist/server.js",
+      // Large documents are read on a worker thread: without it they would block the server.
+      "extension/dist/refWorker.js",
       "extension/syntaxes/image-reference.injection.tmLanguage.json",
       "extension/readme.md",
       "extension.vsixmanifest",

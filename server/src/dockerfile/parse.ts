@@ -23,3 +23,8 @@ export function parseDockerfile(text: string): Dockerfile {
   recent.length = Math.min(recent.length, KEEP);
   return dockerfile;
 }
+
+/** Drops the kept parses (their documents were closed: the memory goes back). */
+export function forgetParses(): void {
+  recent.length = 0;
+}
