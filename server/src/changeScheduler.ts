@@ -1,14 +1,20 @@
 /**
  * Coalesces document changes: each `didChange` used to re-read the references, re-queue them and
  * re-run every diagnostic, so 500 keystrokes in 2 s kept the server busy for up to minutes and
- * every other request waited. Now a document that is typed into is worked on once the typing
- * pauses (`quietMs`), and at the latest `maxWaitMs` after the first change not yet worked on, so
- * a long burst still shows progress; only its latest version is ever worked on, and a version
- * that was already worked on is skipped. A newly opened document is worked on at once.
+ * every other request waited. A change that finds the document idle (no work on it running, no
+ * change waiting) is worked on at once (`leadMs`, a few milliseconds, later), the leading edge: a
+ * single edit gets its diagnostics as fast as the work allows, not a debounce later. Changes that come while the document is being
+ * worked on, or while another change waits, are a burst: they coalesce and are worked on once
+ * the typing pauses (`quietMs`), and at the latest `maxWaitMs` after the first change not yet
+ * worked on, so a long burst still shows progress; only the latest version is worked on. The
+ * work's own duration throttles the leading edge: the longer a document takes, the more of a
+ * burst coalesces. A newly opened document is worked on at once.
  * Connection-free: the wiring passes in the work as a callback.
  */
 
 export interface ChangeSchedulerOptions {
+  /** Work on a change of an idle document this soon, if no other change comes meanwhile. */
+  leadMs: number;
   /** Work on a document once no change came for this long. */
   quietMs: number;
   /** …and at the latest this long after the first change that is waiting. */
@@ -27,6 +33,8 @@ interface Pending {
 export class ChangeScheduler {
   private readonly pending = new Map<string, Pending>();
   private readonly open = new Set<string>();
+  /** How many runs of the work are in flight per document (a flush may overlap a run). */
+  private readonly running = new Map<string, number>();
 
   constructor(
     private readonly options: ChangeSchedulerOptions,
@@ -40,6 +48,14 @@ export class ChangeScheduler {
       this.runNow(uri);
       return;
     }
+    if (!this.pending.has(uri) && !this.running.has(uri)) {
+      // The leading edge: the document was idle. Worked on after `leadMs`, unless another change
+      // comes first: edits that queued up behind a long run arrive back to back, and must make
+      // one burst, not a run each.
+      const timer = setTimeout(() => this.runNow(uri), this.options.leadMs);
+      this.pending.set(uri, { timer, since: this.now() });
+      return;
+    }
     const previous = this.pending.get(uri);
     const since = previous?.since ?? this.now();
     if (previous) clearTimeout(previous.timer);
@@ -51,6 +67,11 @@ export class ChangeScheduler {
   /** Works on the document now if a change is waiting (a request wants the latest state). */
   flush(uri: string): void {
     if (this.pending.has(uri)) this.runNow(uri);
+  }
+
+  /** Whether the work on the document is running (started and not yet settled). */
+  isRunning(uri: string): boolean {
+    return this.running.has(uri);
   }
 
   /** Whether a change of the document is waiting to be worked on. */
@@ -67,6 +88,7 @@ export class ChangeScheduler {
   dispose(): void {
     for (const uri of [...this.pending.keys()]) this.cancel(uri);
     this.open.clear();
+    this.running.clear();
   }
 
   private cancel(uri: string): void {
@@ -77,14 +99,28 @@ export class ChangeScheduler {
 
   private runNow(uri: string): void {
     this.cancel(uri);
+    this.running.set(uri, (this.running.get(uri) ?? 0) + 1);
     let work: Promise<void>;
     try {
       work = this.options.work(uri);
     } catch (error) {
+      this.settled(uri);
       this.options.onError(uri, error);
       return;
     }
-    work.catch((error: unknown) => this.options.onError(uri, error));
+    work.then(
+      () => this.settled(uri),
+      (error: unknown) => {
+        this.settled(uri);
+        this.options.onError(uri, error);
+      },
+    );
+  }
+
+  private settled(uri: string): void {
+    const left = (this.running.get(uri) ?? 1) - 1;
+    if (left > 0) this.running.set(uri, left);
+    else this.running.delete(uri);
   }
 }
 

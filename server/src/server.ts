@@ -91,8 +91,9 @@ class Session {
     this.large = new LargeDocuments((m) => this.log.info(m));
     const init = (params.initializationOptions ?? {}) as InitializationOptions;
     this.engine = new Engine(DEFAULT_SETTINGS, init, this.log, (keys) => this.scheduleRefresh(keys));
-    /** Edits are coalesced per document: work starts when the typing pauses, on the latest version only. */
+    /** An edit of an idle document is worked on at once; a burst when the typing pauses, latest version only. */
     this.changes = new ChangeScheduler({
+      leadMs: 5,
       quietMs: 150,
       maxWaitMs: 1000,
       work: (uri) => this.onContent(uri),
