@@ -30,12 +30,31 @@ const testEntries = [
   { in: "test/vscode/electron.ts", out: "test/electron" },
 ].filter((e) => existsSync(e.in));
 
-const main = { ...common, entryPoints: entries.filter((e) => existsSync(e.in)), outdir: "dist" };
+// The server loads undici on its first request (registry/http/dispatcher.ts): it is bundled into a
+// file of its own, dist/undici.js, so that starting the server does not even parse it.
+const undiciApart = {
+  name: "undici-apart",
+  setup(build) {
+    build.onResolve({ filter: /^undici$/ }, (args) =>
+      args.importer.includes("node_modules") ? undefined : { path: "./undici.js", external: true },
+    );
+  },
+};
+const main = {
+  ...common,
+  entryPoints: [
+    ...entries.filter((e) => existsSync(e.in)),
+    { in: "node_modules/undici/index.js", out: "undici" },
+  ],
+  outdir: "dist",
+  plugins: [undiciApart],
+};
 if (watch) {
   // esbuild's problem matcher in VS Code ($esbuild-watch) reads these two lines.
   const context = await esbuild.context({
     ...main,
     plugins: [
+      undiciApart,
       {
         name: "watch-log",
         setup(build) {

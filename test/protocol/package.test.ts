@@ -41,6 +41,8 @@ describe("the packaged .vsix", () => {
       "extension/dist/server.js",
       // Large documents are read on a worker thread: without it they would block the server.
       "extension/dist/refWorker.js",
+      // undici, loaded on the first request (not parsed at start).
+      "extension/dist/undici.js",
       "extension/syntaxes/image-reference.injection.tmLanguage.json",
       "extension/readme.md",
       "extension.vsixmanifest",

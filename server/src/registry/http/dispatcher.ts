@@ -4,12 +4,22 @@
  */
 import { readFile } from "node:fs/promises";
 import { rootCertificates } from "node:tls";
-import { Agent, ProxyAgent } from "undici";
-import type { Dispatcher } from "undici";
+import type * as Undici from "undici";
+import type { Dispatcher, ProxyAgent } from "undici";
 import { err, errorCode, ok } from "../errors";
 import type { Result } from "../errors";
 import { proxyFor } from "../proxy";
 import type { TransportOptions } from "./options";
+
+/**
+ * undici, loaded on the first request rather than when the server starts: evaluating it took
+ * ~40 ms of the ~220 ms from spawn to the initialize answer, which needs no network. (The build
+ * also puts it in a file of its own, dist/undici.js, so it is not even parsed until then.)
+ */
+function undici(): typeof Undici {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily on purpose (above)
+  return require("undici") as typeof Undici;
+}
 
 export class Dispatchers {
   private readonly proxyAgents = new Map<string, ProxyAgent>();
@@ -66,7 +76,7 @@ export class Dispatchers {
       let agent = this.proxyAgents.get(proxy);
       if (!agent) {
         const tls = { timeout: timeouts.connectMs, ...(ca ? { ca: [...ca] } : {}) };
-        agent = new ProxyAgent({
+        agent = new (undici().ProxyAgent)({
           uri: proxy,
           requestTls: tls,
           proxyTls: tls,
@@ -76,7 +86,7 @@ export class Dispatchers {
       }
       return ok(agent);
     }
-    this.directAgent ??= new Agent({
+    this.directAgent ??= new (undici().Agent)({
       connect: { timeout: timeouts.connectMs, ...(ca ? { ca: [...ca] } : {}) },
       connections: limits.perHostConcurrency,
       headersTimeout: timeouts.headersMs,
