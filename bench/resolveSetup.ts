@@ -22,6 +22,7 @@ import {
   type Traffic,
   type TrafficKind,
 } from "./infra";
+import { lookupErrorText } from "../server/src/features/lookupError";
 
 export const execFileAsync = promisify(execFile);
 
@@ -283,7 +284,7 @@ export function checkLookups(env: Env, what: string, lookups: readonly [string, 
   for (const [reference, l] of lookups) {
     if (l.state !== "resolved") {
       bad.push(
-        `${reference}: ${l.state}${l.state === "error" ? ` (${l.error.kind}: ${l.error.message})` : ""}`,
+        `${reference}: ${l.state}${l.state === "error" ? ` (${l.error.kind}: ${lookupErrorText(l.error)})` : ""}`,
       );
     } else if (l.resolution.tagDigest !== env.digests.get(reference)) {
       bad.push(

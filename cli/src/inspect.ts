@@ -9,6 +9,7 @@ import { errorTitle } from "../../server/src/features/codeLens";
 import { formatBytes } from "../../server/src/features/prose";
 import { formatReference, type Reference } from "../../server/src/reference";
 import type { Freshness, Lookup, Resolution } from "../../server/src/resolver/types";
+import { lookupErrorText } from "../../server/src/features/lookupError";
 
 export interface InspectPlatform {
   platform: string;
@@ -114,7 +115,10 @@ export function inspectJson(
   if (lookup.state === "error") {
     const error = lookup.error;
     const title = errorTitle(error, reference, now).replace(/^⚠\s*/, "");
-    const out: InspectJson = { ...base, error: { kind: error.kind, message: `${title}: ${error.message}` } };
+    const out: InspectJson = {
+      ...base,
+      error: { kind: error.kind, message: `${title}: ${lookupErrorText(error)}` },
+    };
     // What the cache still had (e.g. rate-limited but cached yesterday) is still worth showing.
     return lookup.previous
       ? { ...resolvedJson(out, lookup.previous.resolution, lookup.previous.freshness), resolved: false }

@@ -12,6 +12,7 @@ import type { Engine } from "./engine";
 import type { CommandResult, ShowProvenanceArgs } from "./protocol";
 import { rangeContains } from "./ranges";
 import type { FromLensSettings } from "./settings";
+import { lookupErrorText } from "./features/lookupError";
 
 const WAIT_MS = 20_000;
 
@@ -48,7 +49,7 @@ export async function showProvenance(
       ok: false,
       message:
         lookup.state === "error"
-          ? `FROM Lens could not resolve ${ref.resolved ?? ref.raw}: ${lookup.error.message}`
+          ? `FROM Lens could not resolve ${ref.resolved ?? ref.raw}: ${lookupErrorText(lookup.error)}`
           : `FROM Lens is still resolving ${ref.resolved ?? ref.raw}; try again in a moment.`,
     };
   }

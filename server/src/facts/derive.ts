@@ -175,7 +175,7 @@ export function deriveFacts(input: FactsInput, now: Date): ImageFacts {
     const attestations = attestationEntries(resolved.manifest);
     if (attestations.length > 0) facts.attestations = attestations;
   }
-  const pushedAt = hubTag?.tag_last_pushed ?? hubTag?.last_updated;
+  const pushedAt = hubTag?.lastPushed ?? hubTag?.lastUpdated;
   if (pushedAt != null) facts.pushedAt = pushedAt;
   return facts;
 }

@@ -1,7 +1,8 @@
 /**
- * The parts of Docker Hub web API responses facts/ reads (shapes in ../shared/HUB-API.md §2–3).
- * Field names mirror the API so the registry layer can pass parsed JSON through; everything is
- * optional or nullable because Hub omits and nulls fields freely.
+ * The parts of Docker Hub web API responses facts/ reads (shapes in ../shared/HUB-API.md §2–3),
+ * in the camelCase registry/hub.ts parses them into (`tag_last_pushed` → `lastPushed`), so its
+ * objects pass through as they are; everything is optional or nullable because Hub omits and
+ * nulls fields freely.
  */
 
 /**
@@ -17,7 +18,7 @@ export interface HubTagImage {
   variant?: string | null;
   digest?: string | null;
   size?: number | null;
-  last_pushed?: string | null;
+  lastPushed?: string | null;
 }
 
 /** A tag object from `GET /v2/namespaces/{ns}/repositories/{repo}/tags[/{tag}]`. */
@@ -25,8 +26,10 @@ export interface HubTag {
   name: string;
   /** The index (manifest list) digest, not a per-platform one; may be null. */
   digest?: string | null;
-  tag_last_pushed?: string | null;
-  last_updated?: string | null;
+  /** Hub's `tag_last_pushed`. */
+  lastPushed?: string | null;
+  /** Hub's `last_updated`. */
+  lastUpdated?: string | null;
   images?: readonly HubTagImage[] | null;
 }
 
@@ -37,7 +40,7 @@ export interface HubData {
    */
   badge?: HubBadge | (string & Record<never, never>) | null;
   /** v1 search's `is_official`, where that is all that was available. */
-  is_official?: boolean;
+  isOfficial?: boolean;
   /** The tag being resolved, for its push date and per-platform sizes. */
   tag?: HubTag;
   /** Tags of the repository (name + digest), for aliases. */

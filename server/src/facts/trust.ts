@@ -87,7 +87,7 @@ function hubTrust(repository: string, hub: HubData | undefined): { level: TrustL
       evidence: `Docker Hub shows the badge "${badge}" for ${repository}, which FROM Lens does not know`,
     };
   }
-  if (hub?.is_official === true)
+  if (hub?.isOfficial === true)
     return { level: "official", evidence: `Docker Hub search marks ${repository} as official` };
   return { level: "unknown", evidence: `Docker Hub did not say which trust badge ${repository} has` };
 }

@@ -9,13 +9,14 @@
 import type { CodeLens, Command } from "vscode-languageserver";
 import type { ImageRef } from "../dockerfile";
 import { loginCommand, parseReference, type Reference } from "../reference";
-import type { ResolveError } from "../registry/errors";
 import type { ApplyEditsArgs, RefreshArgs } from "../protocol";
 import { ClientCommand, ServerCommand } from "../protocol";
+import type { LookupError } from "../resolver/types";
 import type { FeatureContext } from "./context";
 import { formatAgo, formatClock, formatRelative, shortDigest } from "./prose";
 import { digestFirstStatus, knownResolution, pinEdits, pinStatus, type PinMode } from "./pin";
 import { changeSummary, whatChanged } from "./whatChanged";
+import { lookupErrorText } from "./lookupError";
 
 /** The client command that shows the "FROM Lens" output channel. */
 export const SHOW_OUTPUT_COMMAND = ClientCommand.showOutput;
@@ -164,15 +165,15 @@ function commandsFor(
     const title = errorTitle(lookup.error, reference, ctx.now);
     commands.push(
       showOutput
-        ? { title, tooltip: lookup.error.message, command: SHOW_OUTPUT_COMMAND }
-        : refresh(ctx, title, `${lookup.error.message} Click to look it up again.`),
+        ? { title, tooltip: lookupErrorText(lookup.error), command: SHOW_OUTPUT_COMMAND }
+        : refresh(ctx, title, `${lookupErrorText(lookup.error)} Click to look it up again.`),
     );
   }
   return commands;
 }
 
 /** A short lens title for an error: what happened and the one thing to do. */
-export function errorTitle(error: ResolveError, reference: Reference, now: Date): string {
+export function errorTitle(error: LookupError, reference: Reference, now: Date): string {
   switch (error.kind) {
     case "not-found": {
       const what = { repository: "Repository", tag: "Tag", digest: "Digest", platform: "Platform" }[
@@ -195,7 +196,7 @@ export function errorTitle(error: ResolveError, reference: Reference, now: Date)
     case "timeout":
       return "⚠ Registry timed out";
     case "network":
-      if (error.proxy !== undefined)
+      if ("proxy" in error && error.proxy !== undefined)
         return error.status === 407 ? "⚠ Proxy wants credentials" : "⚠ Proxy refused the connection";
       return "⚠ Registry unreachable";
     case "auth-misconfigured":

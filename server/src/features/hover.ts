@@ -32,6 +32,7 @@ import {
 import { rangeContains } from "../ranges";
 import { markdownToPlainText } from "./plainText";
 import { pausedBlocks } from "./rateLimitPause";
+import { lookupErrorText } from "./lookupError";
 
 /** `format` is what the client shows (`hover.contentFormat`): Markdown, or the same card as plain text. */
 export function provideHover(
@@ -270,10 +271,10 @@ function errorBlocks(
       action = "refresh to try again.";
       break;
     case "network":
-      if (error.proxy !== undefined && error.status === 407) {
+      if ("proxy" in error && error.proxy !== undefined && error.status === 407) {
         title = "Proxy credentials needed";
         action = `put them in the proxy URL (${codeSpan("http.proxy")} or ${codeSpan("HTTPS_PROXY")}), then refresh.`;
-      } else if (error.proxy !== undefined) {
+      } else if ("proxy" in error && error.proxy !== undefined) {
         title = "The proxy refused the connection";
         action = "check the proxy settings, then refresh.";
       } else {
@@ -292,5 +293,5 @@ function errorBlocks(
       return ["Lookup cancelled."];
   }
   const head = `⚠ **${title}**${action === undefined ? "" : ` — ${action}`}`;
-  return [head, escapeProse(error.message)];
+  return [head, escapeProse(lookupErrorText(error))];
 }

@@ -15,6 +15,7 @@ import { parseReference, splitReferenceText, type Reference } from "../reference
 import type { Freshness, Lookup, Resolution, UncheckedPin } from "../resolver/types";
 import type { FeatureContext } from "./context";
 import { joinWords, shortDigest } from "./prose";
+import { lookupErrorText } from "./lookupError";
 
 export type PinMode = "pin" | "update";
 
@@ -235,7 +236,7 @@ function target(ctx: FeatureContext, ref: ImageRef): Target | { error: string } 
 function describeMissing(lookup: Lookup, what: string): string {
   switch (lookup.state) {
     case "error":
-      return lookup.error.message;
+      return lookupErrorText(lookup.error);
     case "resolving":
       return `${what} is still being resolved; try again in a moment.`;
     default:

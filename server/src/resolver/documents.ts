@@ -3,18 +3,19 @@
  * addressed: fetched once ever), and the image one platform of an index stands for.
  */
 import type { Reference } from "../reference";
-import { err, ok, type ResolveError, type Result } from "../registry/errors";
+import { err, ok, type Result } from "../registry/errors";
 import { parseManifest, type ParsedManifest } from "../registry/manifest";
 import { parseImageConfig } from "../registry/blob";
 import { defaultPlatformEntry, platformMatches, selectPlatform } from "../oci/platform";
 import type { ImageConfig, ImageManifest, Platform } from "../oci/types";
 import { isUnreachable, offlineError, type ResolveImageOptions } from "./source";
+import type { LookupError } from "./types";
 
 export async function manifestFor(
   o: ResolveImageOptions,
   ref: Reference,
   digest: string,
-): Promise<Result<ParsedManifest>> {
+): Promise<Result<ParsedManifest, LookupError>> {
   const memo = o.memo.get(digest);
   if (memo && "kind" in memo) return ok(memo);
   const bytes = o.cache.getBlob(digest);
@@ -37,7 +38,7 @@ export async function configFor(
   o: ResolveImageOptions,
   ref: Reference,
   digest: string,
-): Promise<Result<ImageConfig>> {
+): Promise<Result<ImageConfig, LookupError>> {
   const memo = o.memo.get(digest);
   if (memo && !("kind" in memo)) return ok(memo);
   const bytes = o.cache.getBlob(digest);
@@ -65,7 +66,7 @@ export interface DescribedImage {
   imageManifest?: ImageManifest;
   config?: ImageConfig;
   /** Errors that left a document unfetched for now (unreachable, rate-limited). */
-  paused: ResolveError[];
+  paused: LookupError[];
 }
 
 /**
@@ -78,7 +79,7 @@ export async function describedImage(
   subject: string,
   top: ParsedManifest,
   wantedPlatform: Platform | undefined,
-): Promise<Result<DescribedImage>> {
+): Promise<Result<DescribedImage, LookupError>> {
   const d: DescribedImage = { manifests: {}, configs: {}, offered: true, paused: [] };
   let describedDigest = subject;
   if (top.kind === "index") {

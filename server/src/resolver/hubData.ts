@@ -7,7 +7,7 @@ import type { HubData } from "../facts/hubData";
 import { formatReference, isDockerHub, type Reference } from "../reference";
 import { ok, type ResolveError } from "../registry/errors";
 import type { HubTag } from "../registry/hub";
-import { summaries, toFactsHubTag, type ResolvedSubject } from "./hubTags";
+import { summaries, factsHubTag, type ResolvedSubject } from "./hubTags";
 import { cachedJson, type ResolveImageOptions } from "./source";
 import { tagsFor } from "./tagLists";
 import type { TagSummary } from "./types";
@@ -81,14 +81,14 @@ export function readMetadata(meta: Metadata, resolvedSubject: ResolvedSubject): 
     if (badge && "value" in badge && badge.value.badge !== undefined) hub.badge = badge.value.badge;
     // Hub's web API rate limit: trust stays unknown for now, and is asked again after the window.
     else if (badge && "error" in badge) data.paused.push(badge.error);
-    if (tag && "value" in tag) hub.tag = toFactsHubTag(tag.value, resolvedSubject);
+    if (tag && "value" in tag) hub.tag = factsHubTag(tag.value, resolvedSubject);
     else if (tag && "error" in tag) data.paused.push(tag.error);
   }
   const list = meta.list;
   if (list) {
     data.tags = list.names;
     if (list.hub) data.tagSummaries = summaries(list.hub, resolvedSubject);
-    if (data.hub && list.hub) data.hub.tags = list.hub.map((t) => toFactsHubTag(t, resolvedSubject));
+    if (data.hub && list.hub) data.hub.tags = list.hub.map((t) => factsHubTag(t, resolvedSubject));
   }
   return data;
 }

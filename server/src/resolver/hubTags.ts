@@ -1,6 +1,6 @@
 /**
- * Docker Hub's tag objects as the resolver uses them: the digest a tag stands for, the facts'
- * snake-case shape, and the summary completion shows.
+ * Docker Hub's tag objects as the resolver uses them: the digest a tag stands for (which the
+ * facts take in place of Hub's own), and the summary completion shows.
  */
 import type { HubTag as FactsHubTag } from "../facts/hubData";
 import type { HubTag } from "../registry/hub";
@@ -32,21 +32,12 @@ export function hubTagDigest(t: HubTag, resolved?: ResolvedSubject): string | un
   return known.every((d) => platforms.includes(d)) ? resolved.digest : undefined;
 }
 
-export function toFactsHubTag(t: HubTag, resolved?: ResolvedSubject): FactsHubTag {
-  return {
-    name: t.name,
-    digest: hubTagDigest(t, resolved) ?? null,
-    tag_last_pushed: t.lastPushed ?? null,
-    last_updated: t.lastUpdated ?? null,
-    images: t.images.map((i) => ({
-      architecture: i.architecture ?? null,
-      os: i.os ?? null,
-      variant: i.variant ?? null,
-      digest: i.digest ?? null,
-      size: i.size ?? null,
-      last_pushed: i.lastPushed ?? null,
-    })),
-  };
+/**
+ * The tag as the facts read it: Hub's tag object as parsed, its digest the one it stands for
+ * against the resolved subject (`hubTagDigest`), null when that is unknown.
+ */
+export function factsHubTag(t: HubTag, resolved?: ResolvedSubject): FactsHubTag {
+  return { ...t, digest: hubTagDigest(t, resolved) ?? null };
 }
 
 /** What Hub's tag object says of the tag, for completion: platforms, digest, push date. */

@@ -51,7 +51,7 @@ export async function pinState(
 ): Promise<PinState> {
   if (tag.missing) return { kind: "tag-missing" };
   const pin = await comparePin(o, ref, pinned, tag.digest, pinnedConfig);
-  const pushed = hub?.tag?.tag_last_pushed;
+  const pushed = hub?.tag?.lastPushed;
   return pin.kind === "moved" && pushed ? { ...pin, movedAt: pushed } : pin;
 }
 

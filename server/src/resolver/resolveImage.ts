@@ -11,7 +11,6 @@
 import { deriveFacts } from "../facts/derive";
 import type { FactsInput } from "../facts/input";
 import type { Reference } from "../reference";
-import type { ResolveError } from "../registry/errors";
 import { parsePlatform } from "../oci/platform";
 import { describedImage, manifestFor } from "./documents";
 import { fetchMetadata, readMetadata } from "./hubData";
@@ -20,10 +19,10 @@ import { withBaseLayerOsRelease } from "./osRelease";
 import { pinState, rateLimitedPin } from "./pinState";
 import { offlineError, type ResolveImageOptions, type ResolveImageResult } from "./source";
 import { resolveTagDigest, tagReference, type TagState } from "./tagDigest";
-import type { Resolution } from "./types";
+import type { LookupError, Resolution } from "./types";
 
 /** The earliest time a rate limit named among `errors` lets it be asked again. */
-function retryTime(o: ResolveImageOptions, errors: readonly ResolveError[]): number | undefined {
+function retryTime(o: ResolveImageOptions, errors: readonly LookupError[]): number | undefined {
   let retryAt: number | undefined;
   for (const e of errors) {
     if (e.kind !== "rate-limited") continue;

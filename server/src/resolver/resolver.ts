@@ -382,7 +382,9 @@ export class Resolver {
       if (r.ok && r.freshness.kind === "offline" && !settings.offline && !backoff) {
         this.unreachable.mark(host, {
           kind: "network",
-          message: `${host} could not be reached: ${r.freshness.reason}`,
+          why: "unreachable",
+          host,
+          detail: r.freshness.reason,
         });
       } else if (!r.ok) {
         this.unreachable.note(host, r.error);
@@ -393,11 +395,7 @@ export class Resolver {
       this.options.log?.(`resolving ${job.key} failed unexpectedly: ${String(error)}`);
       result = {
         state: "error",
-        error: {
-          kind: "bad-response",
-          reason: "malformed",
-          message: `FROM Lens could not resolve this image: ${String(error)}`,
-        },
+        error: { kind: "bad-response", reason: "malformed", why: "internal", detail: String(error) },
       };
     }
     this.running.delete(job.key);

@@ -13,7 +13,7 @@ import type { LayerFileSearch, LayerReadLimits } from "../registry/layer";
 import type { TagList } from "../registry/tags";
 import type { ImageConfig } from "../oci/types";
 import type { DiskCache } from "./cache";
-import type { DigestOnly, Freshness, Resolution, TagSummary } from "./types";
+import type { DigestOnly, Freshness, LookupError, Resolution, TagSummary } from "./types";
 
 /** The registry calls the resolver makes: RegistryClient satisfies it; unit tests pass a fake. */
 export interface ImageSource {
@@ -56,7 +56,7 @@ export interface ResolveImageOptions {
    * Why there is no network: absent = the offline setting; else the failure that made the
    * resolver leave this registry alone for a while (what the user is told when nothing is cached).
    */
-  unreachable?: ResolveError;
+  unreachable?: LookupError;
   /** Bypass the TTL (explicit refresh). */
   force: boolean;
   trustedRegistries: readonly string[];
@@ -77,7 +77,7 @@ export type ResolveImageResult =
   | { ok: true; resolution: Resolution; freshness: Freshness }
   | {
       ok: false;
-      error: ResolveError;
+      error: LookupError;
       tags?: string[];
       tagSummaries?: Record<string, TagSummary>;
       /** Rate-limited after the tag's digest was checked: that much is known. */
@@ -85,16 +85,19 @@ export type ResolveImageResult =
     };
 
 /** Errors that mean "could not ask", where the cache may answer instead. */
-export function isUnreachable(e: ResolveError): boolean {
+export function isUnreachable(e: LookupError): boolean {
   return e.kind === "network" || e.kind === "timeout" || e.kind === "offline" || e.kind === "rate-limited";
 }
 
-export function offlineError(ref: Reference, unreachable?: ResolveError): ResolveError {
-  if (unreachable) return unreachable;
-  return {
-    kind: "offline",
-    message: `FROM Lens is offline and has nothing cached for ${formatReference(ref)} yet. Turn off "fromLens.offline" or reconnect to resolve it.`,
-  };
+/** Offline with nothing cached: why the host is left alone, else the offline setting. */
+export function offlineError(ref: Reference, unreachable?: LookupError): LookupError {
+  return unreachable ?? { kind: "offline", why: "nothing-cached", reference: formatReference(ref) };
+}
+
+/** A failure as the resolver's own records keep it (a stale answer's reason): never shown. */
+export function failureDetail(e: LookupError): string {
+  if (!("why" in e)) return e.message;
+  return e.why === "nothing-cached" ? "offline mode" : e.detail;
 }
 
 /**

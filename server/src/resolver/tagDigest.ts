@@ -6,7 +6,13 @@
  */
 import { formatReference, type Reference } from "../reference";
 import { summaries } from "./hubTags";
-import { isUnreachable, offlineError, type ResolveImageOptions, type ResolveImageResult } from "./source";
+import {
+  failureDetail,
+  isUnreachable,
+  offlineError,
+  type ResolveImageOptions,
+  type ResolveImageResult,
+} from "./source";
 import { tagsFor } from "./tagLists";
 import type { Freshness } from "./types";
 
@@ -57,7 +63,11 @@ export async function resolveTagDigest(
     tag.fetchedAt = entry.fetchedAt;
     tag.freshness = fresh
       ? { kind: "fresh", fetchedAt: entry.fetchedAt }
-      : { kind: "offline", fetchedAt: entry.fetchedAt, reason: o.unreachable?.message ?? "offline mode" };
+      : {
+          kind: "offline",
+          fetchedAt: entry.fetchedAt,
+          reason: o.unreachable ? failureDetail(o.unreachable) : "offline mode",
+        };
     return { tag };
   }
   if (o.offline) {

@@ -6,6 +6,22 @@ import type { ImageFacts } from "../facts/types";
 import type { Reference } from "../reference";
 import type { ResolveError } from "../registry/errors";
 
+/**
+ * A failure the resolver finds itself (no registry answered it), as a code and data: the
+ * features write its words (features/lookupError.ts). Its `kind` is the `ResolveError` kind it
+ * stands beside, so rules that sort failures by kind read it the same way.
+ */
+export type ResolverError =
+  /** Offline (the setting), and nothing is cached for `reference` (its full form). */
+  | { kind: "offline"; why: "nothing-cached"; reference: string }
+  /** `host` failed and the cache answered; `detail`: what the registry layer said of the failure. */
+  | { kind: "network"; why: "unreachable"; host: string; detail: string }
+  /** A bug guard: resolving threw instead of returning an error value; `detail`: what it threw. */
+  | { kind: "bad-response"; reason: "malformed"; why: "internal"; detail: string };
+
+/** Why a lookup failed: what the registry layer said, or what the resolver found. */
+export type LookupError = ResolveError | ResolverError;
+
 /** How the digest written in a pinned reference relates to what its tag points at now. */
 /** Why a pin could not be compared with its tag. */
 export type UncheckedPin = "not-pinned" | "tag-unchecked" | "no-tag" | "rate-limited";
@@ -99,7 +115,7 @@ export type Lookup =
   | { state: "resolved"; resolution: Resolution; freshness: Freshness }
   | {
       state: "error";
-      error: ResolveError;
+      error: LookupError;
       /** Known tags when the error is an unknown tag (for "did you mean"). */
       tags?: string[];
       /** What the registry said of those tags (Docker Hub), for completion. */

@@ -22,7 +22,7 @@ function withHub(i: FactsInput): FactsInput {
       tag: {
         name: "3.12-slim",
         digest: INDEX_DIGEST,
-        tag_last_pushed: "2026-11-20T08:00:00.000000Z",
+        lastPushed: "2026-11-20T08:00:00.000000Z",
         images: [{ architecture: "arm64", variant: "v8", digest: ARM64_DIGEST, size: 42_000_000 }],
       },
       tags: [

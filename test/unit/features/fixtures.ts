@@ -214,7 +214,7 @@ export function pythonSlimFacts(): ImageFacts {
   const tag: HubTag = {
     name: "3.12-slim",
     digest: PYTHON_SLIM_DIGEST,
-    tag_last_pushed: new Date(NOW.getTime() - 3 * DAY).toISOString(),
+    lastPushed: new Date(NOW.getTime() - 3 * DAY).toISOString(),
     images: hubImages(PYTHON_SLIM, {
       "linux/amd64": 41_213_446,
       "linux/arm/v5": 36_905_102,
@@ -247,7 +247,7 @@ export function ubuntuNobleFacts(): ImageFacts {
   const tag: HubTag = {
     name: "noble",
     digest: record("ubuntu:noble").indexDigest,
-    tag_last_pushed: "2026-07-31T22:22:57Z",
+    lastPushed: "2026-07-31T22:22:57Z",
     images: hubImages("ubuntu:noble", {
       "linux/amd64": 29_751_109,
       "linux/arm/v7": 26_872_495,

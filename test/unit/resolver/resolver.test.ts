@@ -435,6 +435,19 @@ describe("resolver", () => {
     r.request([other], "doc", "visible");
     await settled(r, other);
     assert.equal(source.calls.length, calls, "no requests to a host that just failed");
+    // A tag not cached: the failure behind the backoff, as a code and data (features/lookupError.ts
+    // says "registry.example:5000 could not be reached: connection refused").
+    const uncached = { reference: ref("3.11"), platform: "linux/amd64" };
+    r.request([uncached], "doc", "visible");
+    const missing = await settled(r, uncached);
+    assert.ok(missing.state === "error");
+    assert.deepEqual(missing.error, {
+      kind: "network",
+      why: "unreachable",
+      host: "registry.example:5000",
+      detail: "connection refused",
+    });
+    assert.equal(source.calls.length, calls);
   });
 
   it("asks a host that just failed again at once when the registry settings change", async () => {
@@ -459,7 +472,12 @@ describe("resolver", () => {
     r.request([request], "doc", "visible");
     const lookup = await settled(r, request);
     assert.ok(lookup.state === "error");
-    assert.equal(lookup.error.kind, "offline");
+    // A code and the image, not words: features/lookupError.ts writes the sentence.
+    assert.deepEqual(lookup.error, {
+      kind: "offline",
+      why: "nothing-cached",
+      reference: "registry.example:5000/library/python:3.12-slim",
+    });
     assert.deepEqual(source.calls, []);
   });
 

@@ -6,6 +6,7 @@
 import { RULE_DEFAULTS } from "../../settings";
 import { cachedNote, failedLookups } from "./support/registryErrors";
 import type { Rule } from "./rule";
+import { lookupErrorText } from "../lookupError";
 
 export const authMisconfigured: Rule = {
   code: "auth-misconfigured",
@@ -15,7 +16,7 @@ export const authMisconfigured: Rule = {
     return failedLookups(ctx, ["auth-misconfigured"]).map((failed) => ({
       ref: failed.ref,
       range: failed.ref.range,
-      message: `FROM Lens could not look this image up: ${failed.error.message}${cachedNote(failed, ctx.now)}`,
+      message: `FROM Lens could not look this image up: ${lookupErrorText(failed.error)}${cachedNote(failed, ctx.now)}`,
     }));
   },
 };

@@ -5,6 +5,7 @@
 import { RULE_DEFAULTS } from "../../settings";
 import { cachedNote, failedLookups } from "./support/registryErrors";
 import type { Rule } from "./rule";
+import { lookupErrorText } from "../lookupError";
 
 export const rateLimited: Rule = {
   code: "rate-limited",
@@ -14,7 +15,7 @@ export const rateLimited: Rule = {
     return failedLookups(ctx, ["rate-limited"]).map((failed) => ({
       ref: failed.ref,
       range: failed.ref.range,
-      message: `${failed.error.message}${cachedNote(failed, ctx.now)}`,
+      message: `${lookupErrorText(failed.error)}${cachedNote(failed, ctx.now)}`,
     }));
   },
 };

@@ -7,6 +7,7 @@
 import { RULE_DEFAULTS } from "../../settings";
 import { cachedNote, failedLookups } from "./support/registryErrors";
 import type { Rule } from "./rule";
+import { lookupErrorText } from "../lookupError";
 
 export const registryUnreachable: Rule = {
   code: "registry-unreachable",
@@ -18,7 +19,7 @@ export const registryUnreachable: Rule = {
       .map((failed) => ({
         ref: failed.ref,
         range: failed.ref.range,
-        message: `FROM Lens could not look this image up: ${failed.error.message}${cachedNote(failed, ctx.now)}`,
+        message: `FROM Lens could not look this image up: ${lookupErrorText(failed.error)}${cachedNote(failed, ctx.now)}`,
       }));
   },
 };

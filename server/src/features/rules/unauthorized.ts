@@ -5,6 +5,7 @@
 import { RULE_DEFAULTS } from "../../settings";
 import { cachedNote, failedLookups } from "./support/registryErrors";
 import type { Rule } from "./rule";
+import { lookupErrorText } from "../lookupError";
 
 export const unauthorized: Rule = {
   code: "unauthorized",
@@ -15,7 +16,7 @@ export const unauthorized: Rule = {
       ref: failed.ref,
       range: failed.ref.range,
       message:
-        `FROM Lens cannot read this image: ${failed.error.message} FROM Lens uses the same credentials as ` +
+        `FROM Lens cannot read this image: ${lookupErrorText(failed.error)} FROM Lens uses the same credentials as ` +
         `the docker CLI.${cachedNote(failed, ctx.now)}`,
     }));
   },

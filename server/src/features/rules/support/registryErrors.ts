@@ -4,19 +4,18 @@
  * errors.ts writes them for the user), plus what FROM Lens still shows from its cache.
  */
 import type { ImageRef } from "../../../dockerfile";
-import type { ResolveError } from "../../../registry/errors";
-import type { Freshness, Resolution } from "../../../resolver/types";
+import type { Freshness, LookupError, Resolution } from "../../../resolver/types";
 import { formatRelative } from "../../prose";
 import type { FeatureContext } from "../../context";
 import { imageRefs } from "./refs";
 
 export interface FailedLookup {
   ref: ImageRef;
-  error: ResolveError;
+  error: LookupError;
   previous?: { resolution: Resolution; freshness: Freshness };
 }
 
-export function failedLookups(ctx: FeatureContext, kinds: readonly ResolveError["kind"][]): FailedLookup[] {
+export function failedLookups(ctx: FeatureContext, kinds: readonly LookupError["kind"][]): FailedLookup[] {
   const out: FailedLookup[] = [];
   for (const ref of imageRefs(ctx)) {
     if (ref.resolved === undefined) continue;
