@@ -9,7 +9,7 @@ import type { Result } from "./errors";
 import { isDigest, verifyDigest } from "./manifest";
 import type { ManifestTarget } from "./manifest";
 import type { ImageConfig } from "../oci/types";
-import type { RegistrySession } from "./transport";
+import type { RegistrySession } from "./auth/session";
 
 export interface FetchedBlob {
   digest: string;

@@ -33,8 +33,12 @@ import { listTags } from "./tags";
 import type { TagList } from "./tags";
 import { transportOptions } from "./clientOptions";
 import type { CallOptions, RegistryClientOptions, ResolveOptions, Resolved } from "./clientOptions";
-import { Coalescer, HttpTransport, RegistrySession } from "./transport";
-import type { RegistryEndpoint, RequestCounts, RequestKind } from "./transport";
+import { Coalescer } from "./http/concurrency";
+import { HttpTransport } from "./http/transport";
+import { RegistrySession } from "./auth/session";
+import type { RegistryEndpoint } from "./auth/types";
+import type { RequestCounts } from "./http/counters";
+import type { RequestKind } from "./http/options";
 
 export type { CallOptions, RegistryClientOptions, ResolveOptions, Resolved } from "./clientOptions";
 

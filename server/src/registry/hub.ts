@@ -20,8 +20,9 @@ import {
   toResolveError,
 } from "./errors";
 import type { Result } from "./errors";
-import { sleep } from "./transport";
-import type { HttpResponse, HttpTransport } from "./transport";
+import { sleep } from "./http/concurrency";
+import type { HttpResponse } from "./http/types";
+import type { HttpTransport } from "./http/transport";
 import { isRecord } from "../json";
 
 export interface HubImage {

@@ -18,21 +18,15 @@ export type {
 export type { FetchedBlob, FetchedConfig } from "./blob";
 export { DEFAULT_LAYER_READ_LIMITS, OS_RELEASE_PATHS } from "./layer";
 export type { LayerCompression, LayerFileSearch, LayerReadLimits } from "./layer";
-export type { FoundFile, TarEntryType, TarHeader } from "./tar";
+export type { FoundFile } from "./tarFinder";
+export type { TarEntryType, TarHeader } from "./tarParser";
 export type { FetchedManifest, ParsedManifest } from "./manifest";
 export { computeDigest, isDigest, verifyDigest } from "./manifest";
 export type { HubImage, HubListOptions, HubRepository, HubTag, HubTagPage } from "./hub";
 export type { TagList } from "./tags";
 export type { HostRateLimitState, RateLimitInfo } from "./ratelimit";
-export { DEFAULT_LIMITS, DEFAULT_TIMEOUTS, REQUEST_KINDS } from "./transport";
-export type {
-  HostAuth,
-  HostAuthStore,
-  Limits,
-  LogLevel,
-  RegistryLog,
-  RequestCounts,
-  RequestKind,
-  Timeouts,
-} from "./transport";
+export { DEFAULT_LIMITS, DEFAULT_TIMEOUTS, REQUEST_KINDS } from "./http/options";
+export type { Limits, LogLevel, RegistryLog, RequestKind, Timeouts } from "./http/options";
+export type { RequestCounts } from "./http/counters";
+export type { HostAuth, HostAuthStore } from "./auth/hostAuth";
 export type { Credential, CredentialLookup } from "./credentials";

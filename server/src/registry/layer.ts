@@ -22,7 +22,8 @@ import { isDigest } from "./manifest";
 import type { ManifestTarget } from "./manifest";
 import { TarFileFinder } from "./tarFinder";
 import type { FoundFile } from "./tarFinder";
-import type { BodySink, RegistrySession } from "./transport";
+import type { BodySink } from "./http/types";
+import type { RegistrySession } from "./auth/session";
 
 export interface LayerReadLimits {
   /** Compressed bytes read at most. Default 64 MiB. */

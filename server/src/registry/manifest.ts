@@ -17,8 +17,9 @@ import {
 } from "../oci/types";
 import { formatPlatform } from "../oci/platform";
 import type { Descriptor, ImageIndex, ImageManifest, Platform } from "../oci/types";
-import { headerValue } from "./transport";
-import type { RegistryEndpoint, RegistrySession } from "./transport";
+import { headerValue } from "./http/types";
+import type { RegistryEndpoint } from "./auth/types";
+import type { RegistrySession } from "./auth/session";
 import { isRecord, setOwn } from "../json";
 import { computeDigest, isDigest, verifyDigest } from "./digest";
 

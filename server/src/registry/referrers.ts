@@ -9,7 +9,7 @@
 import { badResponse, err, ok, type Result } from "./errors";
 import { getManifest, isDigest, type FetchedManifest, type ManifestTarget } from "./manifest";
 import { MediaType, type Descriptor, type ImageIndex } from "../oci/types";
-import type { RegistrySession } from "./transport";
+import type { RegistrySession } from "./auth/session";
 
 export interface Referrers {
   /** Where the list came from: the referrers API, the `sha256-<hex>` tag, or nothing found by either. */

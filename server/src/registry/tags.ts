@@ -7,8 +7,8 @@
 import { badResponse, err, ok } from "./errors";
 import type { Result } from "./errors";
 import type { ManifestTarget } from "./manifest";
-import { headerValues } from "./transport";
-import type { RegistrySession } from "./transport";
+import { headerValues } from "./http/types";
+import type { RegistrySession } from "./auth/session";
 
 export interface TagList {
   tags: string[];

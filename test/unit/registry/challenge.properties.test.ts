@@ -11,10 +11,10 @@ import { fuzzParameters } from "../../support/fuzz";
 import {
   parseChallenges,
   pickChallenge,
-  splitScopes,
   toBearerChallenge,
   type Challenge,
-} from "../../../server/src/registry/challenge";
+} from "../../../server/src/registry/auth/challenge";
+import { splitScopes } from "../../../server/src/registry/auth/scope";
 import {
   LOWER_DIGITS,
   PROTOTYPE_NAMES,

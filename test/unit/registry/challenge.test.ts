@@ -3,10 +3,9 @@ import { describe, it } from "node:test";
 import {
   parseChallenges,
   pickChallenge,
-  pullScope,
-  splitScopes,
   toBearerChallenge,
-} from "../../../server/src/registry/challenge";
+} from "../../../server/src/registry/auth/challenge";
+import { pullScope, splitScopes } from "../../../server/src/registry/auth/scope";
 
 describe("WWW-Authenticate parsing", () => {
   const cases: {

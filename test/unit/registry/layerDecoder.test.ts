@@ -3,7 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { describe, it } from "node:test";
 import { gzipSync } from "node:zlib";
 import { LayerDecoder, OS_RELEASE_PATHS } from "../../../server/src/registry/layer";
-import { TarFileFinder } from "../../../server/src/registry/tar";
+import { TarFileFinder } from "../../../server/src/registry/tarFinder";
 import { ALPINE_3_22_OS_RELEASE, chunked, DEBIAN_TRIXIE_OS_RELEASE, file, symlink, tarOf } from "./tarWriter";
 
 function decoder(): LayerDecoder {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseHubTag } from "../../../server/src/registry/hub";
 import { parseLinkNext } from "../../../server/src/registry/tags";
-import { parseTokenResponse } from "../../../server/src/registry/transport";
+import { parseTokenResponse } from "../../../server/src/registry/auth/token";
 
 const base = new URL("https://registry.example/v2/library/python/tags/list?n=2");
 

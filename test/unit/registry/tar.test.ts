@@ -7,13 +7,9 @@ import { describe, it } from "node:test";
 import { performance } from "node:perf_hooks";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import {
-  normaliseTarPath,
-  parsePaxRecords,
-  TarFileFinder,
-  TarParser,
-} from "../../../server/src/registry/tar";
-import type { TarHeader } from "../../../server/src/registry/tar";
+import { normaliseTarPath, parsePaxRecords, TarParser } from "../../../server/src/registry/tarParser";
+import { TarFileFinder } from "../../../server/src/registry/tarFinder";
+import type { TarHeader } from "../../../server/src/registry/tarParser";
 import {
   ALPINE_3_22_OS_RELEASE,
   chunked,

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { fuzzParameters } from "../../support/fuzz";
-import { parseTokenResponse } from "../../../server/src/registry/transport";
+import { parseTokenResponse } from "../../../server/src/registry/auth/token";
 import { jsonBytes, junkBytes, lie, text, viaJson } from "../../support/arbitraries";
 
 describe("parseTokenResponse", () => {

@@ -1,13 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { redactText } from "../../../server/src/registry/errors";
-import {
-  Coalescer,
-  DEFAULT_LIMITS,
-  DEFAULT_TIMEOUTS,
-  HttpTransport,
-  RequestCounters,
-} from "../../../server/src/registry/transport";
+import { Coalescer } from "../../../server/src/registry/http/concurrency";
+import { DEFAULT_LIMITS, DEFAULT_TIMEOUTS } from "../../../server/src/registry/http/options";
+import { HttpTransport } from "../../../server/src/registry/http/transport";
+import { RequestCounters } from "../../../server/src/registry/http/counters";
 import type { Result } from "../../../server/src/registry/errors";
 
 function transport(insecureRegistries: string[] = []): HttpTransport {
