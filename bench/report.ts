@@ -185,7 +185,7 @@ export interface Goal {
   peer: string;
   goal: string;
   /** undefined: not measured by this bench. */
-  met?: boolean;
+  met?: boolean | undefined;
 }
 
 export function goalRows(

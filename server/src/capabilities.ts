@@ -104,11 +104,16 @@ export function dockerfileRegistrations(capabilities: ClientCapabilities, bulk: 
 
 const ON_TYPE_TRIGGERS = { firstTriggerCharacter: "\\", moreTriggerCharacter: ["`"] };
 
+/** The capabilities without those left undefined (JSON would drop them anyway). */
+function present<T extends object>(o: { [K in keyof T]: T[K] | undefined }): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
 export function serverCapabilities(capabilities: ClientCapabilities): ServerCapabilities {
   const text = capabilities.textDocument;
   const dynamic = dynamicDockerfileFeatures(capabilities);
   const unless = <T>(feature: string, value: T): T | undefined => (dynamic.has(feature) ? undefined : value);
-  return {
+  return present<ServerCapabilities>({
     textDocumentSync: TextDocumentSyncKind.Incremental,
     completionProvider: { resolveProvider: true, triggerCharacters: ["=", " ", "$", "-", ":"] },
     hoverProvider: true,
@@ -132,5 +137,5 @@ export function serverCapabilities(capabilities: ClientCapabilities): ServerCapa
       text?.semanticTokens && !dynamic.has("semanticTokens")
         ? { legend: SEMANTIC_TOKENS_LEGEND, full: { delta: false }, range: true }
         : undefined,
-  };
+  });
 }

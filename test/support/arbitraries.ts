@@ -153,7 +153,7 @@ export function assertValidTime(t: number | undefined, what: string): void {
   assert.doesNotThrow(() => new Date(t).toISOString(), what);
 }
 
-export function definedOnly<T extends object>(o: T): T {
+export function definedOnly<T extends object>(o: { [K in keyof T]: T[K] | undefined }): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 

@@ -44,7 +44,7 @@ export interface HubRegistryReplay {
   cdn: ScriptedServer;
   requests: RecordedRequest[];
   pulls: "recorded" | "spent" | "reset";
-  retryAfter?: number;
+  retryAfter?: number | undefined;
   /** Digests of what is recorded. */
   digests: { index: string; amd64: string; config: string; layer: string };
   count(filter?: { method?: string; path?: string | RegExp }): number;

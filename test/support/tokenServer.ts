@@ -163,9 +163,9 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
   const requests: TokenRequestRecord[] = [];
 
   const issue = (args: {
-    user?: string;
+    user?: string | undefined;
     access: TokenAccess[];
-    service?: string;
+    service?: string | undefined;
     expiresIn?: number;
     expOffsetSeconds?: number;
   }): string => {

@@ -128,7 +128,7 @@ function platformOf(
   src: Source,
   header: StageHeader,
   globals: GlobalArgs,
-): { platform?: ImageRef["platform"] } {
+): { platform?: NonNullable<ImageRef["platform"]> } {
   const flag = header.flags.flags.find((f) => f.name === "platform");
   if (flag?.value === undefined || flag.value.text === "") return {};
   const { raw, range } = wordExcerpt(src, header.line, flag.value);

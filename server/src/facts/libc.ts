@@ -44,9 +44,9 @@ export const DISTRO_LIBC: Readonly<Record<string, { libc: Libc; source: string }
 export interface LibcSources {
   os: OsFact;
   /** The described platform's os ("linux", "windows"). */
-  platformOs?: string;
+  platformOs?: string | undefined;
   historyLines: readonly string[];
-  tag?: string;
+  tag?: string | undefined;
 }
 
 function fromOs(os: OsFact): LibcFact | undefined {

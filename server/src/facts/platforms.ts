@@ -26,11 +26,11 @@ export interface ResolvedDocument {
 export interface PlatformSources {
   resolved: ResolvedDocument;
   /** Per-platform image manifests by digest. */
-  manifests?: Readonly<Record<string, ImageManifest>>;
+  manifests?: Readonly<Record<string, ImageManifest>> | undefined;
   /** Image configs by the digest of the image manifest they belong to. */
-  configs?: Readonly<Record<string, ImageConfig>>;
+  configs?: Readonly<Record<string, ImageConfig>> | undefined;
   /** Docker Hub's per-platform sizes for the tag, used when a platform's manifest was not fetched. */
-  hubImages?: readonly HubTagImage[];
+  hubImages?: readonly HubTagImage[] | undefined;
 }
 
 export function isIndex(doc: ImageIndex | ImageManifest, mediaType?: string): doc is ImageIndex {

@@ -10,11 +10,11 @@ import type { TrustFact, TrustLevel } from "./types";
 export interface TrustSources {
   registry: string;
   repository: string;
-  hub?: HubData;
+  hub?: HubData | undefined;
   /** Setting entries: a registry host ("ghcr.io") or a host/namespace prefix ("ghcr.io/my-org"). */
-  trustedRegistries?: readonly string[];
+  trustedRegistries?: readonly string[] | undefined;
   /** A registry mirror answered instead of Docker Hub: its host, and the digest it served. */
-  mirror?: { host: string; digest: string };
+  mirror?: { host: string; digest: string } | undefined;
 }
 
 /** A registry whose images are Docker Hub's (its names, its registry API; not its web services). */

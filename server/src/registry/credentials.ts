@@ -37,13 +37,13 @@ export interface CredentialLookup {
 
 export interface CredentialOptions {
   /** Overrides `$DOCKER_CONFIG` and `~/.docker`. */
-  dockerConfigDir?: string;
+  dockerConfigDir?: string | undefined;
   /** false in an untrusted workspace: no credential helper is run. */
   allowCredentialHelpers: boolean;
   helperTimeoutMs: number;
   /** The environment to read DOCKER_CONFIG / DOCKER_AUTH_CONFIG / PATH / HOME from. */
-  env?: Record<string, string | undefined>;
-  signal?: AbortSignal;
+  env?: Record<string, string | undefined> | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 export const DOCKER_HUB_CONFIG_KEY = "https://index.docker.io/v1/";
@@ -250,7 +250,11 @@ const HELPER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 export function runCredentialHelper(
   name: string,
   serverUrl: string,
-  opts: { timeoutMs: number; env?: Record<string, string | undefined>; signal?: AbortSignal },
+  opts: {
+    timeoutMs: number;
+    env?: Record<string, string | undefined> | undefined;
+    signal?: AbortSignal | undefined;
+  },
 ): Promise<HelperResult> {
   const program = `docker-credential-${name}`;
   if (!HELPER_NAME.test(name))

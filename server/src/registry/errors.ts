@@ -96,7 +96,7 @@ export interface RegistryErrorInfo {
   /** Redacted: no user info, query values outside the protocol allow-list replaced. */
   url: string;
   /** First error code of the envelope (`MANIFEST_UNKNOWN`, `TOOMANYREQUESTS`, …), if any. */
-  code?: string;
+  code?: string | undefined;
   errors: ErrorDiagnostic[];
   temporary: boolean;
   /** The body as text, capped at `MAX_ERROR_BODY_CHARS`. */

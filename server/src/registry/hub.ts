@@ -103,7 +103,7 @@ function num(v: unknown): number | undefined {
   }
   return undefined;
 }
-function assignDefined<T extends object>(target: T, values: Partial<T>): T {
+function assignDefined<T extends object>(target: T, values: { [K in keyof T]?: T[K] | undefined }): T {
   for (const [k, v] of Object.entries(values))
     if (v !== undefined) (target as Record<string, unknown>)[k] = v;
   return target;

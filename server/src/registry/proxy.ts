@@ -10,10 +10,10 @@ import { isIP } from "node:net";
 
 export interface ProxySettings {
   /** An explicit proxy for all requests (VS Code `http.proxy`); overrides the environment. */
-  proxy?: string;
+  proxy?: string | undefined;
   /** Extra hosts that bypass the proxy (VS Code `http.noProxy`), added to NO_PROXY. */
-  noProxy?: readonly string[];
-  env?: Record<string, string | undefined>;
+  noProxy?: readonly string[] | undefined;
+  env?: Record<string, string | undefined> | undefined;
 }
 
 function envAny(env: Record<string, string | undefined>, ...names: string[]): string | undefined {

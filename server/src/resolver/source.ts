@@ -56,21 +56,21 @@ export interface ResolveImageOptions {
    * Why there is no network: absent = the offline setting; else the failure that made the
    * resolver leave this registry alone for a while (what the user is told when nothing is cached).
    */
-  unreachable?: LookupError;
+  unreachable?: LookupError | undefined;
   /** Bypass the TTL (explicit refresh). */
   force: boolean;
   trustedRegistries: readonly string[];
   /** Read /etc/os-release out of the base layer when nothing cheaper names the OS. Default false. */
-  inspectLayers?: boolean;
+  inspectLayers?: boolean | undefined;
   signal: AbortSignal;
   log: (message: string) => void;
   /**
    * Told the tag's digest as soon as it is known (before any manifest, config or metadata is
    * fetched), so it can be shown while the facts follow. Not called when the cache answered.
    */
-  onDigest?: (digest: DigestOnly) => void;
+  onDigest?: ((digest: DigestOnly) => void) | undefined;
   /** Whether the repository's tag list is wanted (completion, slim-final-stage); Docker Hub's always is. */
-  wantTags?: (ref: Reference) => boolean;
+  wantTags?: ((ref: Reference) => boolean) | undefined;
 }
 
 export type ResolveImageResult =

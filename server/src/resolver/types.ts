@@ -132,7 +132,12 @@ export interface ResolverStatus {
   queued: number;
   offline: boolean;
   /** Docker Hub's pull allowance as last reported (`ratelimit-remaining`), if known. */
-  hubRateLimit?: { limit: number; remaining: number; windowSeconds?: number; resetAt?: number };
+  hubRateLimit?: {
+    limit: number;
+    remaining: number;
+    windowSeconds?: number | undefined;
+    resetAt?: number | undefined;
+  };
   /** Requests made since start, by kind (HEAD manifest, GET manifest, GET blob, token, hub-api). */
   requests: Record<string, number>;
 }

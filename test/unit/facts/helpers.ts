@@ -81,7 +81,7 @@ export function input(spec: ImageSpec): FactsInput {
     reference: {
       registry: spec.registry ?? "docker.io",
       repository: spec.repository ?? "library/example",
-      tag: spec.tag,
+      ...(spec.tag !== undefined ? { tag: spec.tag } : {}),
     },
     resolved: { digest: INDEX_DIGEST, mediaType: MediaType.ociIndex, manifest: index(spec) },
     configs: { [AMD64_DIGEST]: config(spec) },

@@ -349,7 +349,7 @@ export function resolved(
 
 export function failed(
   error: ResolveError,
-  extra: { tags?: string[]; tagSummaries?: Record<string, TagSummary>; previous?: Lookup } = {},
+  extra: { tags?: string[]; tagSummaries?: Record<string, TagSummary>; previous?: Lookup | undefined } = {},
 ): Lookup {
   const lookup: Lookup = { state: "error", error };
   if (extra.tags !== undefined) lookup.tags = extra.tags;

@@ -60,7 +60,7 @@ export function osFromTagToken(token: string): TokenMatch | undefined {
   if ((m = /^alpine(\d+\.\d+(?:\.\d+)?)?$/.exec(token)) !== null) {
     return m[1] === undefined
       ? { distro: "alpine", meaning: "Alpine Linux" }
-      : { distro: "alpine", version: m[1], meaning: `Alpine Linux ${m[1]}` };
+      : { distro: "alpine", version: m[1] ?? "", meaning: `Alpine Linux ${m[1]}` };
   }
   if (isDebianTagSeries(token)) {
     const row = debianBySeries(token);
@@ -79,22 +79,22 @@ export function osFromTagToken(token: string): TokenMatch | undefined {
     };
   }
   if ((m = /^ubuntu(\d{2}\.\d{2})$/.exec(token)) !== null) {
-    return { distro: "ubuntu", version: m[1], meaning: `Ubuntu ${m[1] ?? ""}` };
+    return { distro: "ubuntu", version: m[1] ?? "", meaning: `Ubuntu ${m[1] ?? ""}` };
   }
   if ((m = /^debian(\d+)$/.exec(token)) !== null) {
-    return { distro: "debian", version: m[1], meaning: `Debian ${m[1] ?? ""}` };
+    return { distro: "debian", version: m[1] ?? "", meaning: `Debian ${m[1] ?? ""}` };
   }
   if ((m = /^(?:al|amazonlinux)(2023|2)$/.exec(token)) !== null) {
-    return { distro: "amazonlinux", version: m[1], meaning: `Amazon Linux ${m[1] ?? ""}` };
+    return { distro: "amazonlinux", version: m[1] ?? "", meaning: `Amazon Linux ${m[1] ?? ""}` };
   }
   if ((m = /^oraclelinux(\d+)$/.exec(token)) !== null) {
-    return { distro: "oraclelinux", version: m[1], meaning: `Oracle Linux ${m[1] ?? ""}` };
+    return { distro: "oraclelinux", version: m[1] ?? "", meaning: `Oracle Linux ${m[1] ?? ""}` };
   }
   if ((m = /^ubi(\d+)$/.exec(token)) !== null) {
-    return { distro: "rhel", version: m[1], meaning: `Red Hat Universal Base Image ${m[1] ?? ""}` };
+    return { distro: "rhel", version: m[1] ?? "", meaning: `Red Hat Universal Base Image ${m[1] ?? ""}` };
   }
   if ((m = /^centos(\d+)$/.exec(token)) !== null) {
-    return { distro: "centos", version: m[1], meaning: `CentOS ${m[1] ?? ""}` };
+    return { distro: "centos", version: m[1] ?? "", meaning: `CentOS ${m[1] ?? ""}` };
   }
   return undefined;
 }

@@ -32,7 +32,7 @@ function ref(text: string): Reference {
 function factsFor(repository: string, tag: string, badge: HubData["badge"]): ImageFacts {
   const input = realInput("python:3.12-slim");
   input.reference = { registry: "docker.io", repository, tag };
-  input.hub = { badge };
+  input.hub = badge === undefined ? {} : { badge };
   return deriveFacts(input, NOW);
 }
 
