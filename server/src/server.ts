@@ -58,7 +58,6 @@ class Session {
   readonly service: ReturnType<typeof standard.createStandardService>;
   readonly engine: Engine;
   readonly large: LargeDocuments;
-
   readonly changes: ChangeScheduler;
   /** The settings without a document scope (`settings.get("")`): the log level, the engine's. */
   private windowSettings: FromLensSettings = DEFAULT_SETTINGS;

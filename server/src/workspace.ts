@@ -115,7 +115,7 @@ export class ImageWorkspace {
       if (known(this.docs.get(doc.uri)) || known(this.unqueued.get(doc.uri))) return;
       if (!reader?.available || !isLargeDocument(doc.getText().length, settings)) return;
       const under = this.reading.get(doc.uri);
-      if (known(under) && under) await under.done;
+      if (under && known(under)) await under.done;
       else await this.readOffThread(reader, doc, settings);
       if (doc.version === version) return;
     }
