@@ -326,10 +326,16 @@ export class Resolver {
     if (!s || s.state === "unknown") return true;
     if (s.state === "resolving") return false;
     if ((this.derivedIn.get(key) ?? this.generation) !== this.generation) return true;
-    if (s.state === "error") return isUnreachable(s.error) || s.error.kind === "cancelled";
+    if (s.state === "error") {
+      // Offline, asking again answers the same from the same cache: an edit re-queues nothing
+      // (going online, or any settings change, asks again).
+      if (s.error.kind === "offline") return !this.options.settings().offline;
+      return isUnreachable(s.error) || s.error.kind === "cancelled";
+    }
     if (s.resolution.retryAt !== undefined && this.now() >= s.resolution.retryAt) return true;
-    const ttl = this.options.settings().tagTtlMs;
-    return s.freshness.kind !== "fresh" || this.now() - s.freshness.fetchedAt >= ttl;
+    const { tagTtlMs, offline } = this.options.settings();
+    if (s.freshness.kind === "offline") return !offline;
+    return s.freshness.kind !== "fresh" || this.now() - s.freshness.fetchedAt >= tagTtlMs;
   }
 
   private previousOf(key: string): Lookup | undefined {
