@@ -3,7 +3,7 @@
  * is exported for features that show or edit ARG values.
  */
 export { extractImageRefs, platformArgsOf } from "./imageRefs";
-export { parseDockerfile } from "./parse";
+export { parseDockerfile, parseUncached, shareParsesWithLibraries } from "./parse";
 export type { ExtractOptions } from "./imageRefs";
 export type { ArgUse, ImageRef, ImageRefKind, SplitImage } from "./types";
 export { expandWord } from "./expand";

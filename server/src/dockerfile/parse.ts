@@ -3,10 +3,21 @@
  * checks and the suppression comments each need the parsed file, and each document version
  * reached all of them: on a 2,000-stage Dockerfile that was five parses per edit. The last few
  * texts' parses are kept; a `Dockerfile` is only ever read, never changed, by FROM Lens.
+ *
+ * dockerfile-utils' validator and the rest of dockerfile-language-service parse with
+ * `DockerfileParser.parse` themselves, so every edit was parsed twice (and each instruction's
+ * arguments computed twice). `shareParsesWithLibraries()` routes their calls through the same
+ * memo: one parse per edit for both. They, too, only read the parse.
  */
 import { DockerfileParser, type Dockerfile } from "dockerfile-ast";
 
 const KEEP = 4;
+const libraryParse = DockerfileParser.parse.bind(DockerfileParser);
+
+/** A parse of its own, not kept (a slice of a document, say: it would evict whole documents). */
+export function parseUncached(text: string): Dockerfile {
+  return libraryParse(text);
+}
 const recent: { text: string; dockerfile: Dockerfile }[] = [];
 
 export function parseDockerfile(text: string): Dockerfile {
@@ -18,7 +29,7 @@ export function parseDockerfile(text: string): Dockerfile {
       return hit.dockerfile;
     }
   }
-  const dockerfile = DockerfileParser.parse(text);
+  const dockerfile = parseUncached(text);
   recent.unshift({ text, dockerfile });
   recent.length = Math.min(recent.length, KEEP);
   return dockerfile;
@@ -27,4 +38,9 @@ export function parseDockerfile(text: string): Dockerfile {
 /** Drops the kept parses (their documents were closed: the memory goes back). */
 export function forgetParses(): void {
   recent.length = 0;
+}
+
+/** Makes the libraries' own `DockerfileParser.parse` calls share the memo (idempotent). */
+export function shareParsesWithLibraries(): void {
+  DockerfileParser.parse = parseDockerfile;
 }

@@ -15,8 +15,8 @@
  * equal paint on each line (the painting is in semanticTokenPaint.ts). No recursion, no
  * per-token allocation beyond the output.
  */
-import { DockerfileParser } from "dockerfile-ast";
 import type { Range, SemanticTokens } from "vscode-languageserver";
+import { parseUncached } from "../dockerfile";
 import { Canvas, commentLineAt, lineEnd, lineStarts, paintDocument } from "./semanticTokenPaint";
 
 export { SEMANTIC_TOKENS_LEGEND } from "./semanticTokenPaint";
@@ -90,7 +90,7 @@ class Lines {
       prefix +
       this.text.slice(this.starts[first] ?? this.text.length, this.starts[last + 1] ?? this.text.length);
     const c = new Canvas(slice, lineStarts(slice));
-    paintDocument(c, DockerfileParser.parse(slice));
+    paintDocument(c, parseUncached(slice));
     out.add(c, from - shift, to - shift, shift);
   }
 }
@@ -158,5 +158,5 @@ function leadingEscapeCharacter(text: string, starts: number[]): string {
     if (line.trim() !== "" && !commentLineAt(line, 0)) break;
     end = starts[n + 1] ?? text.length;
   }
-  return end === 0 ? "\\" : DockerfileParser.parse(text.slice(0, end)).getEscapeCharacter();
+  return end === 0 ? "\\" : parseUncached(text.slice(0, end)).getEscapeCharacter();
 }

@@ -15,7 +15,7 @@ import {
   type DockerfileLanguageService,
   type FormatterSettings,
 } from "dockerfile-language-service";
-import { parseDockerfile } from "../dockerfile";
+import { parseDockerfile, shareParsesWithLibraries } from "../dockerfile";
 import { ValidationSeverity, type ValidatorSettings } from "dockerfile-utils";
 import {
   CodeActionKind,
@@ -44,6 +44,8 @@ import {
 import { TextDocument } from "vscode-languageserver-textdocument";
 
 export function createStandardService(capabilities: ClientCapabilities): DockerfileLanguageService {
+  // The service parses each version once more for itself; let it reuse FROM Lens' parse.
+  shareParsesWithLibraries();
   const service = DockerfileLanguageServiceFactory.createLanguageService();
   const text = capabilities.textDocument;
   const rangeLimit = text?.foldingRange?.rangeLimit;
