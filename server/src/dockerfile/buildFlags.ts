@@ -11,7 +11,7 @@
  */
 import { parseDockerfile } from "./parse";
 import type { Instruction } from "dockerfile-ast";
-import { extractBuilderFlags, parseMountOptions } from "./flags";
+import { extractBuilderFlags, mayStartWithFlag, parseMountOptions } from "./flags";
 import type { BuilderFlag, MappedWord } from "./flags";
 import { documentSpan, readLogical } from "./logicalText";
 import type { LogicalText } from "./logicalText";
@@ -354,6 +354,7 @@ function checkInstruction(
   if (known === undefined) return;
   const start = instruction.getInstructionRange();
   const offset = lineStarts[start.end.line] ?? text.length;
+  if (!mayStartWithFlag(text, offset + start.end.character, escapeChar)) return;
   const logical = readLogical(text, offset + start.end.character, text.length, escapeChar, true);
   const { flags, restStart } = extractBuilderFlags(logical, escapeChar);
   if (keyword === "HEALTHCHECK" && /^none(\s|$)/iu.test(logical.text.slice(restStart))) return; // flags not parsed

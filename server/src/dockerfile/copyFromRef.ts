@@ -11,6 +11,7 @@ export function copyFromRef(
   stageIndex: number,
   stageNames: readonly (string | undefined)[],
   stagesByName: ReadonlyMap<string, number>,
+  instructionLine: number,
 ): ImageRef | undefined {
   const stageCount = stageNames.length;
   const { line, flags } = readFlags(src, copy);
@@ -18,7 +19,7 @@ export function copyFromRef(
   if (flag?.value === undefined || flag.value.text === "") return undefined;
   const value = flag.value.text;
   const { raw, range } = wordExcerpt(src, line, flag.value);
-  const base = { range, raw, argsUsed: [], kind: "copy-from" as const, stageIndex };
+  const base = { range, raw, argsUsed: [], kind: "copy-from" as const, stageIndex, instructionLine };
 
   // BuildKit expands --from with no variables at all and rejects it if that changes anything.
   const check = expandWord(

@@ -322,6 +322,9 @@ function append(to: Piece, piece: Piece): void {
  * malformed words come back with `error`.
  */
 export function expandWord(word: string, lookup: VariableLookup, escapeChar = "\\"): Expansion {
+  // Nothing to substitute, unquote or unescape (most image names): the lexer would copy each
+  // character as it is. Every FROM of every edit comes here.
+  if (isLiteral(word, escapeChar)) return { value: word, used: NO_NAMES };
   const sw = new ShellWord(word, lookup, escapeChar);
   try {
     const piece = sw.processStopOn(EOF, false);
@@ -338,4 +341,11 @@ export function expandWord(word: string, lookup: VariableLookup, escapeChar = "\
     }
     throw e;
   }
+}
+
+const NO_NAMES: readonly string[] = Object.freeze([]);
+
+/** No `$`, quote or escape character: the word stands for itself (processStopOn's plain branch). */
+function isLiteral(word: string, escapeChar: string): boolean {
+  return !word.includes("$") && !word.includes("'") && !word.includes('"') && !word.includes(escapeChar);
 }

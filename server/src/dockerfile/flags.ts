@@ -9,7 +9,7 @@
  * flags are read here from the logical text of the instruction; every character of a result
  * keeps its index in that text, for exact document ranges.
  */
-import type { LogicalText } from "./logicalText";
+import { readLogical, type LogicalText } from "./logicalText";
 
 /** Text taken from a LogicalText: `at[i]` is the logical index `text[i]` came from. */
 export interface MappedWord {
@@ -35,6 +35,23 @@ export interface BuilderFlags {
 
 function isSpace(ch: string): boolean {
   return /^\s$/u.test(ch);
+}
+
+/** How far `mayStartWithFlag` looks: the first word of almost any instruction starts well within it. */
+const FLAG_PEEK = 64;
+
+/**
+ * False when the arguments starting at document offset `start` certainly begin with no builder
+ * flag: their first word, as BuildKit joins the line, does not start with `--` (what
+ * `extractBuilderFlags` checks first). True (read them) when that word is not within the first
+ * few characters.
+ */
+export function mayStartWithFlag(text: string, start: number, escapeChar: string): boolean {
+  const head = readLogical(text, start, start + FLAG_PEEK, escapeChar, true).text;
+  let pos = 0;
+  while (pos < head.length && isSpace(head[pos] ?? "")) pos++;
+  if (pos + 1 >= head.length) return true;
+  return head[pos] === "-" && head[pos + 1] === "-";
 }
 
 class WordBuilder {

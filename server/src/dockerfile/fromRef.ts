@@ -74,6 +74,7 @@ export function fromRef(
   stageIndex: number,
   globals: GlobalArgs,
   earlierStagesByName: ReadonlyMap<string, number>,
+  instructionLine: number,
 ): ImageRef | undefined {
   if (header.image === undefined) return undefined;
   const { raw, range } = header.image;
@@ -86,6 +87,7 @@ export function fromRef(
     ...platformOf(src, header, globals),
     ...(header.name !== undefined ? { stage: header.name } : {}),
     stageIndex,
+    instructionLine,
   };
   const unresolvable = (reason: string): ImageRef => ({
     ...base,

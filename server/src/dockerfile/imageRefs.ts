@@ -27,7 +27,7 @@ import { buildGlobalArgs, type ArgDeclaration } from "./globalArgs";
 import { mountFromRefs } from "./mountFromRefs";
 import { parseDockerfile } from "./parse";
 import { PLATFORM_ARGS, type BuildPlatforms } from "./predefinedArgs";
-import type { Source } from "./source";
+import { mayHaveFlags, type Source } from "./source";
 import { syntaxDirective } from "./syntaxDirective";
 import type { ImageRef } from "./types";
 
@@ -103,22 +103,23 @@ export function extractImageRefs(text: string, options: ExtractOptions = {}): Im
   const earlierStagesByName = new Map<string, number>();
   let stageIndex = -1;
   for (const instruction of instructions) {
-    const instructionLine = instruction.getRange().start.line;
-    const add = (ref: ImageRef | undefined): void => {
-      if (ref !== undefined) refs.push({ ...ref, instructionLine });
-    };
+    const line = instruction.getRange().start.line;
     if (instruction instanceof From) {
       stageIndex++;
       const header = headers[stageIndex];
       if (header === undefined) continue;
-      add(fromRef(src, header, stageIndex, globals, earlierStagesByName));
+      const ref = fromRef(src, header, stageIndex, globals, earlierStagesByName, line);
+      if (ref !== undefined) refs.push(ref);
       addStageName(earlierStagesByName, header.name, stageIndex);
     } else if (stageIndex < 0) {
       continue; // COPY / RUN before any FROM: BuildKit rejects the file
     } else if (instruction instanceof Copy) {
-      add(copyFromRef(src, instruction, stageIndex, stageNames, allStagesByName));
-    } else if (instruction instanceof Run) {
-      mountFromRefs(src, instruction, stageIndex, stageNames, allStagesByName).forEach(add);
+      const ref = mayHaveFlags(src, instruction)
+        ? copyFromRef(src, instruction, stageIndex, stageNames, allStagesByName, line)
+        : undefined;
+      if (ref !== undefined) refs.push(ref);
+    } else if (instruction instanceof Run && mayHaveFlags(src, instruction)) {
+      refs.push(...mountFromRefs(src, instruction, stageIndex, stageNames, allStagesByName, line));
     }
   }
   return refs;

@@ -12,6 +12,7 @@ export function mountFromRefs(
   stageIndex: number,
   stageNames: readonly (string | undefined)[],
   stagesByName: ReadonlyMap<string, number>,
+  instructionLine: number,
 ): ImageRef[] {
   const { line, flags } = readFlags(src, run);
   const refs: ImageRef[] = [];
@@ -28,7 +29,7 @@ export function mountFromRefs(
     if (from === undefined || from.text === "") continue;
     const value = from.text;
     const { raw, range } = wordExcerpt(src, line, from);
-    const base = { range, raw, argsUsed: [], kind: "mount-from" as const, stageIndex };
+    const base = { range, raw, argsUsed: [], kind: "mount-from" as const, stageIndex, instructionLine };
     const dollar = value.indexOf("$");
     let unresolvable: string | undefined;
     if (dollar !== -1 && dollar !== value.length - 1) {

@@ -4,7 +4,7 @@
  */
 import type { Instruction } from "dockerfile-ast";
 import type { Range, TextDocument } from "vscode-languageserver-textdocument";
-import { extractBuilderFlags } from "./flags";
+import { extractBuilderFlags, mayStartWithFlag } from "./flags";
 import type { BuilderFlags, MappedWord } from "./flags";
 import { documentSpan, readLogical } from "./logicalText";
 import type { LogicalText } from "./logicalText";
@@ -50,4 +50,12 @@ export function argumentsText(src: Source, instruction: Instruction): LogicalTex
 export function readFlags(src: Source, instruction: Instruction): { line: LogicalText; flags: BuilderFlags } {
   const line = argumentsText(src, instruction);
   return { line, flags: extractBuilderFlags(line, src.escapeChar) };
+}
+
+/**
+ * False when the instruction certainly has no builder flags (see `mayStartWithFlag`): spares
+ * reading a long RUN or COPY line to its end for flags it does not have.
+ */
+export function mayHaveFlags(src: Source, instruction: Instruction): boolean {
+  return mayStartWithFlag(src.text, src.doc.offsetAt(instruction.getInstructionRange().end), src.escapeChar);
 }
