@@ -92,7 +92,7 @@ class Session {
     this.engine = new Engine(DEFAULT_SETTINGS, init, this.log, (keys) => this.scheduleRefresh(keys));
     /** An edit of an idle document is worked on at once; a burst when the typing pauses, latest version only. */
     this.changes = new ChangeScheduler({
-      leadMs: 5,
+      leadMs: 1,
       quietMs: 150,
       maxWaitMs: 1000,
       work: (uri) => this.onContent(uri),

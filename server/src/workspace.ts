@@ -53,10 +53,20 @@ export function buildPlatforms(settings: FromLensSettings): BuildPlatforms {
 /** The resolver request for a reference, or undefined for what is never resolved remotely. */
 export function requestFor(ref: ImageRef, settings: FromLensSettings): ResolveRequest | undefined {
   if (ref.isStageRef || ref.isScratch || ref.resolved === undefined) return undefined;
+  // The rules ask for each reference's lookup many times per edit: parse its name once.
+  const fallback = defaultPlatform(settings);
+  const known = requests.get(ref);
+  if (known && known.fallback === fallback) return known.request;
   const parsed = parseReference(ref.resolved);
-  if (!parsed.ok) return undefined;
-  return { reference: parsed.value, platform: wantedPlatform(ref, defaultPlatform(settings)) };
+  const request = parsed.ok
+    ? { reference: parsed.value, platform: wantedPlatform(ref, fallback) }
+    : undefined;
+  requests.set(ref, { fallback, request });
+  return request;
 }
+
+/** Each reference's request, for the default platform it was worked out with (refs never change). */
+const requests = new WeakMap<ImageRef, { fallback: string; request: ResolveRequest | undefined }>();
 
 interface DocumentState {
   version: number;

@@ -11,9 +11,9 @@ import type { ResolverStatus } from "./types";
 export type Priority = "visible" | "background";
 
 export interface ResolveRequest {
-  reference: Reference;
+  readonly reference: Reference;
   /** "linux/amd64": the platform the facts should describe. */
-  platform: string;
+  readonly platform: string;
 }
 
 export interface ResolverSettings {
@@ -68,6 +68,15 @@ export interface Job {
 
 /** References resolved at once by default: a Dockerfile's worth, wider than any per-host limit. */
 export const DEFAULT_CONCURRENCY = 32;
+
 export function requestKey(r: ResolveRequest): string {
-  return `${formatReference(r.reference)} ${r.platform}`;
+  let key = keys.get(r);
+  if (key === undefined) {
+    key = `${formatReference(r.reference)} ${r.platform}`;
+    keys.set(r, key);
+  }
+  return key;
 }
+
+/** Requests are never changed once made (requestFor keeps one per reference): their keys neither. */
+const keys = new WeakMap<ResolveRequest, string>();

@@ -76,7 +76,20 @@ function namespaceSpells(namespace: string, popular: string): boolean {
 /** The official image a Docker Hub reference imitates, if it does. */
 export function lookalikeOf(reference: Reference): Lookalike | undefined {
   if (reference.registry !== "docker.io") return undefined;
-  const parts = reference.repository.split("/");
+  // Every edit asks again for every reference; a name's answer never changes.
+  const known = lookalikes.get(reference.repository);
+  if (known !== undefined || lookalikes.has(reference.repository)) return known;
+  const found = findLookalikeOf(reference.repository);
+  if (lookalikes.size >= LOOKALIKES_KEPT) lookalikes.clear();
+  lookalikes.set(reference.repository, found);
+  return found;
+}
+
+const LOOKALIKES_KEPT = 4096;
+const lookalikes = new Map<string, Lookalike | undefined>();
+
+function findLookalikeOf(repository: string): Lookalike | undefined {
+  const parts = repository.split("/");
   if (parts.length !== 2) return undefined;
   const [namespace = "", name = ""] = parts;
   if (namespace === "library") {

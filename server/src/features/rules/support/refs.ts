@@ -36,9 +36,16 @@ export function parsedRefs(ctx: FeatureContext, kinds?: readonly ImageRefKind[])
 
 export function parseRef(ref: ImageRef): Reference | undefined {
   if (ref.resolved === undefined) return undefined;
-  const parsed = parseReference(ref.resolved);
-  return parsed.ok ? parsed.value : undefined;
+  // Most rules ask for the parsed form of every reference: parse each once (refs never change).
+  const known = parsed.get(ref);
+  if (known !== undefined) return known ?? undefined;
+  const result = parseReference(ref.resolved);
+  const reference = result.ok ? result.value : null;
+  parsed.set(ref, reference);
+  return reference ?? undefined;
 }
+
+const parsed = new WeakMap<ImageRef, Reference | null>();
 
 /** How messages name a reference: as the build reads it (ARGs substituted). */
 export function refLabel(ref: ImageRef): string {
