@@ -21,11 +21,10 @@ export function failedLookups(ctx: FeatureContext, kinds: readonly LookupError["
     if (ref.resolved === undefined) continue;
     const lookup = ctx.lookup(ref);
     if (lookup.state !== "error" || !kinds.includes(lookup.error.kind)) continue;
-    out.push({
-      ref,
-      error: lookup.error,
-      ...(lookup.previous !== undefined ? { previous: lookup.previous } : {}),
-    });
+    // Assigned, not spread in: this runs for every failing reference of every edit (fromRef.ts).
+    const failed: FailedLookup = { ref, error: lookup.error };
+    if (lookup.previous !== undefined) failed.previous = lookup.previous;
+    out.push(failed);
   }
   return out;
 }
