@@ -47,6 +47,11 @@ const FLAG_PEEK = 64;
  * few characters.
  */
 export function mayStartWithFlag(text: string, start: number, escapeChar: string): boolean {
+  // Most lines: blanks, then a plain character that starts the first word.
+  let at = start;
+  while (text[at] === " " || text[at] === "\t") at++;
+  const first = text[at];
+  if (first !== undefined && first !== "-" && first !== escapeChar && !isSpace(first)) return false;
   const head = readLogical(text, start, start + FLAG_PEEK, escapeChar, true).text;
   let pos = 0;
   while (pos < head.length && isSpace(head[pos] ?? "")) pos++;
