@@ -23,6 +23,7 @@ import {
 import { isUnreachable, type ResolveImageOptions } from "./source";
 import { repositoryKey, TagRequests } from "./tagRequests";
 import { UnreachableHosts } from "./unreachableHosts";
+import { WriteBehind } from "./writeBehind";
 import type { DigestOnly, FoundTag, Lookup, ResolverStatus } from "./types";
 
 export {
@@ -370,15 +371,17 @@ export class Resolver {
     const host = job.request.reference.registry;
     const backoff = this.unreachable.backingOff(host) && !job.force;
     let result: Lookup;
+    const writes = new WriteBehind();
     try {
       const r = await resolveImage(
         {
           ...this.imageOptions(host, job.force, controller.signal),
           onDigest: (d) => this.publishDigest(job, d),
+          defer: (write) => writes.add(write),
         },
         job.request.reference,
         job.request.platform,
-      );
+      ).finally(() => writes.flush());
       if (r.ok && r.freshness.kind === "offline" && !settings.offline && !backoff) {
         this.unreachable.mark(host, {
           kind: "network",

@@ -71,6 +71,19 @@ export interface ResolveImageOptions {
   onDigest?: ((digest: DigestOnly) => void) | undefined;
   /** Whether the repository's tag list is wanted (completion, slim-final-stage); Docker Hub's always is. */
   wantTags?: ((ref: Reference) => boolean) | undefined;
+  /**
+   * Takes a disk-cache write whose value the memo already holds (the tag's entry, a fetched
+   * manifest or config), to run once the answers already waiting have been read, and in any case
+   * before the result lands: while the digests of a Dockerfile arrive, the synchronous writes
+   * never hold up reading the next answer. Absent: written at once (`cacheWrite`).
+   */
+  defer?: ((write: () => void) => void) | undefined;
+}
+
+/** A cache write through `o.defer` when there is one, else now. */
+export function cacheWrite(o: ResolveImageOptions, write: () => void): void {
+  if (o.defer) o.defer(write);
+  else write();
 }
 
 export type ResolveImageResult =
