@@ -78,6 +78,13 @@ export interface ResolveImageOptions {
    * never hold up reading the next answer. Absent: written at once (`cacheWrite`).
    */
   defer?: ((write: () => void) => void) | undefined;
+  /** Told once the reference's tag step has finished (digest known, from the cache, or failed). */
+  tagChecked?: (() => void) | undefined;
+  /**
+   * Settles when the digests of the registry's references being resolved are known: Docker Hub's
+   * web API and tag lists wait for it (see digestGate.ts). Absent: no wait.
+   */
+  afterDigests?: ((registry: string) => Promise<void>) | undefined;
 }
 
 /** A cache write through `o.defer` when there is one, else now. */
