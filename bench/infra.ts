@@ -7,13 +7,16 @@
  * loopback token server that grants anonymous pulls — and no auth), pushes the 20 benchmark
  * images (multi-platform OCI indexes with a BuildKit attestation entry, built from
  * ../shared/realdata records), and puts a counting proxy (test/support/faultServer with
- * `upstream`) in front of it. The parent talks to it over the IPC channel: reset the counters,
- * read them, stop.
+ * `upstream`) in front of it. For the Hub-like run, the token registry also holds the images
+ * under Docker Hub names, and two Docker Hub web API stand-ins (test/support/hubApi.ts: Docker
+ * Hub's recorded answers) answer at the same latency and HUB_SLOW_MS slower. The parent talks to
+ * it over the IPC channel: reset the counters, read them, stop.
  */
 import { buildSample, SAMPLE_IMAGES, type SampleImage } from "../test/support/sampleImages";
 import { pushImage, type BuiltImage } from "../test/support/images";
 import { startFaultServer, type FaultServer, type RecordedRequest } from "../test/support/faultServer";
 import { startRegistry, type Registry } from "../test/support/registry";
+import { startHubApi, type HubApiServer } from "../test/support/hubApi";
 
 export type AuthMode = "token" | "none";
 export const AUTH_MODES: readonly AuthMode[] = ["token", "none"];
@@ -49,6 +52,42 @@ export interface BenchImage {
   record: string;
   /** Index digest, filled in by the infrastructure after the push. */
   digest: string;
+  /**
+   * Its Docker Hub name in the Hub-like run ("library/python", or a recorded non-library
+   * repository: see HUB_NAMES), pushed to the token registry under that name too.
+   */
+  hubRepository: string;
+}
+
+/** Extra time the slow Docker Hub web API stand-in adds to every call (on top of the latency). */
+export const HUB_SLOW_MS = 1000;
+
+/**
+ * Two images of the Hub-like run take the names of non-library repositories whose Hub answers
+ * were recorded (../shared/hub-recordings: search pages with their badges), so the run asks Hub
+ * search for a trust badge as well as tag details and tag lists; the others are `library/`.
+ */
+const HUB_NAMES: Record<string, string> = {
+  "memcached:latest": "airbyte/source-gmail",
+  "haproxy:alpine": "athenz/athenz",
+};
+
+function hubRepositoryOf(sample: SampleImage): string {
+  return HUB_NAMES[sample.record] ?? `library/${sample.repository.replace(/^bench\//, "")}`;
+}
+
+/** What a Docker Hub web API stand-in saw, by kind of call. */
+export type HubCallKind = "tag" | "tags" | "search" | "repository" | "other";
+export const HUB_CALL_KINDS: readonly HubCallKind[] = ["tag", "tags", "search", "repository", "other"];
+export interface HubTraffic {
+  kinds: Record<HubCallKind, number>;
+  total: number;
+}
+
+/** The two Docker Hub web API stand-ins: at the registry's latency, and HUB_SLOW_MS slower. */
+export interface InfraHub {
+  atLatencyUrl: string;
+  slowUrl: string;
 }
 
 export interface InfraRegistry {
@@ -63,9 +102,14 @@ export type InfraRequest =
   { id: number; op: "reset" } | { id: number; op: "counts" } | { id: number; op: "stop" };
 
 export type InfraMessage =
-  | { type: "ready"; registries: InfraRegistry[]; images: BenchImage[]; setupMs: number }
+  | { type: "ready"; registries: InfraRegistry[]; images: BenchImage[]; hub: InfraHub; setupMs: number }
   | { type: "failed"; error: string }
-  | { type: "reply"; id: number; counts?: Record<AuthMode, Traffic> };
+  | {
+      type: "reply";
+      id: number;
+      counts?: Record<AuthMode, Traffic>;
+      hubCounts?: { atLatency: HubTraffic; slow: HubTraffic };
+    };
 
 /**
  * Ten more real records beside the ten SAMPLE_IMAGES, so the Dockerfile names 20 distinct images
@@ -124,6 +168,20 @@ function kindOf(r: RecordedRequest): TrafficKind {
   return "other";
 }
 
+function hubKindOf(r: RecordedRequest): HubCallKind {
+  if (r.path.startsWith("/api/search/")) return "search";
+  if (/\/tags\/[^/]+$/.test(r.path)) return "tag";
+  if (/\/tags\/?$/.test(r.path)) return "tags";
+  if (/^\/v2\/(?:namespaces\/)?[^/]+\/(?:repositories\/)?[^/]+\/?$/.test(r.path)) return "repository";
+  return "other";
+}
+
+function hubTraffic(hub: HubApiServer): HubTraffic {
+  const kinds = Object.fromEntries(HUB_CALL_KINDS.map((k) => [k, 0])) as Record<HubCallKind, number>;
+  for (const r of hub.requests) kinds[hubKindOf(r)]++;
+  return { kinds, total: hub.requests.length };
+}
+
 interface Live {
   auth: AuthMode;
   registry: Registry;
@@ -176,12 +234,23 @@ async function serve(): Promise<void> {
   const built = benchSamples().map((sample) => ({ sample, image: buildSample(sample) }));
   const lives: Live[] = [];
   const registries: InfraRegistry[] = [];
+  const hubs: HubApiServer[] = [];
   try {
     await Promise.all(
       AUTH_MODES.map(async (auth) => {
         const registry = await startRegistry({ auth });
         const pushStarted = performance.now();
         await pushAll(registry, built);
+        // The Hub-like run treats the token registry as Docker Hub: its images under their Hub
+        // names too (the tag the Dockerfile uses; the same bytes, so the same digests).
+        if (auth === "token")
+          await pushAll(
+            registry,
+            built.map(({ sample, image }) => ({
+              sample: { ...sample, repository: hubRepositoryOf(sample), tags: sample.tags.slice(0, 1) },
+              image,
+            })),
+          );
         const pushMs = performance.now() - pushStarted;
         // Every registry request waits this long at the proxy, like a registry across a network.
         const latency = latencyMs();
@@ -195,7 +264,15 @@ async function serve(): Promise<void> {
         registries.push({ auth, proxyHost: proxy.host, registryUrl: registry.url, pushMs });
       }),
     );
+    // Docker Hub's web API, answering from Docker Hub's recorded answers (and the realdata-valued
+    // library/ fixtures where nothing was recorded; test/support/hubApi.ts), each call delayed
+    // like a registry request, and once more HUB_SLOW_MS slower.
+    const latency = latencyMs();
+    for (const ms of [latency, latency + HUB_SLOW_MS]) {
+      hubs.push(await startHubApi({ rules: ms > 0 ? [{ path: /./, fault: { kind: "delay", ms } }] : [] }));
+    }
   } catch (error) {
+    await Promise.all(hubs.map((h) => h.stop()));
     await Promise.all(lives.map((l) => Promise.all([l.proxy.stop(), l.registry.stop()])));
     send({ type: "failed", error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
     process.exit(1);
@@ -206,26 +283,38 @@ async function serve(): Promise<void> {
     tags: sample.tags,
     record: sample.record,
     digest: image.digest,
+    hubRepository: hubRepositoryOf(sample),
   }));
+  const [hubAt, hubSlow] = hubs;
+  if (!hubAt || !hubSlow) throw new Error("the Docker Hub web API stand-ins did not start");
   process.on("message", (message: InfraRequest) => {
     void (async () => {
       if (message.op === "reset") {
         for (const l of lives) reset(l);
+        for (const h of hubs) h.resetRequests();
         send({ type: "reply", id: message.id });
       } else if (message.op === "counts") {
         const counts = Object.fromEntries(lives.map((l) => [l.auth, traffic(l)])) as Record<
           AuthMode,
           Traffic
         >;
-        send({ type: "reply", id: message.id, counts });
+        const hubCounts = { atLatency: hubTraffic(hubAt), slow: hubTraffic(hubSlow) };
+        send({ type: "reply", id: message.id, counts, hubCounts });
       } else {
+        await Promise.all(hubs.map((h) => h.stop()));
         await Promise.all(lives.map((l) => Promise.all([l.proxy.stop(), l.registry.stop()])));
         send({ type: "reply", id: message.id });
         process.disconnect();
       }
     })();
   });
-  send({ type: "ready", registries, images, setupMs: performance.now() - started });
+  send({
+    type: "ready",
+    registries,
+    images,
+    hub: { atLatencyUrl: hubAt.url, slowUrl: hubSlow.url },
+    setupMs: performance.now() - started,
+  });
 }
 
 function send(message: InfraMessage): void {

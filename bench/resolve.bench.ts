@@ -28,6 +28,7 @@ import {
   DEFAULT_TAG_TTL_MINUTES,
   type Env,
   FROM_LENS_CONCURRENCY,
+  type HubMode,
   Infra,
   PLATFORM,
   REPS,
@@ -55,8 +56,10 @@ import {
   LABEL,
   type Row,
   goalRows,
+  hubVerdict,
   median,
   ms,
+  printHub,
   printMode,
   range,
   sameTraffic,
@@ -89,6 +92,24 @@ async function round(env: Env, rows: Map<string, Row> | undefined): Promise<void
     }
     await sleep(coldDone + REVALIDATE_TTL_MS + 50 - performance.now());
     add(LABEL.revalidate, await fromLensRun(env, "revalidate", storage));
+  } finally {
+    await removeTempDir(storage);
+  }
+}
+
+/** One cold FROM Lens run of the Docker Hub-like path (a fresh cache dir), its Hub web API `mode`. */
+async function hubRun(env: Env, mode: HubMode, rows: Map<HubMode, Row> | undefined): Promise<void> {
+  const storage = await makeTempDir("from-lens-bench-hub");
+  try {
+    const run = await fromLensRun(
+      { ...env, ...(env.hub ? { hub: { ...env.hub, mode } } : {}) },
+      "cold",
+      storage,
+    );
+    if (!rows) return;
+    const row = rows.get(mode) ?? { label: mode, runs: [] };
+    row.runs.push(run);
+    rows.set(mode, row);
   } finally {
     await removeTempDir(storage);
   }
@@ -173,6 +194,34 @@ async function main(): Promise<void> {
       }
     }
 
+    // The Docker Hub-like path: the same images by their Docker Hub names, the token registry
+    // (behind its proxy) as Docker Hub's registry, and Docker Hub's web API at the registry's
+    // latency, then much slower: the digests must not wait for any Hub call.
+    const hubText = dockerfileText(undefined, infra.images);
+    const hubRefs = remoteRefs(hubText, settings);
+    const hubDigests = new Map<string, string>(
+      infra.images.map((i) => [`${i.hubRepository.replace(/^library\//, "")}:${i.tag}`, i.digest]),
+    );
+    if (hubRefs.length !== hubDigests.size || !hubRefs.every((r) => hubDigests.has(r.resolved ?? "")))
+      throw new Error(
+        `the Hub-like Dockerfile has ${hubRefs.length} remote references, expected ${hubDigests.size}`,
+      );
+    const hubEnv: Env = {
+      infra,
+      auth: "token",
+      text: hubText,
+      refs: hubRefs,
+      digests: hubDigests,
+      dockerConfig,
+      authFile,
+      problems,
+      hub: { registryUrl: `http://${infra.registry("token").proxyHost}`, mode: "atLatency" },
+    };
+    await hubRun(hubEnv, "atLatency", undefined); // warm-up
+    const hubRows = new Map<HubMode, Row>();
+    for (let i = 0; i < REPS; i++)
+      for (const mode of ["atLatency", "slow"] as const) await hubRun(hubEnv, mode, hubRows);
+
     console.log(
       [
         "",
@@ -186,6 +235,7 @@ async function main(): Promise<void> {
       ].join("\n"),
     );
     for (const r of results) printMode(r.auth, r.registry, r.rows, images);
+    printHub(hubRows, images);
     if (e2e) {
       console.log(
         `\n== end to end, token auth, 1 run: dist/server.js over stdio; didOpen, then a hover on each of the ` +
@@ -247,6 +297,11 @@ async function main(): Promise<void> {
         all.every((x) => x.client !== undefined && sameTraffic(x.client, x.proxy)),
       ]);
     }
+    const hubRuns = [...hubRows.values()].flatMap((row) => row.runs);
+    checks.push([
+      "Docker Hub-like: the client's counters match the registry proxy's and the Hub web API's in every run",
+      hubRuns.every((x) => x.client && sameTraffic(x.client, x.proxy) && x.hub?.client === x.hub?.seen.total),
+    ]);
     checks.push([
       "no request of another kind (catalog, blob HEAD, …) in any run",
       results.every((r) =>
@@ -292,7 +347,8 @@ async function main(): Promise<void> {
         `\nrcjsuen's server is not installed (${RCJSUEN_SERVER}): npm ci installs it (a devDependency)`,
       );
     }
-    const goals = token ? goalRows(token.rows, images, peers) : [];
+    const hub = hubVerdict(hubRows);
+    const goals = token ? goalRows(token.rows, images, peers, hub) : [];
     console.log(
       `\ngoals (issue 18), token auth, ${latencyMs()} ms added per registry request, medians of ${REPS} runs`,
     );
@@ -339,6 +395,20 @@ async function main(): Promise<void> {
           ),
         ]),
       ),
+      hubLike: {
+        ...(hub ? { verdict: hub } : {}),
+        rows: Object.fromEntries(
+          [...hubRows.entries()].map(([mode, row]) => [
+            mode,
+            {
+              digestMsMedian: median(row.runs.flatMap((x) => (x.digestMs === undefined ? [] : [x.digestMs]))),
+              msMedian: median(row.runs.map((x) => x.ms)),
+              requestsMedian: median(row.runs.map((x) => x.proxy.total)),
+              hubCallsMedian: median(row.runs.map((x) => x.hub?.seen.total ?? 0)),
+            },
+          ]),
+        ),
+      },
       hoverP99Ms: percentile(hoverTimes, 99),
       ...(peers ? { lspPeers: peers } : {}),
       endToEnd: e2e,

@@ -16,6 +16,8 @@ import {
   TRAFFIC_KINDS,
   type AuthMode,
   type BenchImage,
+  type HubTraffic,
+  type InfraHub,
   type InfraMessage,
   type InfraRegistry,
   type InfraRequest,
@@ -84,6 +86,7 @@ export class Infra {
     private readonly child: ChildProcess,
     readonly registries: InfraRegistry[],
     readonly images: BenchImage[],
+    readonly hub: InfraHub,
     readonly setupMs: number,
   ) {
     child.on("message", (m: InfraMessage) => {
@@ -112,7 +115,7 @@ export class Infra {
         } else if (m.type === "ready") {
           clearTimeout(timer);
           child.removeAllListeners("exit");
-          resolve(new Infra(child, m.registries, m.images, m.setupMs));
+          resolve(new Infra(child, m.registries, m.images, m.hub, m.setupMs));
         }
       });
     });
@@ -147,6 +150,13 @@ export class Infra {
     return t;
   }
 
+  /** Calls the Docker Hub web API stand-in saw since the last reset. */
+  async hubCounts(which: HubMode): Promise<HubTraffic> {
+    const t = (await this.call("counts")).hubCounts?.[which];
+    if (!t) throw new Error(`no counts for the ${which} Docker Hub web API`);
+    return t;
+  }
+
   async stop(): Promise<void> {
     if (this.child.exitCode !== null || !this.child.connected) return;
     const exited = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
@@ -162,12 +172,17 @@ export class Infra {
 // ---------------------------------------------------------------------------------------------
 // The Dockerfile: 12 build stages (FROM) and 8 COPY --from= images, 20 distinct images
 
-export function dockerfileText(host: string, images: readonly BenchImage[]): string {
+/**
+ * The Dockerfile naming `host`'s images; `host` undefined: the same images by their Docker Hub
+ * names (`python:3.12-slim`, `airbyte/source-gmail:latest`), for the Hub-like run.
+ */
+export function dockerfileText(host: string | undefined, images: readonly BenchImage[]): string {
   const used = new Set<string>();
   const R = (record: string): string => {
     const image = images.find((i) => i.record === record);
     if (!image) throw new Error(`no benchmark image for ${record}`);
     used.add(record);
+    if (host === undefined) return `${image.hubRepository.replace(/^library\//, "")}:${image.tag}`;
     return `${host}/${image.repository}:${image.tag}`;
   };
   const text = `# A 20-image multi-stage build: 12 FROM stages and 8 COPY --from= images.
@@ -236,7 +251,12 @@ export interface Run {
   proxy: Traffic;
   /** FROM Lens only: the RegistryClient's own counters, in the same kinds. */
   client?: Traffic;
+  /** The Hub-like run: the calls the Docker Hub web API saw, and those the client counted. */
+  hub?: { seen: HubTraffic; client: number };
 }
+
+/** The Hub-like run's two Docker Hub web APIs: at the registry's latency, and HUB_SLOW_MS slower. */
+export type HubMode = "atLatency" | "slow";
 
 export interface Env {
   infra: Infra;
@@ -249,12 +269,17 @@ export interface Env {
   dockerConfig: string;
   authFile: string;
   problems: string[];
+  /**
+   * The Hub-like run: the registry is Docker Hub's (`hubRegistryUrl`, the token registry behind
+   * its proxy) and `hubApiUrl` one of the Docker Hub web API stand-ins.
+   */
+  hub?: { registryUrl: string; mode: HubMode };
 }
 
-export function benchSettings(tagTtlMinutes: number): FromLensSettings {
+export function benchSettings(tagTtlMinutes: number, hubApiUrl = NOWHERE): FromLensSettings {
   return normalizeSettings({
     defaultPlatform: PLATFORM,
-    hubApiUrl: NOWHERE,
+    hubApiUrl,
     cache: { tagTtl: tagTtlMinutes },
     hover: { waitMs: RESOLVE_TIMEOUT_MS },
   });
@@ -269,6 +294,7 @@ export function clientTraffic(requests: Record<string, number>): Traffic {
   const kinds = Object.fromEntries(TRAFFIC_KINDS.map((k) => [k, 0])) as Record<TrafficKind, number>;
   let total = 0;
   for (const [kind, n] of Object.entries(requests)) {
+    if (kind === "hub-api") continue; // Docker Hub's web API is not the registry: counted apart
     const k: TrafficKind = (TRAFFIC_KINDS as readonly string[]).includes(kind)
       ? (kind as TrafficKind)
       : "other";

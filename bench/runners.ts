@@ -64,10 +64,12 @@ export function percentile(values: readonly number[], p: number): number {
  * opened, timed until every reference has left "resolving".
  */
 export async function fromLensRun(env: Env, phase: Phase, storagePath: string): Promise<Run> {
+  const hubApiUrl = env.hub ? env.infra.hub[`${env.hub.mode}Url`] : NOWHERE;
   const settings = benchSettings(
     phase === "revalidate" ? REVALIDATE_TTL_MS / 60_000 : DEFAULT_TAG_TTL_MINUTES,
+    hubApiUrl,
   );
-  const init: InitializationOptions = { storagePath, hubRegistryUrl: NOWHERE };
+  const init: InitializationOptions = { storagePath, hubRegistryUrl: env.hub?.registryUrl ?? NOWHERE };
   const wanted = new Map<string, ReturnType<typeof requestFor>>();
   for (const ref of env.refs) {
     const request = requestFor(ref, settings);
@@ -110,11 +112,21 @@ export async function fromLensRun(env: Env, phase: Phase, storagePath: string): 
     const lookups = await Promise.all(waits);
     const ms = performance.now() - started;
     checkLookups(env, phase, lookups);
-    const client = clientTraffic(engine.status().requests);
+    const requests = engine.status().requests;
+    const client = clientTraffic(requests);
     const proxy = await env.infra.counts(env.auth);
+    const hub = env.hub
+      ? { seen: await env.infra.hubCounts(env.hub.mode), client: requests["hub-api"] ?? 0 }
+      : undefined;
     if (phase === "warm" && hoverTimes.length < HOVERS) hoverTimes.push(...timeHovers(engine, doc, settings));
     engine.workspace.close(DOC_URI);
-    return { ms, proxy, client, ...(digestAt !== undefined ? { digestMs: digestAt - started } : {}) };
+    return {
+      ms,
+      proxy,
+      client,
+      ...(digestAt !== undefined ? { digestMs: digestAt - started } : {}),
+      ...(hub ? { hub } : {}),
+    };
   } finally {
     await engine.close();
   }

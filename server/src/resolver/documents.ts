@@ -8,7 +8,7 @@ import { parseManifest, type ParsedManifest } from "../registry/manifest";
 import { parseImageConfig } from "../registry/blob";
 import { defaultPlatformEntry, platformMatches, selectPlatform } from "../oci/platform";
 import type { ImageConfig, ImageManifest, Platform } from "../oci/types";
-import { isUnreachable, offlineError, type ResolveImageOptions } from "./source";
+import { cacheWrite, isUnreachable, offlineError, type ResolveImageOptions } from "./source";
 import type { LookupError } from "./types";
 
 export async function manifestFor(
@@ -29,8 +29,8 @@ export async function manifestFor(
   if (o.offline) return err(offlineError(ref, o.unreachable));
   const fetched = await o.source.manifest(ref, digest, { signal: o.signal });
   if (!fetched.ok) return fetched;
-  o.cache.putBlob(digest, fetched.value.bytes);
   o.memo.set(digest, fetched.value);
+  cacheWrite(o, () => o.cache.putBlob(digest, fetched.value.bytes));
   return ok(fetched.value);
 }
 
@@ -52,8 +52,8 @@ export async function configFor(
   if (o.offline) return err(offlineError(ref, o.unreachable));
   const fetched = await o.source.config(ref, digest, { signal: o.signal });
   if (!fetched.ok) return fetched;
-  o.cache.putBlob(digest, fetched.value.bytes);
   o.memo.set(digest, fetched.value.config);
+  cacheWrite(o, () => o.cache.putBlob(digest, fetched.value.bytes));
   return ok(fetched.value.config);
 }
 

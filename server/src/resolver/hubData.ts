@@ -22,7 +22,8 @@ export interface Metadata {
 }
 
 /**
- * Docker Hub's data (all in parallel) and the repository's tag list where one is wanted: always
+ * Docker Hub's data (all in parallel, once the registry's digests being asked are known) and the
+ * repository's tag list where one is wanted: always
  * on Docker Hub (its list carries the digests behind "Also tagged"), elsewhere only when asked
  * (`wantTags`: completion, the slim-final-stage suggestion) — a plain registry's list names
  * tags only, so the facts never need it. Never rejects.
@@ -35,6 +36,8 @@ export async function fetchMetadata(
 ): Promise<Metadata> {
   const hubRef = isDockerHub(ref);
   const wantList = hubRef || (o.wantTags?.(ref) ?? false);
+  // Digests first: nothing here is asked while a digest of this registry is still on its way.
+  if ((hubRef || wantList) && o.afterDigests) await o.afterDigests(ref.registry);
   const hubBadge = o.source.hubBadge?.bind(o.source);
   // The card shows nothing from the repository record, so it is not fetched. The trust badge
   // comes from Hub search on its own (a failing repository record cannot hide it); `library/`

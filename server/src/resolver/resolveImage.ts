@@ -46,8 +46,11 @@ export async function resolveImage(
   };
   if (checkTag) {
     const step = await resolveTagDigest(o, ref);
+    o.tagChecked?.();
     if ("result" in step) return step.result;
     tag = step.tag;
+  } else {
+    o.tagChecked?.();
   }
 
   const subject = ref.digest ?? tag.digest;

@@ -23,6 +23,8 @@ import {
 import { isUnreachable, type ResolveImageOptions } from "./source";
 import { repositoryKey, TagRequests } from "./tagRequests";
 import { UnreachableHosts } from "./unreachableHosts";
+import { WriteBehind } from "./writeBehind";
+import { DigestGate } from "./digestGate";
 import type { DigestOnly, FoundTag, Lookup, ResolverStatus } from "./types";
 
 export {
@@ -41,6 +43,8 @@ const MEMO_LIMIT = 512;
  * from the backoff) can never spin the resolver.
  */
 const MAX_RERUNS = 2;
+/** Docker Hub's web API and tag lists wait at most this long for the registry's other digests. */
+const DIGEST_GATE_MAX_WAIT_MS = 2000;
 export class Resolver {
   private readonly states = new Map<string, Lookup>();
   private readonly queue: Job[] = [];
@@ -58,6 +62,7 @@ export class Resolver {
   private readonly retries = new RetryTimers();
   private readonly rerunTimers = new Set<NodeJS.Timeout>();
   private readonly tagRequests: TagRequests;
+  private readonly digestGate = new DigestGate(DIGEST_GATE_MAX_WAIT_MS);
 
   constructor(private readonly options: ResolverOptions) {
     this.now = options.now ?? Date.now;
@@ -368,7 +373,9 @@ export class Resolver {
   }
 
   private async run(job: Job): Promise<void> {
-    await this.preparing.wait(job.request.reference.registry);
+    const registry = job.request.reference.registry;
+    this.digestGate.asks(registry, job);
+    await this.preparing.wait(registry);
     const controller = new AbortController();
     job.controller = controller;
     job.generation = this.generation;
@@ -376,15 +383,22 @@ export class Resolver {
     const host = job.request.reference.registry;
     const backoff = this.unreachable.backingOff(host) && !job.force;
     let result: Lookup;
+    const writes = new WriteBehind();
     try {
       const r = await resolveImage(
         {
           ...this.imageOptions(host, job.force, controller.signal),
           onDigest: (d) => this.publishDigest(job, d),
+          defer: (write) => writes.add(write),
+          tagChecked: () => this.digestGate.done(registry, job),
+          afterDigests: (r) => this.digestGate.wait(r),
         },
         job.request.reference,
         job.request.platform,
-      );
+      ).finally(() => {
+        this.digestGate.done(registry, job);
+        writes.flush();
+      });
       if (r.ok && r.freshness.kind === "offline" && !settings.offline && !backoff) {
         this.unreachable.mark(host, {
           kind: "network",
@@ -405,6 +419,7 @@ export class Resolver {
       };
     }
     this.running.delete(job.key);
+    this.digestGate.done(registry, job);
     if (controller.signal.aborted && job.owners.size === 0) {
       this.settle(job.key, this.previousOf(job.key) ?? { state: "unknown" });
     } else {

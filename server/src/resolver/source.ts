@@ -71,6 +71,26 @@ export interface ResolveImageOptions {
   onDigest?: ((digest: DigestOnly) => void) | undefined;
   /** Whether the repository's tag list is wanted (completion, slim-final-stage); Docker Hub's always is. */
   wantTags?: ((ref: Reference) => boolean) | undefined;
+  /**
+   * Takes a disk-cache write whose value the memo already holds (the tag's entry, a fetched
+   * manifest or config), to run once the answers already waiting have been read, and in any case
+   * before the result lands: while the digests of a Dockerfile arrive, the synchronous writes
+   * never hold up reading the next answer. Absent: written at once (`cacheWrite`).
+   */
+  defer?: ((write: () => void) => void) | undefined;
+  /** Told once the reference's tag step has finished (digest known, from the cache, or failed). */
+  tagChecked?: (() => void) | undefined;
+  /**
+   * Settles when the digests of the registry's references being resolved are known: Docker Hub's
+   * web API and tag lists wait for it (see digestGate.ts). Absent: no wait.
+   */
+  afterDigests?: ((registry: string) => Promise<void>) | undefined;
+}
+
+/** A cache write through `o.defer` when there is one, else now. */
+export function cacheWrite(o: ResolveImageOptions, write: () => void): void {
+  if (o.defer) o.defer(write);
+  else write();
 }
 
 export type ResolveImageResult =

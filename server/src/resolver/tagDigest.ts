@@ -7,6 +7,7 @@
 import { formatReference, type Reference } from "../reference";
 import { summaries } from "./hubTags";
 import {
+  cacheWrite,
   failureDetail,
   isUnreachable,
   offlineError,
@@ -82,27 +83,25 @@ export async function resolveTagDigest(
     tag.digest = r.value.digest;
     tag.mirror = r.value.source.mirror ? r.value.source.host : undefined;
     const fetched = r.value.manifest;
-    if (fetched && fetched.digest === r.value.digest && !o.memo.has(fetched.digest)) {
-      o.cache.putBlob(fetched.digest, fetched.bytes);
-      o.memo.set(fetched.digest, fetched);
-    }
-    o.cache.putEntry<TagEntry>(
-      "tags",
-      tagKey,
-      {
-        digest: r.value.digest,
-        mediaType: r.value.mediaType,
-        ...(tag.mirror !== undefined ? { mirror: tag.mirror } : {}),
-      },
-      fetchedAt,
-    );
+    const keep = fetched && fetched.digest === r.value.digest && !o.memo.has(fetched.digest);
+    if (keep) o.memo.set(fetched.digest, fetched);
     tag.freshness = { kind: "fresh", fetchedAt };
     tag.fromNetwork = true;
+    // The digest is shown first; the disk cache is written after (the memo has the manifest).
     // A pin is "current" when it is the tag's digest; anything else needs the manifests.
     o.onDigest?.({
       tagDigest: r.value.digest,
       fetchedAt,
       ...(ref.digest && ref.digest === r.value.digest ? { pin: { kind: "current" } } : {}),
+    });
+    const entry: TagEntry = {
+      digest: r.value.digest,
+      mediaType: r.value.mediaType,
+      ...(tag.mirror !== undefined ? { mirror: tag.mirror } : {}),
+    };
+    cacheWrite(o, () => {
+      if (keep) o.cache.putBlob(fetched.digest, fetched.bytes);
+      o.cache.putEntry<TagEntry>("tags", tagKey, entry, fetchedAt);
     });
   } else if (isUnreachable(r.error) && entry) {
     tag.digest = entry.value.digest;

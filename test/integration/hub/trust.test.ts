@@ -137,6 +137,50 @@ describe("Docker Hub trust badge and requests", () => {
     assert.equal(trustOf(engine.workspace.lookup(ref, settings)), "verified-publisher");
   });
 
+  it("asks Docker Hub's web API only once every digest of the Dockerfile is known", async (t) => {
+    hub.resetRequests();
+    // One tag answers late: the other image's Hub calls must not go out before its digest.
+    const late = registry.route({
+      path: "/v2/athenz/athenz/manifests/1.0",
+      fault: { kind: "delay", ms: 600 },
+    });
+    t.after(() => late.remove());
+    const digestsAt: number[] = [];
+    let hubSeenAtLastDigest: number | undefined;
+    const holder: { built?: Awaited<ReturnType<typeof engineFor>> } = {};
+    const doc = TextDocument.create(
+      "file:///w/hub-gate/Dockerfile",
+      "dockerfile",
+      1,
+      "FROM airbyte/source-gmail:1.0\nFROM athenz/athenz:1.0\n",
+    );
+    const shown = new Set<number>();
+    const onChange = (): void => {
+      const built = holder.built;
+      if (!built) return;
+      built.engine.workspace.refs(doc).forEach((r, i) => {
+        const l = built.engine.workspace.lookup(r, built.settings);
+        const digest = l.state === "resolving" ? l.digest : l.state === "resolved" ? l.resolution : undefined;
+        if (digest && !shown.has(i)) {
+          shown.add(i);
+          digestsAt.push(Date.now());
+          if (shown.size === 2) hubSeenAtLastDigest = hub.requests.length;
+        }
+      });
+    };
+    holder.built = await engineFor(t, registry.url, onChange);
+    const { engine, settings } = holder.built;
+    const refs = engine.workspace.update(doc, settings, "visible");
+    for (const r of refs) await engine.workspace.waitFor(r, settings, 15_000);
+    assert.equal(digestsAt.length, 2, "both digests were shown");
+    assert.ok((digestsAt[1] ?? 0) - (digestsAt[0] ?? 0) > 300, "one digest came well after the other");
+    assert.equal(hubSeenAtLastDigest, 0, "no Hub call went out while a digest was on its way");
+    assert.deepEqual(
+      refs.map((r) => trustOf(engine.workspace.lookup(r, settings))),
+      ["verified-publisher", "sponsored-oss"],
+    );
+  });
+
   it("resolves python, docker.io/library/python and index.docker.io/library/python once, with no repository record or search", async (t) => {
     hub.resetRequests();
     replay.resetRequests();

@@ -219,6 +219,19 @@ describe("Bearer token auth", () => {
     assert.equal(counts?.ping, 0);
     assert.equal(counts?.["head-manifest"], 2, "no 401 at all");
   });
+
+  it("reads the remembered scheme once per host, not on every request of a first contact's burst", async (t) => {
+    const reads: string[] = [];
+    const store = {
+      get: (o: string) => void reads.push(o),
+      set: () => undefined,
+    };
+    const { client } = await testClient(t, { hostAuthStore: store });
+    const refs = ["public/a", "public/b", "public/c"].map((r) => ref(`${registry.host}/${r}:1`));
+    expectOk(await client.authorize(refs));
+    await Promise.all(refs.map(async (r) => expectOk(await client.resolve(r))));
+    assert.deepEqual(reads, [registry.url.replace(/\/$/, "")], "the disk cache is asked once");
+  });
 });
 
 describe("a token realm that does not exist", () => {

@@ -67,7 +67,10 @@ describe("digests first, breadth first", () => {
     const refs = extractImageRefs(text);
     const requests = refs.map((r) => requestFor(r, settings));
     const keys = requests.map((r) => (r ? requestKey(r) : ""));
-    const digestSeen = new Map<string, { at: number; digest: string; lens: string[] }>();
+    const digestSeen = new Map<
+      string,
+      { at: number; digest: string; lens: string[]; cachedAlready: boolean }
+    >();
     const settledSeen = new Map<string, number>();
     let seq = 0;
     let engine: Engine | undefined = undefined;
@@ -83,7 +86,9 @@ describe("digests first, breadth first", () => {
           const lens = provideCodeLenses(ctx)
             .filter((l) => l.range.start.line === i)
             .map((l) => l.command?.title ?? "");
-          digestSeen.set(key, { at: seq, digest: lookup.digest.tagDigest, lens });
+          // Shown before anything waits on the disk: the tag's cache entry is written after.
+          const cachedAlready = engine.cache.getEntry("tags", `${proxy.host}/df/app${i}:1`) !== undefined;
+          digestSeen.set(key, { at: seq, digest: lookup.digest.tagDigest, lens, cachedAlready });
         }
         if ((lookup.state === "resolved" || lookup.state === "error") && !settledSeen.has(key))
           settledSeen.set(key, seq);
@@ -110,6 +115,9 @@ describe("digests first, breadth first", () => {
       assert.equal(early.digest, images[i]?.digest);
       assert.ok(early.at < (settledSeen.get(key) ?? 0), `image ${i}: digest before facts`);
       assert.ok(early.lens.includes("Pin to digest"), `image ${i}: the Pin lens came with the digest`);
+      assert.equal(early.cachedAlready, false, `image ${i}: the digest did not wait for the disk cache`);
+      const entry = built.cache.getEntry<{ digest: string }>("tags", `${proxy.host}/df/app${i}:1`);
+      assert.equal(entry?.value.digest, images[i]?.digest, `image ${i}: cached by the time its facts landed`);
     });
 
     const seen = proxy.requests.filter((r) => r.status !== 401);

@@ -18,14 +18,20 @@ export interface HostAuthStore {
 }
 
 /**
- * A map of origin → scheme that reads through to `store` and writes to it (only when the scheme
- * changes). A failing store is ignored: remembering is an optimisation.
+ * A map of origin → scheme that reads through to `store` (once per origin: a host first met
+ * sends a burst of requests, and each would read the disk for nothing while its first 401 is on
+ * its way) and writes to it (only when the scheme changes). A failing store is ignored:
+ * remembering is an optimisation.
  */
 export function hostAuthMemory(store?: HostAuthStore): Map<string, HostAuth> {
   const known = new Map<string, HostAuth>();
+  /** Origins the store was asked about: it is read once per origin, not on every request. */
+  const asked = new Set<string>();
   const remembered = (origin: string): HostAuth | undefined => {
+    if (!store || asked.has(origin)) return undefined;
+    asked.add(origin);
     try {
-      return store?.get(origin);
+      return store.get(origin);
     } catch {
       return undefined;
     }
