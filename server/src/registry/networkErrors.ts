@@ -111,6 +111,15 @@ export function fromNetworkError(
     case "UND_ERR_RES_CONTENT_LENGTH_MISMATCH":
       return badResponse("truncated", `${host} sent a truncated response body.`, host);
     default: {
+      if (code?.startsWith("ERR_HTTP2_")) {
+        // Node's message names the HTTP/2 error code: "Stream closed with error code NGHTTP2_…".
+        const h2code = /NGHTTP2_[A-Z_]+/.exec(e instanceof Error ? e.message : "")?.[0];
+        return {
+          kind: "network",
+          host,
+          message: `HTTP/2 error talking to ${host} (${code}${h2code ? `, ${h2code}` : ""}). If it keeps happening with this registry, set \`fromLens.network.http2\` to false to use HTTP/1.1.`,
+        };
+      }
       const detail = code ?? (e instanceof Error ? e.message : String(e));
       return {
         kind: "network",

@@ -5,12 +5,13 @@
  * came over and from which client port (a connection). With `network.http2` on, every request
  * is HTTP/2.0 and all of them share one connection (the per-host limit then bounds the streams);
  * off, HTTP/1.1; both give the same digests and facts. HEAD revalidation and a redirect to another
- * (http) host work over h2, and a CA that did not sign the certificate is a clear error.
+ * (http) host work over h2, a refused stream is retried like a dropped connection, and a CA that
+ * did not sign the certificate or a stream reset that persists is a clear error.
  */
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { createServer as createHttpServer } from "node:http";
-import { createSecureServer } from "node:http2";
+import { constants as http2constants, createSecureServer } from "node:http2";
 import type { Http2SecureServer } from "node:http2";
 import type { Server } from "node:http";
 import { after, before, describe, it } from "node:test";
@@ -22,7 +23,7 @@ import { transportOptions } from "../../../server/src/registry/clientOptions";
 import type { Lookup } from "../../../server/src/resolver/types";
 import { DEFAULT_SETTINGS, type FromLensSettings } from "../../../server/src/settings";
 import { requestFor } from "../../../server/src/workspace";
-import { buildImage, pushImage, type BuiltImage } from "../../support/images";
+import { buildImage, pushImage, sha256, type BuiltImage } from "../../support/images";
 import { closeServer, listenLoopback } from "../../support/http";
 import { startRegistry, type Registry } from "../../support/registry";
 import { makeTempDir, removeTempDir, tempDirFor } from "../../support/tmp";
@@ -237,5 +238,78 @@ describe("HTTP/2 and a redirect to another host (a blob on a CDN)", () => {
     } finally {
       await transport.close();
     }
+  });
+});
+
+describe("a registry that resets HTTP/2 streams", () => {
+  let dir: string;
+  let certs: Certificates;
+  let server: Http2SecureServer;
+  let url: string;
+  /** How many of the next streams are refused (RST_STREAM REFUSED_STREAM: not processed). */
+  let refuse = 0;
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: "application/vnd.oci.image.manifest.v1+json",
+      config: {
+        mediaType: "application/vnd.oci.image.config.v1+json",
+        digest: `sha256:${"a".repeat(64)}`,
+        size: 2,
+      },
+      layers: [],
+    }),
+  );
+
+  before(async () => {
+    dir = await makeTempDir("from-lens-h2-refuse");
+    certs = await makeCertificates(dir);
+    server = createSecureServer({ key: await readFile(certs.keyFile), cert: await readFile(certs.certFile) });
+    server.on("stream", (stream) => {
+      stream.on("error", () => undefined);
+      if (refuse > 0) {
+        refuse--;
+        stream.close(http2constants.NGHTTP2_REFUSED_STREAM);
+        return;
+      }
+      stream.respond({
+        ":status": 200,
+        "content-type": "application/vnd.oci.image.manifest.v1+json",
+        "content-length": manifest.length,
+      });
+      stream.end(manifest);
+    });
+    const port = await new Promise<number>((resolve) => {
+      server.listen(0, "127.0.0.1", () => {
+        const a = server.address();
+        resolve(typeof a === "object" && a ? a.port : 0);
+      });
+    });
+    url = `https://127.0.0.1:${port}`;
+  });
+  after(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    await removeTempDir(dir);
+  });
+
+  it("retries a refused stream once, as a dropped connection", async (t) => {
+    refuse = 1;
+    const { client } = await testClient(t, { hubRegistryUrl: url, caFile: certs.caFile });
+    const r = await client.resolve(ref("r/app:1"));
+    assert.ok(r.ok, r.ok ? "" : r.error.message);
+    assert.equal(r.value.digest, sha256(manifest));
+    assert.equal(refuse, 0);
+  });
+
+  it("says it is an HTTP/2 error, and how to turn HTTP/2 off, when it keeps happening", async (t) => {
+    refuse = 2;
+    const { client } = await testClient(t, { hubRegistryUrl: url, caFile: certs.caFile });
+    const e = expectError(await client.resolve(ref("r/app:1")), "network");
+    assert.match(
+      e.message,
+      /HTTP\/2 error talking to 127\.0\.0\.1:\d+ \(ERR_HTTP2_STREAM_ERROR, NGHTTP2_REFUSED_STREAM\)/,
+    );
+    assert.match(e.message, /fromLens\.network\.http2/);
+    refuse = 0;
   });
 });
