@@ -14,6 +14,8 @@ import { createServer as createHttpServer } from "node:http";
 import { constants as http2constants, createSecureServer } from "node:http2";
 import type { Http2SecureServer } from "node:http2";
 import type { Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { Server as HttpsServer } from "node:https";
 import { after, before, describe, it } from "node:test";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { extractImageRefs } from "../../../server/src/dockerfile";
@@ -311,5 +313,75 @@ describe("a registry that resets HTTP/2 streams", () => {
     );
     assert.match(e.message, /fromLens\.network\.http2/);
     refuse = 0;
+  });
+});
+
+describe("HTTP/2 on, a TLS registry that speaks only HTTP/1.1", () => {
+  let dir: string;
+  let certs: Certificates;
+  let server: HttpsServer;
+  let url: string;
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const connections = new Set<unknown>();
+
+  before(async () => {
+    dir = await makeTempDir("from-lens-h1-tls");
+    certs = await makeCertificates(dir);
+    server = createHttpsServer(
+      { key: await readFile(certs.keyFile), cert: await readFile(certs.certFile) },
+      (req, res) => {
+        connections.add(req.socket);
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        setTimeout(() => {
+          inFlight--;
+          res.end(`HTTP/${req.httpVersion}`);
+        }, 50);
+      },
+    );
+    url = `https://127.0.0.1:${await listenLoopback(server)}`;
+  });
+  after(async () => {
+    await closeServer(server);
+    await removeTempDir(dir);
+  });
+
+  it("gets the per-host limit of HTTP/1.1 connections at once, after the first one is up", async () => {
+    const transport = new HttpTransport(
+      transportOptions({
+        allowCredentialHelpers: false,
+        caFile: certs.caFile,
+        env: {},
+        limits: { perHostConcurrency: 6 },
+      }),
+    );
+    try {
+      const burst = async (): Promise<string[]> =>
+        Promise.all(
+          Array.from({ length: 12 }, async (_, i) => {
+            const r = await transport.send({
+              url: new URL(`${url}/x${i}`),
+              method: "GET",
+              kind: "get-blob",
+              maxBytes: 64,
+            });
+            assert.ok(r.ok, r.ok ? "" : r.error.message);
+            return Buffer.from(r.value.body).toString();
+          }),
+        );
+      const started = performance.now();
+      assert.deepEqual(new Set(await burst()), new Set(["HTTP/1.1"]));
+      // Two waves of 50 ms and the handshakes; not held until the connect timeout (4 s).
+      assert.ok(performance.now() - started < 2000, `${performance.now() - started} ms`);
+      assert.equal(maxInFlight, 6, "the per-host limit, not one at a time");
+      assert.equal(connections.size, 6);
+      maxInFlight = 0;
+      await burst();
+      assert.equal(maxInFlight, 6);
+      assert.equal(connections.size, 6, "kept alive");
+    } finally {
+      await transport.close();
+    }
   });
 });
