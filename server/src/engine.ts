@@ -74,6 +74,7 @@ export function registryOptions(
     ...(init.httpNoProxy && init.httpNoProxy.length > 0 ? { noProxy: init.httpNoProxy } : {}),
     ...(settings.caFile ? { caFile: settings.caFile } : {}),
     limits: { perHostConcurrency: settings.network.maxRequestsPerHost },
+    http2: settings.network.http2,
     log: (level, message) => log[level](message),
   };
 }
@@ -86,6 +87,7 @@ function registryKey(settings: FromLensSettings): string {
     settings.hubApiUrl,
     settings.caFile,
     settings.network.maxRequestsPerHost,
+    settings.network.http2,
   ]);
 }
 

@@ -166,6 +166,8 @@ export interface FromLensSettings {
   network: {
     /** Requests sent to one registry host at once (the docker daemon 3, BuildKit 4+1, skopeo 6, Renovate 16). */
     maxRequestsPerHost: number;
+    /** Offer HTTP/2 (ALPN) to registries reached over TLS; off: HTTP/1.1 only. */
+    http2: boolean;
   };
   hover: {
     /** Milliseconds a hover waits for a resolution in flight before answering with what it has. */
@@ -229,7 +231,7 @@ export const DEFAULT_SETTINGS: FromLensSettings = {
   trustedRegistries: [],
   allowedImages: [],
   cache: { tagTtl: 60, maxSizeMB: 200 },
-  network: { maxRequestsPerHost: 8 },
+  network: { maxRequestsPerHost: 8, http2: true },
   hover: { waitMs: 1500 },
   facts: { inspectLayers: false },
   trust: { publicKeys: [], requireSignature: false },
@@ -327,6 +329,7 @@ export function normalizeSettings(raw: unknown): FromLensSettings {
       maxRequestsPerHost: Math.round(
         num(section(r.network).maxRequestsPerHost, d.network.maxRequestsPerHost, 1, 64),
       ),
+      http2: bool(section(r.network).http2, d.network.http2),
     },
     hover: { waitMs: num(section(r.hover).waitMs, d.hover.waitMs, 0, 30_000) },
     facts: { inspectLayers: bool(section(r.facts).inspectLayers, d.facts.inspectLayers) },

@@ -17,6 +17,7 @@ import type {
 } from "../../server/src/oci/types";
 import { basicAuthHeader } from "./http";
 import { createTar } from "./tar";
+import { fetchTrusting } from "./tls";
 
 export { presetFromRealdata, realdataRecord, realdataRecords } from "./realdata";
 export type { RealdataPreset, RealdataRecord } from "./realdata";
@@ -439,8 +440,10 @@ export function platformManifest(image: BuiltImage, platform: string): BuiltMani
 export type PushAuth = { user: string; pass: string } | { token: string };
 
 export interface RegistryTarget {
-  /** http://127.0.0.1:PORT */
+  /** http://127.0.0.1:PORT, or https:// with `ca` */
   url: string;
+  /** The CA that signed an https registry's certificate. */
+  ca?: Buffer;
 }
 
 /** Parses `WWW-Authenticate: Bearer realm="…",service="…",scope="…"` (test-grade parser). */
@@ -480,7 +483,7 @@ export class RegistryWriter {
   ): Promise<Response> {
     const url = new URL(pathOrUrl, this.registry.url).toString();
     const send = (): Promise<Response> =>
-      fetch(url, {
+      fetchTrusting(this.registry.ca)(url, {
         method,
         headers: { ...init.headers, ...(this.authorization ? { authorization: this.authorization } : {}) },
         ...(init.body ? { body: init.body } : {}),

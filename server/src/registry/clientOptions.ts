@@ -17,6 +17,11 @@ export interface RegistryClientOptions {
   /** Extra CA certificates (PEM), trusted in addition to Node's roots. */
   ca?: string | Buffer | readonly (string | Buffer)[];
   caFile?: string;
+  /**
+   * Offer HTTP/2 (ALPN) on direct TLS connections; a registry that picks it gets all its requests
+   * multiplexed on one connection. Default true; false: HTTP/1.1 only. Proxied requests are HTTP/1.1.
+   */
+  http2?: boolean;
   /** `host[:port]` spoken to over plain http. Loopback registries always are. */
   insecureRegistries?: readonly string[];
   /** Mirror URLs for docker.io, tried in order before Docker Hub (e.g. `https://mirror.gcr.io`). */
@@ -93,6 +98,7 @@ export function transportOptions(options: RegistryClientOptions): TransportOptio
     ...(options.noProxy ? { noProxy: options.noProxy } : {}),
     ...(options.ca !== undefined ? { ca: options.ca } : {}),
     ...(options.caFile ? { caFile: options.caFile } : {}),
+    http2: options.http2 ?? true,
     ...(options.dockerConfigDir ? { dockerConfigDir: options.dockerConfigDir } : {}),
     insecureRegistries: options.insecureRegistries ?? [],
     allowCredentialHelpers: options.allowCredentialHelpers,

@@ -84,9 +84,42 @@ export function fromNetworkError(
         host,
         message: `Cannot reach ${host} (${code}): you may be offline, behind a proxy FROM Lens does not know about, or the registry name is wrong.`,
       };
+    case "UNABLE_TO_VERIFY_LEAF_SIGNATURE":
+    case "UNABLE_TO_GET_ISSUER_CERT":
+    case "UNABLE_TO_GET_ISSUER_CERT_LOCALLY":
+    case "SELF_SIGNED_CERT_IN_CHAIN":
+    case "DEPTH_ZERO_SELF_SIGNED_CERT":
+    case "CERT_UNTRUSTED":
+      return {
+        kind: "network",
+        host,
+        message: `The TLS certificate of ${host} is not signed by a certificate authority FROM Lens trusts (${code}). If the registry (or a TLS-inspecting proxy) uses a private CA, put that CA's certificate in a PEM file and point the \`fromLens.caFile\` setting at it.`,
+      };
+    case "CERT_HAS_EXPIRED":
+    case "CERT_NOT_YET_VALID":
+      return {
+        kind: "network",
+        host,
+        message: `The TLS certificate of ${host} ${code === "CERT_HAS_EXPIRED" ? "has expired" : "is not valid yet"} (${code}): the registry must renew it, or this machine's clock is wrong.`,
+      };
+    case "ERR_TLS_CERT_ALTNAME_INVALID":
+      return {
+        kind: "network",
+        host,
+        message: `The TLS certificate of ${host} is for another name (${code}): check the registry name, or the registry's certificate.`,
+      };
     case "UND_ERR_RES_CONTENT_LENGTH_MISMATCH":
       return badResponse("truncated", `${host} sent a truncated response body.`, host);
     default: {
+      if (code?.startsWith("ERR_HTTP2_")) {
+        // Node's message names the HTTP/2 error code: "Stream closed with error code NGHTTP2_…".
+        const h2code = /NGHTTP2_[A-Z_]+/.exec(e instanceof Error ? e.message : "")?.[0];
+        return {
+          kind: "network",
+          host,
+          message: `HTTP/2 error talking to ${host} (${code}${h2code ? `, ${h2code}` : ""}). If it keeps happening with this registry, set \`fromLens.network.http2\` to false to use HTTP/1.1.`,
+        };
+      }
       const detail = code ?? (e instanceof Error ? e.message : String(e));
       return {
         kind: "network",

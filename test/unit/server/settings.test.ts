@@ -42,6 +42,13 @@ describe("settings", () => {
     assert.equal(s.format.ignoreMultilineInstructions, false);
   });
 
+  it("reads network.http2: false turns HTTP/2 off, anything but a boolean keeps the default (on)", () => {
+    assert.equal(normalizeSettings({ network: { http2: false } }).network.http2, false);
+    assert.equal(normalizeSettings({ network: { http2: "false" } }).network.http2, true);
+    assert.equal(normalizeSettings({ network: { maxRequestsPerHost: 4 } }).network.http2, true);
+    assert.equal(normalizeSettings({ network: { http2: false } }).network.maxRequestsPerHost, 8);
+  });
+
   it("matches package.json: every contributed fromLens.* setting has the same default and values", () => {
     for (const [key, property] of Object.entries(properties)) {
       if (key === "fromLens.trace.server") continue; // read by vscode-languageclient, not the server

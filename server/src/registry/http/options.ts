@@ -88,6 +88,8 @@ export interface TransportOptions {
   ca?: string | Buffer | readonly (string | Buffer)[];
   /** A PEM file of extra CA certificates. */
   caFile?: string;
+  /** Offer HTTP/2 on direct TLS connections (ALPN h2, http/1.1). Default true; false: HTTP/1.1 only. */
+  http2?: boolean;
   /** `host[:port]` of registries spoken to over plain http (credentials allowed there too). */
   insecureRegistries: readonly string[];
   dockerConfigDir?: string;

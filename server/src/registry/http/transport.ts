@@ -299,8 +299,14 @@ export class HttpTransport {
       const mapped = fromNetworkError(e, currentHost, timeouts, currentProxy);
       // A sink that already took part of the body cannot take it again from the start.
       const replayable = !(req.sink && bodyProgress.received > 0);
-      if ((code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE") && replayable)
-        this.retryableErrors.add(mapped);
+      // An HTTP/2 stream reset or session error is a dropped connection too (a REFUSED_STREAM was
+      // not even processed); GOAWAY reaches us as UND_ERR_SOCKET.
+      const dropped =
+        code === "ECONNRESET" ||
+        code === "UND_ERR_SOCKET" ||
+        code === "EPIPE" ||
+        code?.startsWith("ERR_HTTP2_") === true;
+      if (dropped && replayable) this.retryableErrors.add(mapped);
       this.log(
         "debug",
         `${req.method} ${redactUrl(req.url)} failed: ${mapped.kind} (${errorCode(e) ?? (e instanceof Error ? e.message : "error")})`,
