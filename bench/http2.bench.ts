@@ -29,7 +29,7 @@ import { pushImage } from "../test/support/images";
 import { startRegistry, type Registry } from "../test/support/registry";
 import { buildSample } from "../test/support/sampleImages";
 import { makeTempDir, removeTempDir } from "../test/support/tmp";
-import { benchSamples, latencyMs, type BenchImage } from "./infra";
+import { benchSamples, hubRepositoryOf, latencyMs, type BenchImage } from "./infra";
 import { median, ms, range, table } from "./report";
 import {
   DOC_URI,
@@ -91,6 +91,7 @@ async function serveInfra(): Promise<void> {
               tags: sample.tags,
               record: sample.record,
               digest: image.digest,
+              hubRepository: hubRepositoryOf(sample),
             });
           }
         }

@@ -72,7 +72,7 @@ const HUB_NAMES: Record<string, string> = {
   "haproxy:alpine": "athenz/athenz",
 };
 
-function hubRepositoryOf(sample: SampleImage): string {
+export function hubRepositoryOf(sample: SampleImage): string {
   return HUB_NAMES[sample.record] ?? `library/${sample.repository.replace(/^bench\//, "")}`;
 }
 
