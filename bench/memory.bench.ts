@@ -13,7 +13,7 @@
  * BENCH_MEMORY_NODE_OPTIONS is passed to the measured server only (profiling).
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DidCloseTextDocumentNotification, HoverRequest } from "vscode-languageserver-protocol";
@@ -259,6 +259,7 @@ async function idleRss(script: string): Promise<number> {
         });
       });
     }
+    rmSync(cache, { recursive: true, force: true });
   }
 }
 
@@ -393,6 +394,7 @@ async function main(): Promise<void> {
       const code = await server.stop();
       if (code !== 0)
         problems.push(`the server exited with ${String(code)}: ${server.stderr().slice(-2000)}`);
+      rmSync(storage, { recursive: true, force: true });
     }
 
     console.log(
