@@ -262,11 +262,24 @@ export class ImageWorkspace {
     return refs;
   }
 
+  /**
+   * What the features read of one document at one moment. Its lookups are memoized per reference
+   * (one context is built per request or diagnostics pass, and used at once): every rule asks for
+   * the same references, and each ask used to parse the reference text again.
+   */
   context(doc: TextDocument, settings: FromLensSettings, now: Date = new Date()): FeatureContext {
+    const lookups = new Map<ImageRef, Lookup>();
     return {
       doc,
       refs: this.refs(doc, settings),
-      lookup: (ref) => this.lookup(ref, settings),
+      lookup: (ref) => {
+        let lookup = lookups.get(ref);
+        if (lookup === undefined) {
+          lookup = this.lookup(ref, settings);
+          lookups.set(ref, lookup);
+        }
+        return lookup;
+      },
       settings,
       now,
       defaultPlatform: defaultPlatform(settings),

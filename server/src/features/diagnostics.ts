@@ -10,8 +10,6 @@
 import { validate, ValidationCode } from "dockerfile-utils";
 import { DiagnosticSeverity, type Diagnostic } from "vscode-languageserver";
 import type { FromLensSettings, RuleCode, RuleSeverity } from "../settings";
-import type { ImageRef } from "../dockerfile";
-import type { Lookup } from "../resolver/types";
 import type { FeatureContext } from "./context";
 import { oneLine } from "./prose";
 import { RULES } from "./rules";
@@ -109,21 +107,7 @@ function toDiagnostic(rule: Rule, severity: DiagnosticSeverity, finding: RuleFin
 }
 
 /** Every active, unsuppressed finding with its diagnostic, in document order. */
-export function collectFindings(given: FeatureContext, options: DiagnosticsOptions = {}): Finding[] {
-  // The rules ask for each reference's lookup about ten times; nothing changes while they run
-  // (this is synchronous), so each is asked of the resolver once.
-  const lookups = new Map<ImageRef, Lookup>();
-  const ctx: FeatureContext = {
-    ...given,
-    lookup: (ref) => {
-      let lookup = lookups.get(ref);
-      if (lookup === undefined) {
-        lookup = given.lookup(ref);
-        lookups.set(ref, lookup);
-      }
-      return lookup;
-    },
-  };
+export function collectFindings(ctx: FeatureContext, options: DiagnosticsOptions = {}): Finding[] {
   const suppressions = readSuppressions(ctx);
   const overlaps = standardOverlaps(ctx, options.standardDiagnostics);
   const out: Finding[] = [];
