@@ -65,6 +65,9 @@ export function requestFor(ref: ImageRef, settings: FromLensSettings): ResolveRe
   return request;
 }
 
+/** Lookups of images no open document uses, kept in memory for documents opened again soon. */
+const KEEP_CLOSED_LOOKUPS = 200;
+
 /** Each reference's request, for the default platform it was worked out with (refs never change). */
 const requests = new WeakMap<ImageRef, { fallback: string; request: ResolveRequest | undefined }>();
 
@@ -235,6 +238,8 @@ export class ImageWorkspace {
     this.unqueued.delete(uri);
     this.reading.delete(uri);
     this.resolver.release(uri);
+    // Images no open document uses stay in memory only up to a bound (the disk cache keeps them).
+    this.resolver.prune(new Set(this.allKeys()), KEEP_CLOSED_LOOKUPS);
   }
 
   /** Documents that use any of these resolver keys. */

@@ -235,6 +235,26 @@ export class Resolver {
     }
   }
 
+  /**
+   * Forgets the settled results of keys `inUse` does not name, oldest first, keeping at most
+   * `keep` of them: a long session's lookups (each with its facts) no longer pile up in memory.
+   * A forgotten key asked again is answered from the disk cache within the TTL, with no request.
+   */
+  prune(inUse: ReadonlySet<string>, keep: number): string[] {
+    const idle: string[] = [];
+    for (const [key, lookup] of this.states) {
+      if (inUse.has(key) || lookup.state === "resolving" || this.running.has(key)) continue;
+      if (this.queue.some((j) => j.key === key)) continue;
+      idle.push(key);
+    }
+    const forget = idle.slice(0, Math.max(0, idle.length - keep));
+    for (const key of forget) {
+      this.states.delete(key);
+      this.derivedIn.delete(key);
+    }
+    return forget;
+  }
+
   /** Forgets everything in memory and on disk (the "Clear Cache" command). */
   clear(): void {
     for (const timer of this.rerunTimers) clearTimeout(timer);
@@ -447,6 +467,8 @@ export class Resolver {
   }
 
   private settle(key: string, lookup: Lookup): void {
+    // Re-inserted, so the map's order is the order of last use (prune forgets the oldest).
+    this.states.delete(key);
     this.states.set(key, lookup);
     const waiters = this.waiters.get(key) ?? [];
     this.waiters.delete(key);

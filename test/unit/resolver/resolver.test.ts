@@ -231,6 +231,33 @@ describe("resolver", () => {
     assert.ok(changed.includes(requestKey(request)), "tells the server the key changed");
   });
 
+  it("prune forgets the oldest results no document uses; the disk cache answers them again", async () => {
+    const r = makeResolver();
+    const image = pythonImage();
+    const requests = ["a", "b", "c"].map((tag) => {
+      source.tags.set(`library/python:${tag}`, image);
+      return { reference: ref(tag), platform: "linux/amd64" };
+    });
+    for (const request of requests) {
+      r.request([request], "file:///Dockerfile", "visible");
+      await settled(r, request);
+    }
+    const [first, middle, last] = requests;
+    assert.ok(first && middle && last);
+    assert.deepEqual(
+      r.prune(new Set([requestKey(first)]), 1),
+      [requestKey(middle)],
+      "keeps the one in use and the newest unused",
+    );
+    assert.equal(r.lookup(middle).state, "unknown");
+    assert.equal(r.lookup(first).state, "resolved");
+    assert.equal(r.lookup(last).state, "resolved");
+    const before = source.calls.length;
+    r.request([middle], "file:///Dockerfile", "visible");
+    assert.equal((await settled(r, middle)).state, "resolved");
+    assert.deepEqual(source.calls.slice(before), [], "answered from the disk cache within the TTL");
+  });
+
   it("coalesces identical requests from several documents into one resolution", async () => {
     const r = makeResolver();
     const request = { reference: ref("3.12-slim"), platform: "linux/amd64" };
