@@ -4,10 +4,10 @@
  * (`image: {registry, repository, tag, digest}`; pinning writes `digest:`). Template expressions
  * (`{{ … }}`) are reported as unresolvable, never guessed.
  */
-import { isMap, type Node } from "yaml";
+import type { Node } from "yaml";
 import type { ImageRef } from "../dockerfile";
 import { fieldText, splitRef } from "./split";
-import { deref, entries, get, imageRef, stringValue, walkMaps, type YamlFile } from "./yaml";
+import { deref, entries, get, imageRef, stringValue, walkMaps, yamlLib, type YamlFile } from "./yaml";
 
 function helmTemplate(v: string): { resolved: string } | { unresolvable: string } {
   return /\{\{/.test(v)
@@ -32,7 +32,7 @@ export function helmValuesRefs(file: YamlFile): ImageRef[] {
           if (ref) refs.push(ref);
           continue;
         }
-        if (!isMap(node)) continue;
+        if (!yamlLib().isMap(node)) continue;
         const repositoryNode = get(file, document, node, "repository");
         const repository = fieldText(file, repositoryNode);
         if (repositoryNode === undefined || repository === undefined) continue;

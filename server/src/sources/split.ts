@@ -3,15 +3,19 @@
  * and Kustomize's `images[]: {name, newName, newTag, digest}` — become one ImageRef whose range is
  * the repository value and whose `split` says where pinning writes the digest field.
  */
-import { isScalar, type Node } from "yaml";
+import type { Node } from "yaml";
 import type { ImageRef } from "../dockerfile";
-import { stringValue, type YamlFile } from "./yaml";
+import { stringValue, yamlLib, type YamlFile } from "./yaml";
 
 /** A scalar's text as the tool reads it: strings as they are, numbers as written (`tag: 1.25`). */
 export function fieldText(file: YamlFile, node: Node | undefined): string | undefined {
   const s = stringValue(node);
   if (s !== undefined) return s.value;
-  if (isScalar(node) && node.range && (typeof node.value === "number" || typeof node.value === "boolean")) {
+  if (
+    yamlLib().isScalar(node) &&
+    node.range &&
+    (typeof node.value === "number" || typeof node.value === "boolean")
+  ) {
     return file.text.slice(node.range[0], node.range[1]).trim();
   }
   return undefined;

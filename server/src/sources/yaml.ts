@@ -3,18 +3,19 @@
  * every node's source range: multi-document files, anchors and aliases (the reference is where
  * the anchored value is written), merge keys (`<<: *defaults`), comments and CRLF. Pure.
  */
-import {
-  isAlias,
-  isMap,
-  isScalar,
-  isSeq,
-  parseAllDocuments,
-  type Document,
-  type Node,
-  type Scalar,
-} from "yaml";
+import type * as Yaml from "yaml";
+import type { Document, Node, Scalar } from "yaml";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { ImageRef, SplitImage } from "../dockerfile";
+
+/**
+ * The yaml package, loaded when the first YAML file is read rather than when the server starts
+ * (most sessions open only Dockerfiles; evaluating it was a few ms of every start).
+ */
+export function yamlLib(): typeof Yaml {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily on purpose (above)
+  return require("yaml") as typeof Yaml;
+}
 
 export interface YamlFile {
   readonly text: string;
@@ -24,7 +25,11 @@ export interface YamlFile {
 
 export function parseYaml(doc: TextDocument): YamlFile {
   const text = doc.getText();
-  const documents = parseAllDocuments(text, { merge: true, uniqueKeys: false, prettyErrors: false });
+  const documents = yamlLib().parseAllDocuments(text, {
+    merge: true,
+    uniqueKeys: false,
+    prettyErrors: false,
+  });
   // A parse that is not a list of documents (an empty input) yields an empty list.
   return { text, doc, documents: Array.isArray(documents) ? documents : [] };
 }
@@ -32,12 +37,12 @@ export function parseYaml(doc: TextDocument): YamlFile {
 /** Follows aliases to the node they name (at most a few hops: aliases of aliases are rare). */
 export function deref(_file: YamlFile, document: Document.Parsed, node: unknown): Node | undefined {
   let current = node;
-  for (let hop = 0; hop < 8 && isAlias(current); hop++) current = current.resolve(document);
-  return isAlias(current) ? undefined : (current as Node | undefined);
+  for (let hop = 0; hop < 8 && yamlLib().isAlias(current); hop++) current = current.resolve(document);
+  return yamlLib().isAlias(current) ? undefined : (current as Node | undefined);
 }
 
 function keyName(key: unknown): string | undefined {
-  if (!isScalar(key)) return undefined;
+  if (!yamlLib().isScalar(key)) return undefined;
   // With merge keys on, `<<` is parsed as a symbol.
   if (typeof key.value === "symbol") return key.value.description === "<<" ? "<<" : undefined;
   return typeof key.value === "string" ? key.value : String(key.value);
@@ -51,7 +56,7 @@ export function entries(
   depth = 0,
 ): [string, Node | undefined][] {
   const map = deref(file, document, node);
-  if (!isMap(map) || depth > 8) return [];
+  if (!yamlLib().isMap(map) || depth > 8) return [];
   const own: [string, Node | undefined][] = [];
   const merged: [string, Node | undefined][] = [];
   for (const pair of map.items) {
@@ -59,7 +64,7 @@ export function entries(
     if (name === undefined) continue;
     if (name === "<<") {
       const value = deref(file, document, pair.value);
-      const sources = isSeq(value) ? value.items : [value];
+      const sources = yamlLib().isSeq(value) ? value.items : [value];
       for (const s of sources) merged.push(...entries(file, document, s, depth + 1));
       continue;
     }
@@ -76,7 +81,7 @@ export function get(file: YamlFile, document: Document.Parsed, node: unknown, ke
 
 export function items(file: YamlFile, document: Document.Parsed, node: unknown): Node[] {
   const seq = deref(file, document, node);
-  if (!isSeq(seq)) return [];
+  if (!yamlLib().isSeq(seq)) return [];
   return seq.items.map((i) => deref(file, document, i)).filter((i): i is Node => i !== undefined);
 }
 
@@ -90,7 +95,12 @@ export interface StringValue {
 }
 
 export function stringValue(node: unknown): StringValue | undefined {
-  if (!isScalar(node) || typeof node.value !== "string" || node.range === undefined || node.range === null)
+  if (
+    !yamlLib().isScalar(node) ||
+    typeof node.value !== "string" ||
+    node.range === undefined ||
+    node.range === null
+  )
     return undefined;
   const scalar = node as Scalar<string>;
   const [start, end] = scalar.range as [number, number, number];
@@ -160,14 +170,14 @@ export function walkMaps(
   path: readonly string[] = [],
   depth = 0,
 ): void {
-  if (depth > 64 || isAlias(node)) return;
-  if (isMap(node)) {
+  if (depth > 64 || yamlLib().isAlias(node)) return;
+  if (yamlLib().isMap(node)) {
     visit(node, path);
     for (const pair of node.items) {
       const name = keyName(pair.key) ?? "?";
       walkMaps(file, document, pair.value, visit, [...path, name], depth + 1);
     }
-  } else if (isSeq(node)) {
+  } else if (yamlLib().isSeq(node)) {
     node.items.forEach((item, i) => walkMaps(file, document, item, visit, [...path, String(i)], depth + 1));
   }
 }
