@@ -42,6 +42,7 @@ import {
   remoteRefs,
 } from "./resolveSetup";
 import { startDelayProxy, type DelayProxy } from "./tcpDelay";
+import { watchDigests } from "./runners";
 
 const REPS = positiveInt(process.env.BENCH_REPS, 5);
 const DEADLINE_MS = 120_000;
@@ -254,25 +255,9 @@ async function run(
   }
   if (wanted.size !== images.length)
     throw new Error(`${wanted.size} references to resolve, expected ${images.length}`);
-  const withDigest = new Set<string>();
-  let digestAt: number | undefined;
   let engine: Engine | undefined = undefined;
-  const onChange = (keys: string[]): void => {
-    for (const key of keys) {
-      const request = wanted.get(key);
-      if (!request || !engine || withDigest.has(key)) continue;
-      const l = engine.resolver.lookup(request);
-      const digest =
-        l.state === "resolving"
-          ? l.digest?.tagDigest
-          : l.state === "resolved"
-            ? l.resolution.tagDigest
-            : undefined;
-      if (digest !== undefined) withDigest.add(key);
-    }
-    if (digestAt === undefined && withDigest.size === wanted.size) digestAt = performance.now();
-  };
-  engine = new Engine(settings, { storagePath, hubRegistryUrl: url }, logger(problems), onChange);
+  const digestWatch = watchDigests(wanted, () => engine);
+  engine = new Engine(settings, { storagePath, hubRegistryUrl: url }, logger(problems), digestWatch.onChange);
   try {
     await infra.call("reset");
     const doc = TextDocument.create(DOC_URI, "dockerfile", 1, text);
@@ -305,7 +290,7 @@ async function run(
     const others = Object.keys(counts.protocols).filter((p) => p !== expected);
     if (others.length > 0)
       throw new Error(`${mode} ${phase}: requests came over ${others.join(", ")}, not only ${expected}`);
-    return { mode, phase, digestMs: (digestAt ?? performance.now()) - started, ms: doneMs, counts };
+    return { mode, phase, digestMs: (digestWatch.at() ?? performance.now()) - started, ms: doneMs, counts };
   } finally {
     await engine.close();
   }

@@ -27,7 +27,7 @@ import { buildImage, presetFromRealdata, RegistryWriter, type BuiltImage } from 
 import { CAPABILITIES, SERVER_JS, startServer, type TestServer } from "../test/support/lsp";
 import { startRegistry, type Registry } from "../test/support/registry";
 import { benchSamples } from "./infra";
-import { RCJSUEN_SERVER } from "./peers";
+import { RCJSUEN_SERVER, stopLanguageServer } from "./peers";
 import { table } from "./report";
 import { hoverText } from "./runners";
 
@@ -244,21 +244,7 @@ async function idleRss(script: string): Promise<number> {
     await sleep(2_000);
     return rssKB(child.pid);
   } finally {
-    await connection.sendRequest("shutdown").catch(() => undefined);
-    await connection.sendNotification("exit").catch(() => undefined);
-    connection.dispose();
-    if (child.exitCode === null) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          child.kill();
-          resolve();
-        }, 3000);
-        child.once("exit", () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+    await stopLanguageServer(connection, child);
     rmSync(cache, { recursive: true, force: true });
   }
 }

@@ -5,7 +5,7 @@
  * diagnostics published after it. FROM Lens runs offline on an empty cache here, so what is timed
  * is its own work on the document (no registry answer to wait for, the same for both).
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import {
   createProtocolConnection,
@@ -104,21 +104,26 @@ async function run(script: string, cacheDir: string, froms: number, edits: numbe
     }
     return { startMs: [startMs], diagnosticsMs };
   } finally {
-    await connection.sendRequest("shutdown").catch(() => undefined);
-    await connection.sendNotification("exit").catch(() => undefined);
-    connection.dispose();
-    if (child.exitCode === null) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          child.kill();
-          resolve();
-        }, 3000);
-        child.once("exit", () => {
-          clearTimeout(timer);
-          resolve();
-        });
+    await stopLanguageServer(connection, child);
+  }
+}
+
+/** shutdown + exit, then kill the process if it has not exited within 3 s. */
+export async function stopLanguageServer(connection: ProtocolConnection, child: ChildProcess): Promise<void> {
+  await connection.sendRequest("shutdown").catch(() => undefined);
+  await connection.sendNotification("exit").catch(() => undefined);
+  connection.dispose();
+  if (child.exitCode === null) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        child.kill();
+        resolve();
+      }, 3000);
+      child.once("exit", () => {
+        clearTimeout(timer);
+        resolve();
       });
-    }
+    });
   }
 }
 

@@ -11,7 +11,7 @@ import { Engine } from "../server/src/engine";
 import type { InitializationOptions } from "../server/src/protocol";
 import type { Lookup } from "../server/src/resolver/types";
 import { provideHover } from "../server/src/features/hover";
-import { requestKey } from "../server/src/resolver/resolver";
+import { requestKey, type ResolveRequest } from "../server/src/resolver/resolver";
 import type { FromLensSettings } from "../server/src/settings";
 import { requestFor } from "../server/src/workspace";
 import { startServer, type TestServer } from "../test/support/lsp";
@@ -75,25 +75,9 @@ export async function fromLensRun(env: Env, phase: Phase, storagePath: string): 
     const request = requestFor(ref, settings);
     if (request) wanted.set(requestKey(request), request);
   }
-  const withDigest = new Set<string>();
-  let digestAt: number | undefined;
   let engine: Engine | undefined = undefined;
-  const onChange = (keys: string[]): void => {
-    for (const key of keys) {
-      const request = wanted.get(key);
-      if (!request || !engine || withDigest.has(key)) continue;
-      const l = engine.resolver.lookup(request);
-      const digest =
-        l.state === "resolving"
-          ? l.digest?.tagDigest
-          : l.state === "resolved"
-            ? l.resolution.tagDigest
-            : undefined;
-      if (digest !== undefined) withDigest.add(key);
-    }
-    if (digestAt === undefined && withDigest.size === wanted.size) digestAt = performance.now();
-  };
-  engine = new Engine(settings, init, logger(env.problems), onChange);
+  const digests = watchDigests(wanted, () => engine);
+  engine = new Engine(settings, init, logger(env.problems), digests.onChange);
   try {
     await env.infra.reset();
     const doc = TextDocument.create(DOC_URI, "dockerfile", 1, env.text);
@@ -124,12 +108,41 @@ export async function fromLensRun(env: Env, phase: Phase, storagePath: string): 
       ms,
       proxy,
       client,
-      ...(digestAt !== undefined ? { digestMs: digestAt - started } : {}),
+      ...(digests.at() !== undefined ? { digestMs: (digests.at() ?? 0) - started } : {}),
       ...(hub ? { hub } : {}),
     };
   } finally {
     await engine.close();
   }
+}
+
+/**
+ * The resolver's change events, watched for the moment every wanted key has its digest (a
+ * resolving lookup that carries it, or a resolved one): what the hover and the Pin lens show first.
+ */
+export function watchDigests(
+  wanted: ReadonlyMap<string, ResolveRequest | undefined>,
+  engine: () => Engine | undefined,
+): { onChange: (keys: string[]) => void; at: () => number | undefined } {
+  const withDigest = new Set<string>();
+  let digestAt: number | undefined;
+  const onChange = (keys: string[]): void => {
+    const e = engine();
+    for (const key of keys) {
+      const request = wanted.get(key);
+      if (!request || !e || withDigest.has(key)) continue;
+      const l = e.resolver.lookup(request);
+      const digest =
+        l.state === "resolving"
+          ? l.digest?.tagDigest
+          : l.state === "resolved"
+            ? l.resolution.tagDigest
+            : undefined;
+      if (digest !== undefined) withDigest.add(key);
+    }
+    if (digestAt === undefined && withDigest.size === wanted.size) digestAt = performance.now();
+  };
+  return { onChange, at: () => digestAt };
 }
 
 export interface SkopeoVariant {
