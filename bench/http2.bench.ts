@@ -30,7 +30,7 @@ import { startRegistry, type Registry } from "../test/support/registry";
 import { buildSample } from "../test/support/sampleImages";
 import { makeTempDir, removeTempDir } from "../test/support/tmp";
 import { benchSamples, hubRepositoryOf, latencyMs, type BenchImage } from "./infra";
-import { median, ms, range, table } from "./report";
+import { giveUpAfter, median, ms, range, table } from "./report";
 import {
   DOC_URI,
   NOWHERE,
@@ -312,11 +312,7 @@ async function round(infra: Infra, order: Mode[], problems: string[]): Promise<R
 
 async function main(): Promise<void> {
   const benchStarted = performance.now();
-  const deadline = setTimeout(() => {
-    console.error(`bench: still running after ${DEADLINE_MS / 1000} s; giving up`);
-    process.exit(2);
-  }, DEADLINE_MS);
-  deadline.unref();
+  giveUpAfter(DEADLINE_MS);
   const scratch = await makeTempDir("from-lens-bench-h2-docker");
   // No credentials: anonymous pulls; the machine's docker login stays out.
   process.env.DOCKER_CONFIG = scratch;

@@ -12,22 +12,16 @@
  * after the other two). BENCH_MEMORY_JSON=<file> also writes the JSON line there;
  * BENCH_MEMORY_NODE_OPTIONS is passed to the measured server only (profiling).
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DidCloseTextDocumentNotification, HoverRequest } from "vscode-languageserver-protocol";
-import {
-  createProtocolConnection,
-  StreamMessageReader,
-  StreamMessageWriter,
-  type PublishDiagnosticsParams,
-} from "vscode-languageserver-protocol/node";
+import type { PublishDiagnosticsParams } from "vscode-languageserver-protocol/node";
 import { buildImage, presetFromRealdata, RegistryWriter, type BuiltImage } from "../test/support/images";
 import { CAPABILITIES, SERVER_JS, startServer, type TestServer } from "../test/support/lsp";
 import { startRegistry, type Registry } from "../test/support/registry";
 import { benchSamples } from "./infra";
-import { RCJSUEN_SERVER, stopLanguageServer } from "./peers";
+import { RCJSUEN_SERVER, spawnLanguageServer, stopLanguageServer } from "./peers";
 import { table } from "./report";
 import { hoverText } from "./runners";
 
@@ -198,27 +192,7 @@ function documents(host: string, images: MemImage[]): Doc[] {
  */
 async function idleRss(script: string): Promise<number> {
   const cache = mkdtempSync(join(tmpdir(), "from-lens-bench-mem-"));
-  const child = spawn(process.execPath, [script, "--stdio"], {
-    stdio: ["pipe", "pipe", "ignore"],
-    env: { ...process.env, XDG_CACHE_HOME: cache },
-  });
-  const connection = createProtocolConnection(
-    new StreamMessageReader(child.stdout),
-    new StreamMessageWriter(child.stdin),
-  );
-  connection.onRequest("workspace/configuration", (params: { items?: { section?: string }[] }) =>
-    (params.items ?? []).map((i) =>
-      i.section === "fromLens" ? { offline: true, hubApiUrl: NOWHERE } : null,
-    ),
-  );
-  for (const method of [
-    "client/registerCapability",
-    "window/workDoneProgress/create",
-    "workspace/codeLens/refresh",
-    "workspace/semanticTokens/refresh",
-    "workspace/inlayHint/refresh",
-  ])
-    connection.onRequest(method, () => null);
+  const { child, connection } = spawnLanguageServer(script, cache, { offline: true, hubApiUrl: NOWHERE });
   const uri = "file:///bench/idle/Dockerfile";
   const diagnosed = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no diagnostics from ${script} within 30 s`)), 30_000);

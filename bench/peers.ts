@@ -41,19 +41,26 @@ function document(froms: number, edit: number): string {
   return `${lines.join("\n")}\n`;
 }
 
-async function run(script: string, cacheDir: string, froms: number, edits: number): Promise<PeerTimes> {
-  const started = performance.now();
+/**
+ * Spawns a language server over stdio with an XDG cache dir of its own, as a client that answers
+ * `workspace/configuration` with `fromLens` for FROM Lens' section (other sections: defaults) and
+ * every request the servers may send a client with null.
+ */
+export function spawnLanguageServer(
+  script: string,
+  cacheDir: string,
+  fromLens: Record<string, unknown>,
+): { child: ChildProcess; connection: ProtocolConnection } {
   const child = spawn(process.execPath, [script, "--stdio"], {
     stdio: ["pipe", "pipe", "ignore"],
     env: { ...process.env, XDG_CACHE_HOME: cacheDir },
   });
-  const connection: ProtocolConnection = createProtocolConnection(
+  const connection = createProtocolConnection(
     new StreamMessageReader(child.stdout),
     new StreamMessageWriter(child.stdin),
   );
-  // Offline, so no registry is asked; rcjsuen's server reads its own section (absent: defaults).
   connection.onRequest("workspace/configuration", (params: { items?: { section?: string }[] }) =>
-    (params.items ?? []).map((i) => (i.section === "fromLens" ? { offline: true } : null)),
+    (params.items ?? []).map((i) => (i.section === "fromLens" ? fromLens : null)),
   );
   for (const method of [
     "client/registerCapability",
@@ -63,6 +70,13 @@ async function run(script: string, cacheDir: string, froms: number, edits: numbe
     "workspace/inlayHint/refresh",
   ])
     connection.onRequest(method, () => null);
+  return { child, connection };
+}
+
+async function run(script: string, cacheDir: string, froms: number, edits: number): Promise<PeerTimes> {
+  const started = performance.now();
+  // Offline, so no registry is asked; rcjsuen's server reads its own section (absent: defaults).
+  const { child, connection } = spawnLanguageServer(script, cacheDir, { offline: true });
   let onPublish: ((p: PublishDiagnosticsParams) => void) | undefined;
   connection.onNotification("textDocument/publishDiagnostics", (p: PublishDiagnosticsParams) => {
     if (p.uri === URI) onPublish?.(p);

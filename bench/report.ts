@@ -21,6 +21,14 @@ export interface Row {
   runs: Run[];
 }
 
+/** Ends the bench with status 2 if it is still running after `ms` (whatever hangs). */
+export function giveUpAfter(ms: number): void {
+  setTimeout(() => {
+    console.error(`bench: still running after ${ms / 1000} s; giving up`);
+    process.exit(2);
+  }, ms).unref();
+}
+
 export function sleep(ms: number): Promise<void> {
   return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }

@@ -55,6 +55,7 @@ import {
   KIND_COLUMNS,
   LABEL,
   type Row,
+  giveUpAfter,
   goalRows,
   hubVerdict,
   median,
@@ -117,11 +118,7 @@ async function hubRun(env: Env, mode: HubMode, rows: Map<HubMode, Row> | undefin
 
 async function main(): Promise<void> {
   const benchStarted = performance.now();
-  const deadline = setTimeout(() => {
-    console.error(`bench: still running after ${DEADLINE_MS / 1000} s; giving up`);
-    process.exit(2);
-  }, DEADLINE_MS);
-  deadline.unref();
+  giveUpAfter(DEADLINE_MS);
 
   if (!existsSync(SERVER_JS)) throw new Error(`${SERVER_JS} is missing: run \`npm run build\` first`);
   const stale = newestMtime(join(REPO_ROOT, "server", "src")) > statSync(SERVER_JS).mtimeMs;

@@ -12,6 +12,7 @@ import type { FeatureContext } from "./features/context";
 import { wantedPlatform } from "./features/context";
 import { provideTagCompletions, tagQueryAt } from "./features/completion";
 import { officialCounterpart } from "./features/officialCounterpart";
+import { parseRef } from "./features/rules/support/refs";
 import { parseReference, type Reference } from "./reference";
 import { dotEnvBeside } from "./dotEnvFile";
 import { isLargeDocument } from "./largeDocuments";
@@ -57,10 +58,8 @@ export function requestFor(ref: ImageRef, settings: FromLensSettings): ResolveRe
   const fallback = defaultPlatform(settings);
   const known = requests.get(ref);
   if (known && known.fallback === fallback) return known.request;
-  const parsed = parseReference(ref.resolved);
-  const request = parsed.ok
-    ? { reference: parsed.value, platform: wantedPlatform(ref, fallback) }
-    : undefined;
+  const reference = parseRef(ref);
+  const request = reference ? { reference, platform: wantedPlatform(ref, fallback) } : undefined;
   requests.set(ref, { fallback, request });
   return request;
 }

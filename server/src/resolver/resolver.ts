@@ -393,14 +393,13 @@ export class Resolver {
   }
 
   private async run(job: Job): Promise<void> {
-    const registry = job.request.reference.registry;
-    this.digestGate.asks(registry, job);
-    await this.preparing.wait(registry);
+    const host = job.request.reference.registry;
+    this.digestGate.asks(host, job);
+    await this.preparing.wait(host);
     const controller = new AbortController();
     job.controller = controller;
     job.generation = this.generation;
     const settings = this.options.settings();
-    const host = job.request.reference.registry;
     const backoff = this.unreachable.backingOff(host) && !job.force;
     let result: Lookup;
     const writes = new WriteBehind();
@@ -410,13 +409,13 @@ export class Resolver {
           ...this.imageOptions(host, job.force, controller.signal),
           onDigest: (d) => this.publishDigest(job, d),
           defer: (write) => writes.add(write),
-          tagChecked: () => this.digestGate.done(registry, job),
+          tagChecked: () => this.digestGate.done(host, job),
           afterDigests: (r) => this.digestGate.wait(r),
         },
         job.request.reference,
         job.request.platform,
       ).finally(() => {
-        this.digestGate.done(registry, job);
+        this.digestGate.done(host, job);
         writes.flush();
       });
       if (r.ok && r.freshness.kind === "offline" && !settings.offline && !backoff) {
@@ -439,7 +438,6 @@ export class Resolver {
       };
     }
     this.running.delete(job.key);
-    this.digestGate.done(registry, job);
     if (controller.signal.aborted && job.owners.size === 0) {
       this.settle(job.key, this.previousOf(job.key) ?? { state: "unknown" });
     } else {
