@@ -126,6 +126,10 @@ export interface RecordedRequest {
   bytesSent: number;
   /** True if the connection closed before the response finished. */
   aborted: boolean;
+  /** performance.now() when the request arrived. */
+  receivedAt: number;
+  /** performance.now() when its answer was written (undefined while pending / when none was sent). */
+  answeredAt?: number;
 }
 
 export interface HttpAnswer {
@@ -234,11 +238,11 @@ export async function startScriptedServer(options: ScriptedServerOptions): Promi
     record.status = answer.status;
     res.writeHead(answer.status, headers);
     if (ctx.method === "HEAD") {
-      res.end();
+      res.end(() => (record.answeredAt = performance.now()));
       return;
     }
     record.bytesSent += answer.body.length;
-    res.end(answer.body);
+    res.end(answer.body, () => (record.answeredAt = performance.now()));
   };
 
   const pickRule = (ctx: RequestContext, beforeAuth: boolean): LiveRule | undefined => {
@@ -273,6 +277,7 @@ export async function startScriptedServer(options: ScriptedServerOptions): Promi
       status: 0,
       bytesSent: 0,
       aborted: false,
+      receivedAt: performance.now(),
     };
     requests.push(record);
     res.on("close", () => {

@@ -1,10 +1,10 @@
 /**
- * Digests first, across hosts: Docker Hub's web API (and any tag list) is asked only once no
- * digest of the same registry is still being asked, so those calls and their answers never take
- * the network, the event loop or the registry's connections from a digest still on its way. The
- * facts lose nothing: their manifests and configs queue behind the digests anyway (the client
- * serves digest requests first). A registry whose tag step hangs holds the metadata of its other
- * images back at most `maxWaitMs`.
+ * Digests first, across hosts: platform manifests, configs, Docker Hub's web API and tag lists
+ * are asked only once no digest of the same registry is still being asked, so those calls and
+ * their answers never take the network, the event loop or the registry's connections from a
+ * digest still on its way (the client's urgent queue alone let them fill the slots the last
+ * digests left free). A registry whose tag step hangs holds the facts of its other images back
+ * at most `maxWaitMs`.
  */
 export class DigestGate {
   /** Per registry: the jobs whose tag step (digest) has not finished. */

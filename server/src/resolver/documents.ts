@@ -27,6 +27,9 @@ export async function manifestFor(
     }
   }
   if (o.offline) return err(offlineError(ref, o.unreachable));
+  // Digests first: no platform manifest or config of a registry is asked while one of its
+  // digests is still on its way (memo and disk answer without waiting).
+  await o.afterDigests?.(ref.registry);
   const fetched = await o.source.manifest(ref, digest, { signal: o.signal });
   if (!fetched.ok) return fetched;
   o.memo.set(digest, fetched.value);
@@ -50,6 +53,9 @@ export async function configFor(
     }
   }
   if (o.offline) return err(offlineError(ref, o.unreachable));
+  // Digests first: no platform manifest or config of a registry is asked while one of its
+  // digests is still on its way (memo and disk answer without waiting).
+  await o.afterDigests?.(ref.registry);
   const fetched = await o.source.config(ref, digest, { signal: o.signal });
   if (!fetched.ok) return fetched;
   o.memo.set(digest, fetched.value.config);

@@ -43,7 +43,7 @@ const MEMO_LIMIT = 512;
  * from the backoff) can never spin the resolver.
  */
 const MAX_RERUNS = 2;
-/** Docker Hub's web API and tag lists wait at most this long for the registry's other digests. */
+/** Facts, Docker Hub's web API and tag lists wait at most this long for the registry's other digests. */
 const DIGEST_GATE_MAX_WAIT_MS = 2000;
 export class Resolver {
   private readonly states = new Map<string, Lookup>();

@@ -81,8 +81,9 @@ export interface ResolveImageOptions {
   /** Told once the reference's tag step has finished (digest known, from the cache, or failed). */
   tagChecked?: (() => void) | undefined;
   /**
-   * Settles when the digests of the registry's references being resolved are known: Docker Hub's
-   * web API and tag lists wait for it (see digestGate.ts). Absent: no wait.
+   * Settles when the digests of the registry's references being resolved are known: platform
+   * manifests and configs from the network, Docker Hub's web API and tag lists wait for it (see
+   * digestGate.ts). Absent: no wait.
    */
   afterDigests?: ((registry: string) => Promise<void>) | undefined;
 }

@@ -2,7 +2,8 @@
  * Digests first, breadth first: a Dockerfile of 12 images on the CNCF registry (token auth), seen
  * through a counting proxy. Every tag is resolved to its digest before any manifest or config is
  * fetched, each digest is published (a "resolving" lookup that carries it, which the hover, the
- * Pin lens and the pin edit use) before its facts land, and a cold image costs one manifest GET by
+ * Pin lens and the pin edit use) before its facts land, no manifest or config is asked while a
+ * digest is still on its way, and a cold image costs one manifest GET by
  * tag, one platform manifest and one config — no HEAD, and no tag list but the final stage's.
  */
 import assert from "node:assert/strict";
@@ -139,5 +140,14 @@ describe("digests first, breadth first", () => {
     const lastTag = Math.max(...byTag.map((r) => seen.indexOf(r)));
     const firstFacts = Math.min(...[...byDigest, ...blobs].map((r) => seen.indexOf(r)));
     assert.ok(lastTag < firstFacts, "every tag was asked before any manifest or config (breadth first)");
+    // Stricter: no manifest or config went out while a digest was still on its way (12 tags and 8
+    // connections: the first answers would otherwise free slots the facts took beside the last
+    // 4 tags).
+    const lastTagAnswered = Math.max(...byTag.map((r) => r.answeredAt ?? Number.POSITIVE_INFINITY));
+    const firstFactsAsked = Math.min(...[...byDigest, ...blobs].map((r) => r.receivedAt));
+    assert.ok(
+      lastTagAnswered <= firstFactsAsked,
+      `the first manifest or config arrived ${(lastTagAnswered - firstFactsAsked).toFixed(1)} ms before the last tag's answer left`,
+    );
   });
 });
