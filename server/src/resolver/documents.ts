@@ -11,6 +11,14 @@ import type { ImageConfig, ImageManifest, Platform } from "../oci/types";
 import { cacheWrite, isUnreachable, offlineError, type ResolveImageOptions } from "./source";
 import type { LookupError } from "./types";
 
+/**
+ * Before a document goes to the network: no platform manifest or config of a registry is asked
+ * while one of its digests is still on its way (memo and disk answer without waiting).
+ */
+async function digestsFirst(o: ResolveImageOptions, ref: Reference): Promise<void> {
+  await o.afterDigests?.(ref.registry);
+}
+
 export async function manifestFor(
   o: ResolveImageOptions,
   ref: Reference,
@@ -27,9 +35,7 @@ export async function manifestFor(
     }
   }
   if (o.offline) return err(offlineError(ref, o.unreachable));
-  // Digests first: no platform manifest or config of a registry is asked while one of its
-  // digests is still on its way (memo and disk answer without waiting).
-  await o.afterDigests?.(ref.registry);
+  await digestsFirst(o, ref);
   const fetched = await o.source.manifest(ref, digest, { signal: o.signal });
   if (!fetched.ok) return fetched;
   o.memo.set(digest, fetched.value);
@@ -53,9 +59,7 @@ export async function configFor(
     }
   }
   if (o.offline) return err(offlineError(ref, o.unreachable));
-  // Digests first: no platform manifest or config of a registry is asked while one of its
-  // digests is still on its way (memo and disk answer without waiting).
-  await o.afterDigests?.(ref.registry);
+  await digestsFirst(o, ref);
   const fetched = await o.source.config(ref, digest, { signal: o.signal });
   if (!fetched.ok) return fetched;
   o.memo.set(digest, fetched.value.config);

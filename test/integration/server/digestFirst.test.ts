@@ -3,8 +3,8 @@
  * through a counting proxy. Every tag is resolved to its digest before any manifest or config is
  * fetched, each digest is published (a "resolving" lookup that carries it, which the hover, the
  * Pin lens and the pin edit use) before its facts land, no manifest or config is asked while a
- * digest is still on its way, and a cold image costs one manifest GET by
- * tag, one platform manifest and one config — no HEAD, and no tag list but the final stage's.
+ * digest is still on its way, and a cold image costs one manifest GET by tag, one platform
+ * manifest and one config — no HEAD, and no tag list but the final stage's.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
