@@ -21,6 +21,14 @@ describe("parseDockerfile", () => {
     assert.notEqual(parseDockerfile("FROM a\n"), a, "old texts are forgotten");
   });
 
+  it("keeps just the last two texts' parses: each one kept slowed every edit's GC", () => {
+    const first = parseDockerfile("FROM first\n");
+    const second = parseDockerfile("FROM second\n");
+    assert.equal(parseDockerfile("FROM first\n"), first, "two texts (two documents) are both kept");
+    parseDockerfile("FROM third\n");
+    assert.notEqual(parseDockerfile("FROM second\n"), second, "a third text pushes out the least recent");
+  });
+
   it("is what dockerfile-utils' validator parses with once shared: one parse per edit for both", () => {
     shareParsesWithLibraries();
     const text = "FROM alpine:3.22 AS base\nRUN echo hi\nFROM base\n";
