@@ -30,13 +30,16 @@ const testEntries = [
   { in: "test/vscode/electron.ts", out: "test/electron" },
 ].filter((e) => existsSync(e.in));
 
-// The server loads undici on its first request (registry/http/dispatcher.ts): it is bundled into a
-// file of its own, dist/undici.js, so that starting the server does not even parse it.
-const undiciApart = {
-  name: "undici-apart",
+// Two packages the server needs only later are bundled into files of their own, so that starting
+// the server does not even parse them: undici, loaded on the first registry request
+// (registry/http/dispatcher.ts), and yaml, loaded on the first YAML document (sources/yaml.ts; a
+// Dockerfile-only user never loads it). Together they were a third of the server's bundle.
+const APART = { undici: "node_modules/undici/index.js", yaml: "node_modules/yaml/dist/index.js" };
+const packagesApart = {
+  name: "packages-apart",
   setup(build) {
-    build.onResolve({ filter: /^undici$/ }, (args) =>
-      args.importer.includes("node_modules") ? undefined : { path: "./undici.js", external: true },
+    build.onResolve({ filter: new RegExp(`^(${Object.keys(APART).join("|")})$`) }, (args) =>
+      args.importer.includes("node_modules") ? undefined : { path: `./${args.path}.js`, external: true },
     );
   },
 };
@@ -44,17 +47,17 @@ const main = {
   ...common,
   entryPoints: [
     ...entries.filter((e) => existsSync(e.in)),
-    { in: "node_modules/undici/index.js", out: "undici" },
+    ...Object.entries(APART).map(([out, entry]) => ({ in: entry, out })),
   ],
   outdir: "dist",
-  plugins: [undiciApart],
+  plugins: [packagesApart],
 };
 if (watch) {
   // esbuild's problem matcher in VS Code ($esbuild-watch) reads these two lines.
   const context = await esbuild.context({
     ...main,
     plugins: [
-      undiciApart,
+      packagesApart,
       {
         name: "watch-log",
         setup(build) {

@@ -10,7 +10,9 @@ import type { ImageRef, SplitImage } from "../dockerfile";
 
 /**
  * The yaml package, loaded when the first YAML file is read rather than when the server starts
- * (most sessions open only Dockerfiles; evaluating it was a few ms of every start).
+ * (most sessions open only Dockerfiles; evaluating it was a few ms of every start). The build
+ * also puts it in a file of its own, dist/yaml.js, so it is not even parsed until then: ~6 ms
+ * of the ~110 ms the server's bundle took to load.
  */
 export function yamlLib(): typeof Yaml {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily on purpose (above)
