@@ -4,6 +4,10 @@
  * the `initialize` result, and the time from an edit (`didChange`) of a 200-FROM Dockerfile to the
  * diagnostics published after it. FROM Lens runs offline on an empty cache here, so what is timed
  * is its own work on the document (no registry answer to wait for, the same for both).
+ *
+ * FROM Lens' starts are restarts, as most starts are: its V8 code cache (server/src/codeCache.ts)
+ * was written by an earlier, unrecorded start. Its first start after an install or update, with
+ * no code cache yet, is timed too (`firstStartMs`: spawn → initialize result only).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
@@ -27,6 +31,8 @@ export const RCJSUEN_SERVER = join(
 export interface PeerTimes {
   /** spawn → initialize result, one per start. */
   startMs: number[];
+  /** FROM Lens only: the same with no code cache yet (the first start after an install). */
+  firstStartMs?: number[];
   /** didChange → the next publishDiagnostics for the document, one per edit. */
   diagnosticsMs: number[];
 }
@@ -50,10 +56,11 @@ export function spawnLanguageServer(
   script: string,
   cacheDir: string,
   fromLens: Record<string, unknown>,
+  env: NodeJS.ProcessEnv = {},
 ): { child: ChildProcess; connection: ProtocolConnection } {
   const child = spawn(process.execPath, [script, "--stdio"], {
     stdio: ["pipe", "pipe", "ignore"],
-    env: { ...process.env, XDG_CACHE_HOME: cacheDir },
+    env: { ...process.env, XDG_CACHE_HOME: cacheDir, ...env },
   });
   const connection = createProtocolConnection(
     new StreamMessageReader(child.stdout),
@@ -73,10 +80,16 @@ export function spawnLanguageServer(
   return { child, connection };
 }
 
-async function run(script: string, cacheDir: string, froms: number, edits: number): Promise<PeerTimes> {
+async function run(
+  script: string,
+  cacheDir: string,
+  froms: number,
+  edits: number,
+  env: NodeJS.ProcessEnv = {},
+): Promise<PeerTimes> {
   const started = performance.now();
   // Offline, so no registry is asked; rcjsuen's server reads its own section (absent: defaults).
-  const { child, connection } = spawnLanguageServer(script, cacheDir, { offline: true });
+  const { child, connection } = spawnLanguageServer(script, cacheDir, { offline: true }, env);
   let onPublish: ((p: PublishDiagnosticsParams) => void) | undefined;
   connection.onNotification("textDocument/publishDiagnostics", (p: PublishDiagnosticsParams) => {
     if (p.uri === URI) onPublish?.(p);
@@ -141,21 +154,29 @@ export async function stopLanguageServer(connection: ProtocolConnection, child: 
   }
 }
 
-/** Both servers, alternately, `starts` times each; `edits` edits per start. */
+/**
+ * Both servers, alternately, `starts` times each; `edits` edits per start. FROM Lens' code cache
+ * lives in `cacheDir(starts)` for the run, written by one unrecorded start first; each round also
+ * times one FROM Lens start without it (a fresh cache dir: the first start after an install).
+ */
 export async function measurePeers(
   cacheDir: (n: number) => Promise<string>,
   starts = 5,
   froms = 200,
   edits = 20,
 ): Promise<{ fromLens: PeerTimes; rcjsuen: PeerTimes }> {
-  const fromLens: PeerTimes = { startMs: [], diagnosticsMs: [] };
+  const fromLens: PeerTimes = { startMs: [], firstStartMs: [], diagnosticsMs: [] };
   const rcjsuen: PeerTimes = { startMs: [], diagnosticsMs: [] };
+  const codeCache = { FROM_LENS_CODE_CACHE: join(await cacheDir(starts), "code-cache") };
+  await run(SERVER_JS, await cacheDir(starts + 1), froms, edits, codeCache); // writes the cache at exit
   for (let i = 0; i < starts; i++) {
-    for (const [script, into] of [
-      [SERVER_JS, fromLens],
-      [RCJSUEN_SERVER, rcjsuen],
+    const first = await run(SERVER_JS, await cacheDir(starts + 2 + i), froms, 0);
+    fromLens.firstStartMs?.push(...first.startMs);
+    for (const [script, into, env] of [
+      [SERVER_JS, fromLens, codeCache],
+      [RCJSUEN_SERVER, rcjsuen, {}],
     ] as const) {
-      const r = await run(script, await cacheDir(i), froms, edits);
+      const r = await run(script, await cacheDir(i), froms, edits, env);
       into.startMs.push(...r.startMs);
       into.diagnosticsMs.push(...r.diagnosticsMs);
     }

@@ -400,6 +400,11 @@ export function lspGoals(peers: { fromLens: PeerTimes; rcjsuen: PeerTimes } | un
     percentile(peers.rcjsuen.diagnosticsMs, 95),
   ] as const;
   const st = [median(peers.fromLens.startMs), median(peers.rcjsuen.startMs)] as const;
+  const first = peers.fromLens.firstStartMs ?? [];
+  const firstNote =
+    first.length > 0
+      ? ` (first start after an install, no code cache yet: ${ms(median(first))} ms, ${(median(first) / st[1]).toFixed(2)}×)`
+      : "";
   return [
     {
       measure: `diagnostics after an edit, 200 FROMs, p95 of ${peers.fromLens.diagnosticsMs.length}`,
@@ -409,8 +414,8 @@ export function lspGoals(peers: { fromLens: PeerTimes; rcjsuen: PeerTimes } | un
       met: d[0] <= 1.5 * d[1],
     },
     {
-      measure: `spawn → initialize result, median of ${peers.fromLens.startMs.length}`,
-      fromLens: `${ms(st[0])} ms`,
+      measure: `spawn → initialize result, restart, median of ${peers.fromLens.startMs.length}`,
+      fromLens: `${ms(st[0])} ms${firstNote}`,
       peer: `rcjsuen's server ${ms(st[1])} ms (${(st[0] / st[1]).toFixed(2)}×)`,
       goal: "≤ 1.1×",
       met: st[0] <= 1.1 * st[1],

@@ -2,7 +2,7 @@
  * How fast FROM Lens turns a 20-image Dockerfile into facts, and how many registry requests it
  * makes, against a peer measured in the same run: skopeo, on the same loopback registry.
  *
- *   npx tsx bench/resolve.bench.ts        (after `npm ci` and `npm run build`; see bench/README.md)
+ *   npx tsx bench/resolve.bench.ts        (after `npm ci` and a build; see bench/README.md)
  *
  * Everything runs on 127.0.0.1: the CNCF registry (token auth like Docker Hub, and no auth) with
  * 20 multi-platform images, a counting proxy in front of it and the token server run in a child
@@ -11,9 +11,10 @@
  * Resolver.waitFor): cold (empty cache dir), warm (a new engine on the same cache dir, i.e. a
  * restart within the tag TTL) and revalidating (a new engine whose tag TTL has run out); once
  * more end to end through the built server over stdio (dist/server.js, a hover per reference
- * that waits up to hover.waitMs). skopeo inspects the same 20 references one at a time and four
- * at a time (FROM Lens resolves four at once by default). Each measurement is repeated
- * BENCH_REPS times (default 5) after one unrecorded warm-up round; the table shows medians.
+ * that waits up to hover.waitMs). skopeo inspects the same 20 references one at a time and as
+ * many at a time as FROM Lens sends to one host by default (network.maxRequestsPerHost, 8). Each
+ * measurement is repeated BENCH_REPS times (default 3) after one unrecorded warm-up round; the
+ * table shows medians. `npm run bench` builds the production bundles first (what the .vsix ships).
  */
 import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import * as os from "node:os";

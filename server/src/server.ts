@@ -49,6 +49,7 @@ import { ChangeScheduler, PerVersion } from "./changeScheduler";
 import { checkedDocumentConnection } from "./messageChecks";
 import { forgetParses } from "./dockerfile/parse";
 import { LargeDocuments } from "./largeDocuments";
+import { codeCacheOutcome } from "./codeCache";
 
 /** Everything that lives from `initialize` to `exit`, built once from the client's parameters. */
 class Session {
@@ -243,7 +244,10 @@ function registerHandlers(session: Session): void {
     dockerfileRegistrations(session.params.capabilities, bulk);
     void connection.client.register(bulk);
     await session.reloadWindowSettings();
-    session.log.info("FROM Lens language server ready");
+    const cache = codeCacheOutcome();
+    session.log.info(
+      `FROM Lens language server ready${cache === undefined ? "" : ` (code cache: ${cache})`}`,
+    );
   });
 
   documents.onDidChangeContent((e) => session.changes.changed(e.document.uri));

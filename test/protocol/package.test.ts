@@ -39,6 +39,8 @@ describe("the packaged .vsix", () => {
       "extension/package.json",
       "extension/dist/client.js",
       "extension/dist/server.js",
+      // server.js is the entry; it runs the bundle through a V8 code cache.
+      "extension/dist/serverMain.js",
       // Large documents are read on a worker thread: without it they would block the server.
       "extension/dist/refWorker.js",
       // undici, loaded on the first request (not parsed at start).
