@@ -2,19 +2,26 @@
  * Coalesces document changes: each `didChange` used to re-read the references, re-queue them and
  * re-run every diagnostic, so 500 keystrokes in 2 s kept the server busy for up to minutes and
  * every other request waited. A change that finds the document idle (no work on it running, no
- * change waiting) is worked on at once (`leadMs`, a few milliseconds, later), the leading edge: a
- * single edit gets its diagnostics as fast as the work allows, not a debounce later. Changes that come while the document is being
- * worked on, or while another change waits, are a burst: they coalesce and are worked on once
- * the typing pauses (`quietMs`), and at the latest `maxWaitMs` after the first change not yet
- * worked on, so a long burst still shows progress; only the latest version is worked on. The
- * work's own duration throttles the leading edge: the longer a document takes, the more of a
- * burst coalesces. A newly opened document is worked on at once.
+ * change waiting) is worked on at once (`leadMs`: once the messages already read are handled),
+ * the leading edge: a single edit gets its diagnostics as fast as the work allows, not a
+ * debounce later. Changes that come while the document is being worked on, or while another
+ * change waits, are a burst: they coalesce and are worked on once the typing pauses
+ * (`quietMs`), and at the latest `maxWaitMs` after the first change not yet worked on, so a long
+ * burst still shows progress; only the latest version is worked on. The work's own duration
+ * throttles the leading edge: the longer a document takes, the more of a burst coalesces. A
+ * newly opened document is worked on at once.
  * Connection-free: the wiring passes in the work as a callback.
  */
 
 export interface ChangeSchedulerOptions {
-  /** Work on a change of an idle document this soon, if no other change comes meanwhile. */
-  leadMs: number;
+  /**
+   * Work on a change of an idle document this soon, if no other change comes meanwhile: a delay
+   * in ms, or `"after-read-messages"`: once the messages already read have been handled, with no
+   * timer's delay (a timer costs a millisecond or more on every edit). vscode-jsonrpc handles one
+   * queued message per turn of the event loop (a setImmediate each), so two turns later the next
+   * change read with this one has come, and makes a burst.
+   */
+  leadMs: number | "after-read-messages";
   /** Work on a document once no change came for this long. */
   quietMs: number;
   /** …and at the latest this long after the first change that is waiting. */
@@ -26,8 +33,20 @@ export interface ChangeSchedulerOptions {
 }
 
 interface Pending {
-  timer: NodeJS.Timeout;
+  cancel: () => void;
   since: number;
+}
+
+/** Runs `fn` after `ms`, or after two turns of the event loop; returns how to cancel it. */
+function defer(fn: () => void, ms: number | "after-read-messages"): () => void {
+  if (ms !== "after-read-messages") {
+    const timer = setTimeout(fn, ms);
+    return () => clearTimeout(timer);
+  }
+  let immediate = setImmediate(() => {
+    immediate = setImmediate(fn);
+  });
+  return () => clearImmediate(immediate);
 }
 
 export class ChangeScheduler {
@@ -52,16 +71,16 @@ export class ChangeScheduler {
       // The leading edge: the document was idle. Worked on after `leadMs`, unless another change
       // comes first: edits that queued up behind a long run arrive back to back, and must make
       // one burst, not a run each.
-      const timer = setTimeout(() => this.runNow(uri), this.options.leadMs);
-      this.pending.set(uri, { timer, since: this.now() });
+      const cancel = defer(() => this.runNow(uri), this.options.leadMs);
+      this.pending.set(uri, { cancel, since: this.now() });
       return;
     }
     const previous = this.pending.get(uri);
     const since = previous?.since ?? this.now();
-    if (previous) clearTimeout(previous.timer);
+    previous?.cancel();
     const wait = Math.max(0, Math.min(this.options.quietMs, since + this.options.maxWaitMs - this.now()));
-    const timer = setTimeout(() => this.runNow(uri), wait);
-    this.pending.set(uri, { timer, since });
+    const cancel = defer(() => this.runNow(uri), wait);
+    this.pending.set(uri, { cancel, since });
   }
 
   /** Works on the document now if a change is waiting (a request wants the latest state). */
@@ -92,8 +111,7 @@ export class ChangeScheduler {
   }
 
   private cancel(uri: string): void {
-    const pending = this.pending.get(uri);
-    if (pending) clearTimeout(pending.timer);
+    this.pending.get(uri)?.cancel();
     this.pending.delete(uri);
   }
 

@@ -93,7 +93,7 @@ class Session {
     this.engine = new Engine(DEFAULT_SETTINGS, init, this.log, (keys) => this.scheduleRefresh(keys));
     /** An edit of an idle document is worked on at once; a burst when the typing pauses, latest version only. */
     this.changes = new ChangeScheduler({
-      leadMs: 1,
+      leadMs: "after-read-messages",
       quietMs: 150,
       maxWaitMs: 1000,
       work: (uri) => this.onContent(uri),

@@ -12,7 +12,7 @@ import type { FeatureContext } from "./features/context";
 import { wantedPlatform } from "./features/context";
 import { provideTagCompletions, tagQueryAt } from "./features/completion";
 import { officialCounterpart } from "./features/officialCounterpart";
-import { parseRef } from "./features/rules/support/refs";
+import { PARSED_TEXTS_KEPT, parseRef } from "./features/rules/support/refs";
 import { parseReference, type Reference } from "./reference";
 import { dotEnvBeside } from "./dotEnvFile";
 import { isLargeDocument } from "./largeDocuments";
@@ -25,17 +25,21 @@ import type { Lookup } from "./resolver/types";
 import type { FromLensSettings } from "./settings";
 
 /** This machine's platform in OCI terms ("linux/amd64", "linux/arm64"). */
-export function machinePlatform(arch: string = os.arch()): string {
-  const map: Record<string, string> = {
-    x64: "amd64",
-    arm64: "arm64",
-    arm: "arm/v7",
-    ia32: "386",
-    ppc64: "ppc64le",
-    s390x: "s390x",
-    riscv64: "riscv64",
-  };
-  return `linux/${map[arch] ?? arch}`;
+const NODE_ARCH_TO_OCI: Readonly<Record<string, string>> = {
+  x64: "amd64",
+  arm64: "arm64",
+  arm: "arm/v7",
+  ia32: "386",
+  ppc64: "ppc64le",
+  s390x: "s390x",
+  riscv64: "riscv64",
+};
+
+/** This machine's platform (asked for every reference on every edit: worked out once). */
+const THIS_MACHINE = `linux/${NODE_ARCH_TO_OCI[os.arch()] ?? os.arch()}`;
+
+export function machinePlatform(arch?: string): string {
+  return arch === undefined ? THIS_MACHINE : `linux/${NODE_ARCH_TO_OCI[arch] ?? arch}`;
 }
 
 export function defaultPlatform(settings: FromLensSettings): string {
@@ -54,21 +58,32 @@ export function buildPlatforms(settings: FromLensSettings): BuildPlatforms {
 /** The resolver request for a reference, or undefined for what is never resolved remotely. */
 export function requestFor(ref: ImageRef, settings: FromLensSettings): ResolveRequest | undefined {
   if (ref.isStageRef || ref.isScratch || ref.resolved === undefined) return undefined;
-  // The rules ask for each reference's lookup many times per edit: parse its name once.
-  const fallback = defaultPlatform(settings);
-  const known = requests.get(ref);
-  if (known && known.fallback === fallback) return known.request;
+  // The rules ask for each reference's lookup many times per edit, and the same image recurs in
+  // stages and in each version of a document: one frozen request per text and platform, so its
+  // key (requestKey) is worked out once too.
+  const platform = wantedPlatform(ref, defaultPlatform(settings));
+  let forPlatform = requests.get(platform);
+  const known = forPlatform?.get(ref.resolved);
+  if (known !== undefined) return known ?? undefined;
   const reference = parseRef(ref);
-  const request = reference ? { reference, platform: wantedPlatform(ref, fallback) } : undefined;
-  requests.set(ref, { fallback, request });
-  return request;
+  const request = reference ? Object.freeze({ reference, platform }) : null;
+  if (++requestsKept > PARSED_TEXTS_KEPT) {
+    requests.clear();
+    requestsKept = 1;
+    forPlatform = undefined;
+  }
+  if (forPlatform === undefined)
+    requests.set(platform, (forPlatform = new Map<string, ResolveRequest | null>()));
+  forPlatform.set(ref.resolved, request);
+  return request ?? undefined;
 }
 
 /** Lookups of images no open document uses, kept in memory for documents opened again soon. */
 const KEEP_CLOSED_LOOKUPS = 200;
 
-/** Each reference's request, for the default platform it was worked out with (refs never change). */
-const requests = new WeakMap<ImageRef, { fallback: string; request: ResolveRequest | undefined }>();
+/** Platform → reference text → its request (null: not a valid reference); requestsKept in all. */
+const requests = new Map<string, Map<string, ResolveRequest | null>>();
+let requestsKept = 0;
 
 interface DocumentState {
   version: number;

@@ -1,5 +1,7 @@
 import { strict as assert } from "node:assert";
 import { afterEach, beforeEach, describe, it, mock } from "node:test";
+import { PassThrough } from "node:stream";
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from "vscode-jsonrpc/node";
 import { ChangeScheduler } from "../../../server/src/changeScheduler";
 
 const URI = "file:///w/Dockerfile";
@@ -163,5 +165,96 @@ describe("ChangeScheduler", () => {
     h.scheduler.closed(URI);
     h.tick(MAX_WAIT * 2);
     assert.equal(h.runs.length, 3, "nothing runs for a closed document");
+  });
+});
+
+describe("ChangeScheduler, leading edge after the messages already read", () => {
+  /**
+   * Real vscode-jsonrpc on both ends of an in-memory stream, as the server gets its didChange
+   * notifications: the reader queues every message it reads and handles one per turn of the
+   * event loop.
+   */
+  function connected(workMs: number): {
+    runs: number[];
+    send: (n: number) => void;
+    dispose: () => void;
+  } {
+    const toServer = new PassThrough();
+    const toClient = new PassThrough();
+    const server = createMessageConnection(
+      new StreamMessageReader(toServer),
+      new StreamMessageWriter(toClient),
+    );
+    const client = createMessageConnection(
+      new StreamMessageReader(toClient),
+      new StreamMessageWriter(toServer),
+    );
+    const runs: number[] = [];
+    let received = 0;
+    const scheduler = new ChangeScheduler({
+      leadMs: "after-read-messages",
+      quietMs: 30,
+      maxWaitMs: 1000,
+      work: () => {
+        runs.push(received);
+        return new Promise((resolve) => setTimeout(resolve, workMs));
+      },
+      onError: (_uri, error) => {
+        throw error;
+      },
+    });
+    server.onNotification("change", () => {
+      received++;
+      scheduler.changed(URI);
+    });
+    server.listen();
+    client.listen();
+    return {
+      runs,
+      send: (n) => {
+        for (let i = 0; i < n; i++) void client.sendNotification("change");
+      },
+      dispose: () => {
+        scheduler.dispose();
+        client.dispose();
+        server.dispose();
+      },
+    };
+  }
+
+  const until = async (done: () => boolean): Promise<void> => {
+    for (let i = 0; i < 500 && !done(); i++) await new Promise((r) => setTimeout(r, 2));
+  };
+
+  it("works on a single edit without waiting for a timer", async () => {
+    const c = connected(0);
+    try {
+      c.send(1); // opened: at once
+      await until(() => c.runs.length === 1);
+      await new Promise((r) => setTimeout(r, 5));
+      const sent = performance.now();
+      c.send(1);
+      await until(() => c.runs.length === 2);
+      assert.deepEqual(c.runs, [1, 2]);
+      assert.ok(performance.now() - sent < 25, "not a quiet period later");
+    } finally {
+      c.dispose();
+    }
+  });
+
+  it("makes the changes read together one burst: one run once they pause, not one at once", async () => {
+    const c = connected(20);
+    try {
+      c.send(1);
+      await until(() => c.runs.length === 1);
+      await new Promise((r) => setTimeout(r, 30)); // the open's work settled
+      c.send(100); // read in one go, as after a long run blocked the process
+      await until(() => c.runs.length === 2);
+      await new Promise((r) => setTimeout(r, 80));
+      // One hop (setImmediate) instead of two would have worked on the first of them alone, at once.
+      assert.deepEqual(c.runs, [1, 101], "the 100 worked on once, all of them read");
+    } finally {
+      c.dispose();
+    }
   });
 });

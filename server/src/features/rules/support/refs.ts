@@ -34,18 +34,27 @@ export function parsedRefs(ctx: FeatureContext, kinds?: readonly ImageRefKind[])
   return out;
 }
 
+/**
+ * The parsed form of a reference's text (after ARGs), or undefined if it is not a valid one.
+ * Every rule, and the resolver's request, asks this of every reference on every edit, and most
+ * texts recur (the same image in many stages, and in every version of a document being typed
+ * into): each distinct text is parsed once, into a frozen value shared by all who ask.
+ */
 export function parseRef(ref: ImageRef): Reference | undefined {
-  if (ref.resolved === undefined) return undefined;
-  // Most rules ask for the parsed form of every reference: parse each once (refs never change).
-  const known = parsed.get(ref);
+  const text = ref.resolved;
+  if (text === undefined) return undefined;
+  const known = parsedTexts.get(text);
   if (known !== undefined) return known ?? undefined;
-  const result = parseReference(ref.resolved);
-  const reference = result.ok ? result.value : null;
-  parsed.set(ref, reference);
+  const result = parseReference(text);
+  const reference = result.ok ? Object.freeze(result.value) : null;
+  if (parsedTexts.size >= PARSED_TEXTS_KEPT) parsedTexts.clear();
+  parsedTexts.set(text, reference);
   return reference ?? undefined;
 }
 
-const parsed = new WeakMap<ImageRef, Reference | null>();
+/** How many distinct reference texts parseRef keeps (then it starts over: a bound, not an LRU). */
+export const PARSED_TEXTS_KEPT = 4096;
+const parsedTexts = new Map<string, Readonly<Reference> | null>();
 
 /** How messages name a reference: as the build reads it (ARGs substituted). */
 export function refLabel(ref: ImageRef): string {
