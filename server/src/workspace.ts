@@ -24,7 +24,6 @@ import type { SignatureLookup, SignatureStore } from "./resolver/signatures";
 import type { Lookup } from "./resolver/types";
 import type { FromLensSettings } from "./settings";
 
-/** This machine's platform in OCI terms ("linux/amd64", "linux/arm64"). */
 const NODE_ARCH_TO_OCI: Readonly<Record<string, string>> = {
   x64: "amd64",
   arm64: "arm64",
@@ -35,11 +34,16 @@ const NODE_ARCH_TO_OCI: Readonly<Record<string, string>> = {
   riscv64: "riscv64",
 };
 
-/** This machine's platform (asked for every reference on every edit: worked out once). */
-const THIS_MACHINE = `linux/${NODE_ARCH_TO_OCI[os.arch()] ?? os.arch()}`;
+function ociPlatform(arch: string): string {
+  return `linux/${NODE_ARCH_TO_OCI[arch] ?? arch}`;
+}
 
+/** Asked for every reference on every edit: worked out once. */
+const THIS_MACHINE = ociPlatform(os.arch());
+
+/** This machine's platform in OCI terms ("linux/amd64", "linux/arm64"), or `arch`'s. */
 export function machinePlatform(arch?: string): string {
-  return arch === undefined ? THIS_MACHINE : `linux/${NODE_ARCH_TO_OCI[arch] ?? arch}`;
+  return arch === undefined ? THIS_MACHINE : ociPlatform(arch);
 }
 
 export function defaultPlatform(settings: FromLensSettings): string {
