@@ -50,6 +50,7 @@ import { checkedDocumentConnection } from "./messageChecks";
 import { forgetParses } from "./dockerfile/parse";
 import { LargeDocuments } from "./largeDocuments";
 import { codeCacheOutcome } from "./codeCache";
+import { DEFAULT_IDLE_MEMORY, fullCollection, heapNow, IdleMemory, utilizationMeter } from "./idleMemory";
 
 /** Everything that lives from `initialize` to `exit`, built once from the client's parameters. */
 class Session {
@@ -60,6 +61,8 @@ class Session {
   readonly engine: Engine;
   readonly large: LargeDocuments;
   readonly changes: ChangeScheduler;
+  /** Gives the garbage of a burst of work back once the server has gone quiet. */
+  private readonly idleMemory: IdleMemory;
   /** The settings without a document scope (`settings.get("")`): the log level, the engine's. */
   private windowSettings: FromLensSettings = DEFAULT_SETTINGS;
   private readonly published = new PublishedDiagnostics();
@@ -99,6 +102,14 @@ class Session {
       work: (uri) => this.onContent(uri),
       onError: (uri, error) => this.logRejection(`working on ${uri}`)(error),
     });
+    this.idleMemory = new IdleMemory({
+      ...DEFAULT_IDLE_MEMORY,
+      utilization: utilizationMeter(),
+      heap: heapNow,
+      release: fullCollection,
+      log: (m) => this.log.debug(m),
+    });
+    this.idleMemory.start();
   }
 
   /** The log level of the settings in force (the module's logger reads it on every line). */
@@ -228,6 +239,7 @@ class Session {
 
   async shutdown(): Promise<void> {
     this.changes.dispose();
+    this.idleMemory.stop();
     await this.engine.close();
   }
 }
