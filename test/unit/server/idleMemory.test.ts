@@ -22,6 +22,7 @@ function harness(over: Partial<IdleMemoryOptions> = {}): { idle: IdleMemory; s: 
     quietChecks: 2,
     maxQuietUtilization: 0.02,
     minSlackBytes: 16 * MB,
+    maxCollections: 3,
     utilization: () => s.load.shift() ?? 0,
     heap: () => s.heap,
     release: () => {
@@ -50,6 +51,55 @@ describe("IdleMemory", () => {
     for (let i = 0; i < 3; i++) h.idle.check();
     await settle();
     assert.equal(h.s.releases, 1, "once per quiet spell");
+  });
+
+  it("collects again at the next quiet checks while the heap still holds its slack, up to the limit", async () => {
+    // V8 frees the objects at the first collection and gives their pages back only at a later one.
+    const heaps = [
+      { total: 90 * MB, used: 29 * MB },
+      { total: 34 * MB, used: 28 * MB },
+    ];
+    const h = harness({
+      release: () => {
+        h.s.releases++;
+        h.s.heap = heaps.shift() ?? h.s.heap;
+        return Promise.resolve();
+      },
+    });
+    h.s.heap = { total: 90 * MB, used: 68 * MB };
+    h.s.load.push(0.5, 0, 0);
+    for (let i = 0; i < 3; i++) h.idle.check();
+    await settle();
+    assert.equal(h.s.releases, 1);
+    h.idle.check();
+    await settle();
+    assert.equal(h.s.releases, 2, "61 MB of slack left after the first");
+    assert.match(h.s.logs[1] ?? "", /collection 2: heap 90 → 34 MB/);
+    for (let i = 0; i < 4; i++) h.idle.check();
+    await settle();
+    assert.equal(h.s.releases, 2, "6 MB of slack: done for this spell");
+
+    // A heap that never gives its slack back: at most maxCollections per spell, then new work
+    // starts a new spell.
+    const stuck = harness({
+      release: () => {
+        stuck.s.releases++;
+        return Promise.resolve();
+      },
+    });
+    stuck.s.load.push(0.5);
+    stuck.idle.check();
+    for (let i = 0; i < 8; i++) {
+      stuck.idle.check();
+      await settle();
+    }
+    assert.equal(stuck.s.releases, 3);
+    stuck.s.load.push(0.5);
+    for (let i = 0; i < 3; i++) {
+      stuck.idle.check();
+      await settle();
+    }
+    assert.equal(stuck.s.releases, 4, "work, then a quiet spell of its own");
   });
 
   it("never collects a server that has not worked, nor while it works", async () => {
