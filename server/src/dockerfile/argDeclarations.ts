@@ -1,7 +1,7 @@
 /** The ARG declarations of a Dockerfile as globalArgs.ts takes them: names, defaults, ranges. */
 import type { Arg } from "dockerfile-ast";
 import type { ArgDeclaration } from "./globalArgs";
-import { readLogical } from "./logicalText";
+import { logicalOffset, readLogical } from "./logicalText";
 import { excerpt, toRange, type Source } from "./source";
 
 /** The names and values of one ARG instruction, as BuildKit splits them (first `=`). */
@@ -28,7 +28,7 @@ export function argDeclarations(src: Source, arg: Arg): ArgDeclaration[] {
     const value = excerpt(src, logical, eq + 1, logical.text.length);
     const valueRange =
       value.raw === ""
-        ? toRange(src, (logical.offsets[eq] ?? 0) + 1, (logical.offsets[eq] ?? 0) + 1)
+        ? toRange(src, (logicalOffset(logical, eq) ?? 0) + 1, (logicalOffset(logical, eq) ?? 0) + 1)
         : value.range;
     out.push({ name, nameRange, rawValue: value.raw, valueRange });
   }

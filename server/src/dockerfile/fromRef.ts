@@ -7,7 +7,7 @@ import type { Range } from "vscode-languageserver-textdocument";
 import { expandWord } from "./expand";
 import type { BuilderFlags } from "./flags";
 import type { GlobalArgs } from "./globalArgs";
-import { readLogical } from "./logicalText";
+import { logicalOffset, readLogical } from "./logicalText";
 import type { LogicalText } from "./logicalText";
 import { excerpt, readFlags, wordExcerpt, type Source } from "./source";
 import type { ArgUse, ImageRef } from "./types";
@@ -25,7 +25,7 @@ export function readStageHeader(src: Source, from: From): StageHeader {
   const { line, flags } = readFlags(src, from);
   // dockerfile-ast splits words at every blank, even inside a quoted flag value: keep only the
   // words after the flags as BuildKit reads them.
-  const restOffset = line.offsets[flags.restStart] ?? Number.POSITIVE_INFINITY;
+  const restOffset = logicalOffset(line, flags.restStart) ?? Number.POSITIVE_INFINITY;
   const args = from.getArguments().filter((a) => src.doc.offsetAt(a.getRange().start) >= restOffset);
   const logicalOf = (index: number): LogicalText | undefined => {
     const arg = args[index];

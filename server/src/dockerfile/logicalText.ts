@@ -12,8 +12,21 @@
 export interface LogicalText {
   /** The text with continuations and skipped lines removed. */
   readonly text: string;
-  /** `offsets[i]` is the document offset of `text[i]` (UTF-16 code units, like LSP positions). */
-  readonly offsets: readonly number[];
+  /**
+   * Where each character came from: `offsets[i]` is the document offset of `text[i]` (UTF-16 code
+   * units, like LSP positions); `undefined` when the text is one unbroken stretch of the document
+   * starting at `start` (then `text[i]` came from `start + i`), as nearly every line is. Read it
+   * through `logicalOffset`.
+   */
+  readonly offsets: readonly number[] | undefined;
+  /** The document offset of `text[0]` (or where an empty text was read). */
+  readonly start: number;
+}
+
+/** The document offset `text[i]` came from, or undefined outside the text. */
+export function logicalOffset(logical: LogicalText, i: number): number | undefined {
+  if (!(i >= 0 && i < logical.text.length)) return undefined;
+  return logical.offsets === undefined ? logical.start + i : logical.offsets[i];
 }
 
 /** Where a continuation starting at `at` (an escape char) ends, or -1 if it is not one. */
@@ -57,9 +70,30 @@ export function readLogical(
   stopAtNewline: boolean,
 ): LogicalText {
   const limit = Math.min(Math.max(end, 0), doc.length);
+  const from = Math.max(0, start);
+  // Nearly every line has no escape char: then it is the document text up to its end, as is (one
+  // slice, no per-character offsets). This runs for every instruction of every edit.
+  const escape = escapeChar.charCodeAt(0);
+  let i = from;
+  for (; i < limit; i++) {
+    const c = doc.charCodeAt(i);
+    if (c === escape) return readEscaped(doc, from, limit, escapeChar, stopAtNewline);
+    if (stopAtNewline && (c === 10 || (c === 13 && doc.charCodeAt(i + 1) === 10))) break;
+  }
+  return { text: doc.slice(from, i), offsets: undefined, start: from };
+}
+
+/** readLogical for text with an escape char in it: continuations and escaped characters. */
+function readEscaped(
+  doc: string,
+  from: number,
+  limit: number,
+  escapeChar: string,
+  stopAtNewline: boolean,
+): LogicalText {
   let text = "";
   const offsets: number[] = [];
-  let i = Math.max(0, start);
+  let i = from;
   while (i < limit) {
     const ch = doc[i] as string;
     if (ch === escapeChar) {
@@ -87,15 +121,16 @@ export function readLogical(
     offsets.push(i);
     i++;
   }
-  return { text, offsets };
+  return { text, offsets, start: from };
 }
 
 /** The document offsets `[start, end)` covering logical characters `from` .. `to - 1`. */
 export function documentSpan(logical: LogicalText, from: number, to: number): { start: number; end: number } {
-  const first = logical.offsets[from];
-  const last = logical.offsets[to - 1];
+  const first = logicalOffset(logical, from);
+  const last = logicalOffset(logical, to - 1);
   if (first === undefined || last === undefined || to <= from) {
-    const at = first ?? (logical.offsets[logical.offsets.length - 1] ?? -1) + 1;
+    const end = logicalOffset(logical, logical.text.length - 1);
+    const at = first ?? (end === undefined ? logical.start : end + 1);
     return { start: at, end: at };
   }
   return { start: first, end: last + 1 };

@@ -13,9 +13,11 @@ import type { FeatureContext } from "../../context";
 import { knownResolution } from "../../pin";
 
 /** References to images (not build stages, not `scratch`), optionally of some kinds only. */
-export function imageRefs(ctx: FeatureContext, kinds?: readonly ImageRefKind[]): ImageRef[] {
-  return ctx.refs.filter(
-    (ref) => !ref.isStageRef && !ref.isScratch && (kinds === undefined || kinds.includes(ref.kind)),
+export function imageRefs(ctx: FeatureContext, kinds?: readonly ImageRefKind[]): readonly ImageRef[] {
+  return memo(ctx.refs, "image", kinds, () =>
+    ctx.refs.filter(
+      (ref) => !ref.isStageRef && !ref.isScratch && (kinds === undefined || kinds.includes(ref.kind)),
+    ),
   );
 }
 
@@ -25,13 +27,39 @@ export interface ParsedRef {
 }
 
 /** The image references whose text (after ARGs) is a valid reference, with its parsed form. */
-export function parsedRefs(ctx: FeatureContext, kinds?: readonly ImageRefKind[]): ParsedRef[] {
-  const out: ParsedRef[] = [];
-  for (const ref of imageRefs(ctx, kinds)) {
-    const reference = parseRef(ref);
-    if (reference !== undefined) out.push({ ref, reference });
+export function parsedRefs(ctx: FeatureContext, kinds?: readonly ImageRefKind[]): readonly ParsedRef[] {
+  return memo(ctx.refs, "parsed", kinds, () => {
+    const out: ParsedRef[] = [];
+    for (const ref of imageRefs(ctx, kinds)) {
+      const reference = parseRef(ref);
+      if (reference !== undefined) out.push(Object.freeze({ ref, reference }));
+    }
+    return out;
+  });
+}
+
+/**
+ * imageRefs and parsedRefs, worked out once per document version (its `refs` array) and kinds:
+ * some fifteen rules ask for them on every edit. Frozen, as they are shared.
+ */
+const lists = new WeakMap<readonly ImageRef[], Map<string, readonly unknown[]>>();
+function memo<T>(
+  refs: readonly ImageRef[],
+  what: string,
+  kinds: readonly ImageRefKind[] | undefined,
+  make: () => T[],
+): readonly T[] {
+  let byKey = lists.get(refs);
+  if (byKey === undefined) {
+    byKey = new Map();
+    lists.set(refs, byKey);
   }
-  return out;
+  const key = kinds === undefined ? what : `${what}:${kinds.join(",")}`;
+  const known = byKey.get(key) as readonly T[] | undefined;
+  if (known !== undefined) return known;
+  const made = Object.freeze(make());
+  byKey.set(key, made);
+  return made;
 }
 
 /**
