@@ -6,7 +6,13 @@
 import { strict as assert } from "node:assert";
 import { describe, it } from "node:test";
 import { extractImageRefs, type ImageRef } from "../../../server/src/dockerfile";
-import { PARSED_TEXTS_KEPT, parseRef } from "../../../server/src/features/rules/support/refs";
+import type { FeatureContext } from "../../../server/src/features/context";
+import {
+  imageRefs,
+  PARSED_TEXTS_KEPT,
+  parsedRefs,
+  parseRef,
+} from "../../../server/src/features/rules/support/refs";
 import { requestKey } from "../../../server/src/resolver/requests";
 import { DEFAULT_SETTINGS } from "../../../server/src/settings";
 import { requestFor } from "../../../server/src/workspace";
@@ -62,5 +68,32 @@ describe("requestFor", () => {
     const again = requestFor(refs[0] as ImageRef, settings);
     assert.notEqual(again, first, "dropped once the bound was passed, then made anew");
     assert.deepEqual(again, first);
+  });
+});
+
+describe("imageRefs and parsedRefs", () => {
+  it("are worked out once per document version and kinds, shared frozen by every rule", () => {
+    const refs = extractImageRefs(
+      "FROM python:3.12 AS a\nCOPY --from=alpine:3.20 / /\nFROM a\nFROM scratch\n",
+    );
+    const ctx = { refs } as unknown as FeatureContext;
+    const all = parsedRefs(ctx);
+    assert.equal(parsedRefs(ctx), all, "the second rule gets the first one's list");
+    assert.deepEqual(
+      all.map((p) => p.ref.raw),
+      ["python:3.12", "alpine:3.20"],
+    );
+    assert.deepEqual(
+      parsedRefs(ctx, ["from"]).map((p) => p.ref.raw),
+      ["python:3.12"],
+    );
+    assert.equal(imageRefs(ctx, ["from"]), imageRefs(ctx, ["from"]));
+    assert.ok(Object.isFrozen(all) && Object.isFrozen(all[0]), "shared, so never changed");
+    const next = { refs: extractImageRefs("FROM python:3.13\n") } as unknown as FeatureContext;
+    assert.deepEqual(
+      parsedRefs(next).map((p) => p.ref.raw),
+      ["python:3.13"],
+      "another version, its own list",
+    );
   });
 });
