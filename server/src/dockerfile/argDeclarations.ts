@@ -26,10 +26,8 @@ export function argDeclarations(src: Source, arg: Arg): ArgDeclaration[] {
       continue;
     }
     const value = excerpt(src, logical, eq + 1, logical.text.length);
-    const valueRange =
-      value.raw === ""
-        ? toRange(src, (logicalOffset(logical, eq) ?? 0) + 1, (logicalOffset(logical, eq) ?? 0) + 1)
-        : value.range;
+    const afterEq = (logicalOffset(logical, eq) ?? 0) + 1;
+    const valueRange = value.raw === "" ? toRange(src, afterEq, afterEq) : value.range;
     out.push({ name, nameRange, rawValue: value.raw, valueRange });
   }
   return out;
